@@ -1,0 +1,87 @@
+package io.herald.contracts.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.herald.contracts.Json;
+
+class MessageJsonTests {
+
+    private static final Instant T = Instant.parse("2026-11-22T10:15:30.123Z");
+    private static final JsonNode DATA = Json.read("{\"order\":42,\"lines\":[{\"sku\":\"a\"}],\"x\":null}",
+            JsonNode.class);
+    private static final EventMessage EVENT = EventMessage.of("evt_1", "acme", "order.created", DATA, "order-42", T,
+            T.plusSeconds(1));
+
+    @Test
+    void shouldRoundTripAnEvent() {
+        assertRoundTrip(EVENT, EventMessage.class);
+        assertThat(Json.write(EVENT)).contains("\"schemaVersion\":1")
+                .contains("\"occurredAt\":\"2026-11-22T10:15:30.123Z\"");
+    }
+
+    @Test
+    void shouldRoundTripAnEndpointState() {
+        assertRoundTrip(
+                EndpointState.of("ep_1", "acme", "https://example.com/hook", List.of("order.*"), true,
+                        List.of(new EndpointSecret("whsec_abc=", null), new EndpointSecret("whsec_old=", T)), 3, T),
+                EndpointState.class);
+    }
+
+    @Test
+    void shouldRoundTripADelivery() {
+        DeliveryMessage delivery = DeliveryMessage.first(EVENT, "ep_1", WebhookPayload.render(EVENT), T);
+        assertRoundTrip(delivery, DeliveryMessage.class);
+        assertRoundTrip(delivery.retryAt(T.plusSeconds(5)), DeliveryMessage.class);
+    }
+
+    @Test
+    void shouldRoundTripAnAttempt() {
+        assertRoundTrip(new AttemptMessage(AttemptMessage.SCHEMA_VERSION, "d.1", "d", "evt_1", "acme", "ep_1", "evt_1",
+                "order.created", 1, AttemptOutcome.RETRY_SCHEDULED, 503, 120, "HTTP 503", "busy", T, T.plusSeconds(5)),
+                AttemptMessage.class);
+    }
+
+    @Test
+    void shouldRoundTripADeadLetter() {
+        DeliveryMessage delivery = DeliveryMessage.first(EVENT, "ep_1", WebhookPayload.render(EVENT), T);
+        assertRoundTrip(new DeadLetterMessage(DeadLetterMessage.SCHEMA_VERSION, delivery, null, "connect timeout", T),
+                DeadLetterMessage.class);
+    }
+
+    @Test
+    void shouldIgnoreFieldsAddedByANewerSchema() {
+        String newer = "{\"schemaVersion\":2,\"id\":\"evt_2\",\"tenant\":\"t\",\"type\":\"a.b\",\"data\":{},"
+                + "\"priority\":\"high\",\"occurredAt\":\"2026-11-22T10:15:30Z\"}";
+
+        EventMessage event = Json.read(newer, EventMessage.class);
+
+        assertThat(event.id()).isEqualTo("evt_2");
+        assertThat(event.schemaVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeyEventsByOrderingKeyElseId() {
+        assertThat(EVENT.kafkaKey()).isEqualTo("order-42");
+        assertThat(EventMessage.of("evt_9", "t", "a.b", DATA, null, T, T).kafkaKey()).isEqualTo("evt_9");
+    }
+
+    @Test
+    void shouldRenderTheStandardWebhooksPayloadShape() {
+        JsonNode payload = Json.read(WebhookPayload.render(EVENT), JsonNode.class);
+
+        assertThat(payload.get("type").asText()).isEqualTo("order.created");
+        assertThat(payload.get("timestamp").asText()).isEqualTo("2026-11-22T10:15:30.123Z");
+        assertThat(payload.get("data")).isEqualTo(DATA);
+    }
+
+    private static <T> void assertRoundTrip(T message, Class<T> type) {
+        assertThat(Json.read(Json.write(message), type)).isEqualTo(message);
+    }
+}

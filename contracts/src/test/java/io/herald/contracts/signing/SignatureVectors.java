@@ -1,0 +1,33 @@
+package io.herald.contracts.signing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The shared cases of {@code signature-vectors.json}. */
+record SignatureVectors(String description, List<Case> cases) {
+
+    record Case(String name, List<String> secrets, String id, String timestamp, String body, long now, String signature,
+            boolean valid, boolean signable, String error) {
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<Case> load() {
+        try (InputStream in = SignatureVectors.class.getResourceAsStream("/signature-vectors.json")) {
+            return new ObjectMapper().readValue(in, SignatureVectors.class).cases();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<Case> signable() {
+        return load().stream().filter(Case::signable).toList();
+    }
+}
