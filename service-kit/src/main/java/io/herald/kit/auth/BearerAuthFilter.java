@@ -1,0 +1,51 @@
+package io.herald.kit.auth;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.herald.kit.problem.ProblemException;
+import io.herald.kit.problem.ProblemExceptionMapper;
+
+/**
+ * Authenticates every {@code /v1} request with its bearer JWT; anything else ({@code /q/*}) is left alone. A bad token
+ * answers 401 problem+json; the reason is logged, never the token.
+ */
+@ApplicationScoped
+public class BearerAuthFilter {
+
+    private static final Logger LOG = Logger.getLogger(BearerAuthFilter.class);
+    private static final String BEARER = "Bearer ";
+
+    private final JwtVerifier verifier;
+    private final CurrentCaller currentCaller;
+
+    public BearerAuthFilter(AuthConfig config, CurrentCaller currentCaller) {
+        this.verifier = JwtVerifier.hs256(config.hs256Secret().orElseThrow(() -> new IllegalStateException(
+                "Set herald.auth.hs256-secret (env HERALD_AUTH_HS256_SECRET) to verify bearer tokens")));
+        this.currentCaller = currentCaller;
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+    public Response authenticate(ContainerRequestContext request) {
+        if (!request.getUriInfo().getPath().startsWith("/v1/")) {
+            return null;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return ProblemExceptionMapper.toResponse(ProblemException.unauthorized("Missing bearer token"));
+        }
+        try {
+            currentCaller.set(verifier.verify(header.substring(BEARER.length()).trim()));
+            return null;
+        } catch (AuthenticationException e) {
+            LOG.debugf("Rejected bearer token: %s", e.getMessage());
+            return ProblemExceptionMapper.toResponse(ProblemException.unauthorized("Invalid bearer token"));
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.herald.kit.auth;
+
+/** The scopes a token's {@code scope} claim may grant (space-separated). */
+public final class Scopes {
+
+    public static final String EVENTS_WRITE = "events:write";
+    public static final String ENDPOINTS_READ = "endpoints:read";
+    public static final String ENDPOINTS_WRITE = "endpoints:write";
+
+    private Scopes() {
+    }
+}

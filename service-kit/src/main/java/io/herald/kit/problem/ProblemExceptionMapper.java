@@ -1,0 +1,90 @@
+package io.herald.kit.problem;
+
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+/** The one place errors become RFC 9457 problem details, for every service that includes the kit. */
+public class ProblemExceptionMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemExceptionMapper.class);
+
+    public static Response toResponse(ProblemException e) {
+        Response.ResponseBuilder response = Response.status(e.problem().status()).type(Problem.MEDIA_TYPE)
+                .entity(e.problem());
+        if (e.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .map(v -> new Problem.FieldError(field(v), v.getMessage())).toList();
+        return toResponse(ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors));
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        String detail;
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            MismatchedInputException mismatch = (MismatchedInputException) e;
+            String path = mismatch.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
+            detail = "Field '" + path + "' has the wrong type or shape";
+        } else {
+            detail = "The body is not valid JSON: " + e.getOriginalMessage();
+        }
+        return toResponse(ProblemException.badRequest(detail));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Response original = e.getResponse();
+        Response.StatusType status = original.getStatusInfo();
+        Response.ResponseBuilder response = Response.status(status.getStatusCode()).type(Problem.MEDIA_TYPE)
+                .entity(new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(),
+                        e.getMessage() != null ? e.getMessage() : status.getReasonPhrase(), null));
+        original.getStringHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)
+                    && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+                values.forEach(v -> response.header(name, v));
+            }
+        });
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("Unhandled error", e);
+        return toResponse(new ProblemException(500, "about:blank", "Internal Server Error",
+                "The server failed to handle the request; it has been logged"));
+    }
+
+    private static String field(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        // Drop the method and parameter names of a validated resource method: "create.request.url" -> "url".
+        String[] parts = path.split("\\.");
+        return parts.length > 2 ? String.join(".", List.of(parts).subList(2, parts.length)) : path;
+    }
+}
