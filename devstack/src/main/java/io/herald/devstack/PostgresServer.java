@@ -51,10 +51,19 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts an embedded server whose data (and binaries) live under {@code dir}; data survives a restart. */
     public static PostgresServer embedded(Path dir, int port) {
+        return embedded(dir, port, true);
+    }
+
+    /**
+     * As {@link #embedded(Path, int)}; with {@code stopOnJvmExit} false the caller must {@link #close()} it (the local
+     * launcher does, after the services that use it, from its own shutdown hook).
+     */
+    public static PostgresServer embedded(Path dir, int port, boolean stopOnJvmExit) {
         try {
             Files.createDirectories(dir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("work").toFile())
-                    .setDataDirectory(dir.resolve("data")).setCleanDataDirectory(false).setPort(port).start();
+                    .setDataDirectory(dir.resolve("data")).setCleanDataDirectory(false).setPort(port)
+                    .setRegisterShutdownHook(stopOnJvmExit).start();
             return new PostgresServer(new PostgresConnection("127.0.0.1", pg.getPort(), "postgres", "postgres", ""),
                     pg);
         } catch (IOException e) {

@@ -1,0 +1,318 @@
+package io.herald.devstack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Kafka (KRaft, broker and controller in one process) run as a child JVM from the Maven Central
+ * artifacts whose paths the build wrote to {@code kafka-classpath.txt}. Everything lives in one data directory: the
+ * generated {@code server.properties}, the log dirs and {@code kafka.log}; starting again on the same directory keeps
+ * the topics and their records. Listens on 127.0.0.1 only.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    /** How long a start may take before it fails (a cold JVM on a busy two-core machine is slow). */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final String[] CLASSPATH_RESOURCES = { "kafka-classpath.txt", "kafka-client-classpath.txt" };
+
+    private final Path dataDir;
+    private final int port;
+    private final int controllerPort;
+    private final Map<String, String> overrides;
+    private final String maxHeap;
+    private Process process;
+
+    private KafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides, String maxHeap) {
+        this.dataDir = dataDir.toAbsolutePath();
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.overrides = Map.copyOf(overrides);
+        this.maxHeap = maxHeap;
+    }
+
+    /** A broker on free ports with its data under {@code dataDir}; nothing runs until {@link #start()}. */
+    public static KafkaBroker create(Path dataDir) {
+        return create(dataDir, 0, 0, Map.of());
+    }
+
+    /**
+     * A broker listening on {@code port} with its controller on {@code controllerPort} (0 picks a free port, chosen now
+     * and kept across restarts), with extra {@code server.properties} entries.
+     */
+    public static KafkaBroker create(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
+        int brokerPort = port == 0 ? Processes.freePort() : port;
+        int ctlPort = controllerPort;
+        while (ctlPort == 0 || ctlPort == brokerPort) {
+            ctlPort = Processes.freePort();
+        }
+        return new KafkaBroker(dataDir, brokerPort, ctlPort, overrides, "256m");
+    }
+
+    /** Starts the broker (formatting the data directory the first time) and waits until it answers metadata. */
+    public synchronized KafkaBroker start() {
+        if (isRunning()) {
+            return this;
+        }
+        Processes.requireFree(port, "Kafka listener");
+        Processes.requireFree(controllerPort, "Kafka controller");
+        try {
+            Files.createDirectories(dataDir);
+            Path config = writeServerProperties();
+            formatOnce(config);
+            appendToLog("=== " + Instant.now() + " starting kafka.Kafka on 127.0.0.1:" + port + " ===");
+            ProcessBuilder builder = new ProcessBuilder(javaCommand("kafka.Kafka", config.toString()))
+                    .directory(dataDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(Redirect.appendTo(logFile().toFile()));
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start Kafka in " + dataDir, e);
+        }
+        awaitReady();
+        return this;
+    }
+
+    /** Stops the broker gracefully (SIGTERM: controlled shutdown, logs flushed); SIGKILL after 30 s. */
+    public synchronized void stop() {
+        if (process != null) {
+            Processes.terminate(process, STOP_GRACE);
+            process = null;
+        }
+    }
+
+    /** Kills the broker at once (SIGKILL), as a crash would: no controlled shutdown, no flush. */
+    public synchronized void kill() {
+        if (process != null) {
+            Processes.kill(process);
+            process = null;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The process id of the running broker. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("Kafka is not running");
+        }
+        return process.pid();
+    }
+
+    /** Resident memory of the broker process, -1 when not running or unknown. */
+    public synchronized long rssBytes() {
+        return isRunning() ? Processes.rssBytes(process.pid()) : -1;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Everything the broker (and the storage tool) printed, across restarts. */
+    public Path logFile() {
+        return dataDir.resolve("kafka.log");
+    }
+
+    public List<String> logTail(int lines) {
+        return Processes.tail(logFile(), lines);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Path writeServerProperties() throws IOException {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("log.dirs", dataDir.resolve("logs").toString());
+        // One node: every internal topic must have replication factor 1, or it is never created and consumer
+        // groups and transactions hang silently.
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("min.insync.replicas", "1");
+        props.put("default.replication.factor", "1");
+        // Fewer internal partitions than the production default of 50: the first group join and the first
+        // transaction create them, and 50 each cost seconds on a laptop.
+        props.put("offsets.topic.num.partitions", "10");
+        props.put("transaction.state.log.num.partitions", "10");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // After a kill the restarted controller still holds the dead incarnation's registration and refuses the new
+        // one until that session expires: 4 s instead of the default 9 s.
+        props.put("broker.heartbeat.interval.ms", "1000");
+        props.put("broker.session.timeout.ms", "4000");
+        props.putAll(overrides);
+
+        Path config = dataDir.resolve("server.properties");
+        try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            out.write("# Written by io.herald.devstack.KafkaBroker on every start; edits are overwritten.\n");
+            for (Map.Entry<String, String> e : props.entrySet()) {
+                out.write(e.getKey() + "=" + e.getValue() + "\n");
+            }
+        }
+        return config;
+    }
+
+    /** Formats the log dir on first use only (the storage tool costs a JVM start; --ignore-formatted is a guard). */
+    private void formatOnce(Path config) throws IOException {
+        if (Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+            return;
+        }
+        // Uuid.randomUuid() is what 'kafka-storage random-uuid' prints, without a JVM start of its own.
+        String clusterId = Uuid.randomUuid().toString();
+        appendToLog(
+                "=== " + Instant.now() + " formatting " + dataDir.resolve("logs") + " (cluster " + clusterId + ") ===");
+        Process format = new ProcessBuilder(javaCommand("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
+                config.toString(), "--ignore-formatted")).directory(dataDir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(Redirect.appendTo(logFile().toFile())).start();
+        try {
+            if (!format.waitFor(60, TimeUnit.SECONDS)) {
+                format.destroyForcibly();
+                throw new IllegalStateException("Formatting Kafka storage timed out; see " + logFile());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            format.destroyForcibly();
+            throw new IllegalStateException("Interrupted while formatting Kafka storage", e);
+        }
+        if (format.exitValue() != 0) {
+            throw new IllegalStateException("Formatting Kafka storage failed (exit " + format.exitValue() + "):"
+                    + Processes.indent(logTail(30)));
+        }
+    }
+
+    private List<String> javaCommand(String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Processes.javaExecutable());
+        command.add("-Xmx" + maxHeap);
+        command.add("-Djava.awt.headless=true");
+        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+        command.add("-cp");
+        command.add(serverClasspath());
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The broker's classpath as the build resolved it (jars in the local Maven repository). */
+    static String serverClasspath() {
+        List<String> entries = new ArrayList<>();
+        for (String resource : CLASSPATH_RESOURCES) {
+            try (InputStream in = KafkaBroker.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("Resource io/herald/devstack/" + resource
+                            + " is missing: build devstack with Maven (it is written by dependency:build-classpath)");
+                }
+                for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim()
+                        .split("[" + File.pathSeparator + "\\r\\n]+")) {
+                    if (!entry.isBlank()) {
+                        entries.add(entry.trim());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (String entry : entries) {
+            if (!Files.exists(Path.of(entry))) {
+                throw new IllegalStateException(
+                        "Kafka classpath entry " + entry + " does not exist: rebuild devstack to resolve it again");
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private void awaitReady() {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+        while (!Processes.accepts(port)) {
+            checkAlive(deadline);
+            Processes.sleep(Duration.ofMillis(100));
+        }
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                checkAlive(deadline);
+                try {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes()
+                            .get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for Kafka", e);
+                } catch (Exception e) {
+                    Processes.sleep(Duration.ofMillis(200));
+                }
+            }
+        }
+    }
+
+    private void checkAlive(Instant deadline) {
+        if (!process.isAlive()) {
+            int exit = process.exitValue();
+            process = null;
+            throw new IllegalStateException("Kafka exited during start (exit " + exit + "); " + logFile()
+                    + " ends with:" + Processes.indent(logTail(50)));
+        }
+        if (Instant.now().isAfter(deadline)) {
+            Processes.kill(process);
+            process = null;
+            throw new IllegalStateException("Kafka did not answer within " + START_TIMEOUT.toSeconds() + " s; "
+                    + logFile() + " ends with:" + Processes.indent(logTail(50)));
+        }
+    }
+
+    private void appendToLog(String line) throws IOException {
+        Files.writeString(logFile(), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+}

@@ -1,0 +1,342 @@
+package io.herald.devstack;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.auth.TokenMinter;
+
+/**
+ * One command for the whole stack on a laptop: a real single-node Kafka, PostgreSQL (HERALD_DB_URL, else an embedded
+ * server), the three services from their packaged jars, and a demo webhook receiver that prints what it gets. All state
+ * lives under {@code <repo>/.herald-local/}; Ctrl-C stops everything in reverse order.
+ */
+public final class LocalStack {
+
+    static final String HOME_DIR = ".herald-local";
+    static final int KAFKA_PORT = 9092;
+    static final int KAFKA_CONTROLLER_PORT = 9093;
+    static final int POSTGRES_PORT = 5433;
+    static final int RECEIVER_PORT = 8090;
+    static final int PARTITIONS = 3;
+    static final String DATABASE = "herald";
+    static final String DEMO_TENANT = "demo";
+    static final Duration TOKEN_TTL = Duration.ofDays(30);
+
+    private final PrintStream out = System.out;
+    private final Path repo;
+    private final Path home;
+    private final long startedNanos = System.nanoTime();
+    private final Deque<Running> running = new ArrayDeque<>();
+    private final boolean withReceiver;
+
+    private KafkaBroker kafka;
+    private PostgresServer postgres;
+    private PostgresConnection database;
+    private DemoReceiver receiver;
+    private String secret;
+    private String token;
+
+    private record Running(String name, Runnable stop) {
+    }
+
+    LocalStack(Path repo, boolean withReceiver) {
+        this.repo = repo;
+        this.home = repo.resolve(HOME_DIR);
+        this.withReceiver = withReceiver;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        List<String> options = List.of(args);
+        if (options.contains("--help") || options.contains("-h")) {
+            System.out.println("""
+                    Usage: ./herald-local [--no-build] [--no-receiver]
+
+                    Starts Kafka (127.0.0.1:9092), PostgreSQL (HERALD_DB_URL, else embedded on 127.0.0.1:5433),
+                    ingest (8081), subscription (8082), dispatch (8083) and a demo webhook receiver (8090).
+                    State lives in .herald-local/ (rm -rf .herald-local wipes everything). Ctrl-C stops it all.
+
+                      --no-build      skip the Maven build (use the jars already packaged)
+                      --no-receiver   do not start the demo receiver on 127.0.0.1:8090
+                    """);
+            return;
+        }
+        LocalStack stack = new LocalStack(ServiceProcess.repoRoot(), !options.contains("--no-receiver"));
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "herald-local-shutdown"));
+        try {
+            stack.start();
+        } catch (RuntimeException e) {
+            System.err.println("\nHerald local stack failed to start: " + e.getMessage());
+            stack.stopAll();
+            System.exit(1);
+        }
+        stack.printTour();
+        new CountDownLatch(1).await();
+    }
+
+    void start() {
+        out.println("Herald local stack: state in " + HOME_DIR + "/ (rm -rf " + HOME_DIR + " wipes everything)");
+        try {
+            Files.createDirectories(home.resolve("logs"));
+            Files.createDirectories(home.resolve("run"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Leftovers.stopAll(home, out);
+        secret = loadOrCreateSecret(home.resolve("hs256-secret"));
+        token = demoToken(secret);
+        writeQuietly(home.resolve("demo-token"), token + "\n");
+
+        kafka = step("Kafka",
+                () -> KafkaBroker.create(home.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT,
+                        Map.of("num.partitions", Integer.toString(PARTITIONS))).start(),
+                k -> "127.0.0.1:" + k.port() + ", pid " + k.pid() + ", log " + rel(k.logFile()));
+        Leftovers.remember(home, "kafka", kafka.pid());
+        running.push(new Running("Kafka", kafka::stop));
+
+        step("Topics", () -> {
+            HeraldTopics.create(kafka.bootstrapServers(), PARTITIONS);
+            return "";
+        }, x -> PARTITIONS + " partitions each");
+
+        postgres = step("PostgreSQL", this::startPostgres,
+                pg -> pg.isEmbedded()
+                        ? "embedded, 127.0.0.1:" + pg.connection().port() + ", data " + rel(home.resolve("postgres"))
+                        : "HERALD_DB_URL " + pg.connection().jdbcUrl());
+        if (postgres.isEmbedded()) {
+            running.push(new Running("PostgreSQL", postgres::close));
+        }
+        database = step("Database", () -> postgres.ensureDatabase(DATABASE), PostgresConnection::jdbcUrl);
+
+        if (withReceiver) {
+            receiver = step("Demo receiver",
+                    () -> DemoReceiver.start(RECEIVER_PORT, out,
+                            "http://127.0.0.1:" + ServiceEnv.DEFAULT_PORTS.get(ServiceEnv.SUBSCRIPTION), token),
+                    r -> r.url("/"));
+            running.push(new Running("Demo receiver", receiver::close));
+        }
+
+        ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), database, secret);
+        for (String module : ServiceEnv.START_ORDER) {
+            ServiceProcess service = ServiceProcess.builder(module).port(ServiceEnv.DEFAULT_PORTS.get(module))
+                    .env(env.envFor(module)).logFile(home.resolve("logs").resolve(module + ".log")).build();
+            step(module, () -> {
+                service.start();
+                Leftovers.remember(home, module, service.pid());
+                running.push(new Running(module, service::stop));
+                return service;
+            }, s -> s.baseUrl() + ", pid " + s.pid() + ", log " + rel(s.logFile()));
+        }
+    }
+
+    private PostgresServer startPostgres() {
+        String url = System.getenv("HERALD_DB_URL");
+        if (url != null && !url.isBlank()) {
+            return PostgresServer.external(url);
+        }
+        return PostgresServer.embedded(home.resolve("postgres"), POSTGRES_PORT, false);
+    }
+
+    /** Runs one step, printing its name, then its result and how long it took. */
+    private <T> T step(String name, Supplier<T> action, Function<T, String> describe) {
+        out.printf("[%6.1fs] %-22s ", elapsedSeconds(), name);
+        out.flush();
+        long begin = System.nanoTime();
+        T result;
+        try {
+            result = action.get();
+        } catch (RuntimeException e) {
+            out.println("FAILED");
+            throw e;
+        }
+        out.printf("ok in %4.1fs  (%s)%n", (System.nanoTime() - begin) / 1e9, describe.apply(result));
+        return result;
+    }
+
+    void printTour() {
+        String ingest = "http://127.0.0.1:" + ServiceEnv.DEFAULT_PORTS.get(ServiceEnv.INGEST);
+        String subscription = "http://127.0.0.1:" + ServiceEnv.DEFAULT_PORTS.get(ServiceEnv.SUBSCRIPTION);
+        String dispatch = "http://127.0.0.1:" + ServiceEnv.DEFAULT_PORTS.get(ServiceEnv.DISPATCH);
+        String receiverUrl = "http://127.0.0.1:" + RECEIVER_PORT + "/webhooks";
+        out.printf(
+                """
+
+                        Herald is up in %.1f s.
+                          ingest        %s   POST /v1/events          OpenAPI %s/q/openapi
+                          subscription  %s   /v1/endpoints            OpenAPI %s/q/openapi
+                          dispatch      %s   /q/health  /q/metrics
+                          Kafka         %s   PostgreSQL %s
+                          logs          %s/logs/  and %s/kafka/kafka.log
+
+                        A token for tenant '%s' (all scopes, valid %d days; also in %s/demo-token):
+                          export HERALD_TOKEN=%s
+
+                        Try it (in another terminal):
+                          # 1. register an endpoint at the demo receiver for order.* (the answer holds its signing secret)
+                          curl -s %s/v1/endpoints -H "Authorization: Bearer $HERALD_TOKEN" -H 'Content-Type: application/json' \\
+                               -d '{"url":"%s","eventTypes":["order.*"]}'
+                          # 2. publish an event (202 with its id once Kafka has it)
+                          curl -s %s/v1/events -H "Authorization: Bearer $HERALD_TOKEN" -H 'Content-Type: application/json' \\
+                               -d '{"type":"order.created","data":{"orderId":"ord_1001","amount":4200}}'
+                          # 3. the signed webhook shows up right here%s
+
+                        Ctrl-C stops everything. State stays in %s/ for the next start; rm -rf %s wipes everything.
+                        """,
+                elapsedSeconds(), ingest, ingest, subscription, subscription, dispatch, kafka.bootstrapServers(),
+                database.jdbcUrl(), HOME_DIR, HOME_DIR, DEMO_TENANT, TOKEN_TTL.toDays(), HOME_DIR, token, subscription,
+                receiverUrl, ingest, withReceiver ? ", printed by the demo receiver" : " (started without it)",
+                HOME_DIR, HOME_DIR);
+        out.flush();
+    }
+
+    /** Stops what was started, last first. Safe to call twice (failed start, then the shutdown hook). */
+    void stopAll() {
+        while (true) {
+            Running next;
+            synchronized (running) {
+                next = running.poll();
+            }
+            if (next == null) {
+                return;
+            }
+            out.printf("Stopping %s%n", next.name());
+            out.flush();
+            try {
+                next.stop().run();
+            } catch (RuntimeException e) {
+                System.err.println("  could not stop " + next.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** A token for tenant {@value #DEMO_TENANT} with every scope, valid {@link #TOKEN_TTL}. */
+    static String demoToken(String secret) {
+        return TokenMinter.hs256(secret, DEMO_TENANT,
+                Set.of(Scopes.EVENTS_WRITE, Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE), TOKEN_TTL);
+    }
+
+    /** The HS256 secret, generated on first start and kept so that tokens survive restarts. */
+    static String loadOrCreateSecret(Path file) {
+        try {
+            if (Files.exists(file)) {
+                String existing = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (existing.length() >= 32) {
+                    return existing;
+                }
+            }
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String created = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.writeString(file, created + "\n", StandardCharsets.UTF_8);
+            restrictToOwner(file);
+            return created;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep the HS256 secret in " + file, e);
+        }
+    }
+
+    private static void writeQuietly(Path file, String content) {
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            restrictToOwner(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void restrictToOwner(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not a POSIX file system: the file keeps its default permissions.
+        }
+    }
+
+    private String rel(Path path) {
+        Path absolute = path.toAbsolutePath();
+        return absolute.startsWith(repo) ? repo.relativize(absolute).toString() : absolute.toString();
+    }
+
+    private double elapsedSeconds() {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    /**
+     * Processes of an earlier run that did not get to stop them (launcher killed with SIGKILL): their pids are kept in
+     * {@code .herald-local/run/}; a process still alive that is recognisably ours holds the ports and the data
+     * directories, so it is stopped before anything starts.
+     */
+    static final class Leftovers {
+
+        private Leftovers() {
+        }
+
+        static void remember(Path home, String name, long pid) {
+            writeQuietly(home.resolve("run").resolve(name + ".pid"), pid + "\n");
+        }
+
+        static void stopAll(Path home, PrintStream out) {
+            Path run = home.resolve("run");
+            for (String name : List.of(ServiceEnv.DISPATCH, ServiceEnv.INGEST, ServiceEnv.SUBSCRIPTION, "kafka")) {
+                Path pidFile = run.resolve(name + ".pid");
+                String marker = name.equals("kafka") ? home.resolve("kafka").toString()
+                        : ServiceProcess.jarOf(name).toString();
+                readPid(pidFile).flatMap(ProcessHandle::of).filter(p -> isOurs(p, marker))
+                        .ifPresent(p -> stop(p, name, out));
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            // PostgreSQL keeps its own pid file; a stale one from a dead server is handled by PostgreSQL itself.
+            readPid(home.resolve("postgres").resolve("data").resolve("postmaster.pid")).flatMap(ProcessHandle::of)
+                    .filter(p -> isOurs(p, home.resolve("postgres").toString()))
+                    .ifPresent(p -> stop(p, "PostgreSQL", out));
+        }
+
+        private static Optional<Long> readPid(Path file) {
+            try {
+                if (!Files.exists(file)) {
+                    return Optional.empty();
+                }
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+            } catch (IOException | NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        private static boolean isOurs(ProcessHandle process, String marker) {
+            return process.isAlive() && process.info().commandLine().map(c -> c.contains(marker)).orElse(false);
+        }
+
+        private static void stop(ProcessHandle process, String name, PrintStream out) {
+            out.println("Stopping a leftover " + name + " from an earlier run (pid " + process.pid() + ")");
+            process.destroy();
+            try {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.herald.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One packaged Herald service ({@code <module>/target/quarkus-app/quarkus-run.jar}) run as a child JVM, the way it runs
+ * in production: prod profile, configured through environment variables, output to a log file. {@link #start()} returns
+ * once {@code GET /q/health/ready} answers 200.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    /** System property naming the repository root; else the nearest ancestor of the working directory with mvnw. */
+    public static final String REPO_DIR_PROPERTY = "herald.repo.dir";
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final int LOG_TAIL_LINES = 50;
+
+    private final String name;
+    private final Path jar;
+    private final int port;
+    private final Map<String, String> env;
+    private final List<String> jvmArgs;
+    private final Path logFile;
+    private final Duration startTimeout;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    private ServiceProcess(Builder builder) {
+        this.name = builder.name;
+        this.jar = builder.jar;
+        this.port = builder.port == 0 ? Processes.freePort() : builder.port;
+        this.env = Map.copyOf(builder.env);
+        this.jvmArgs = List.copyOf(builder.jvmArgs);
+        this.logFile = builder.logFile != null ? builder.logFile.toAbsolutePath()
+                : jar.getParent().getParent().resolve(name + ".log");
+        this.startTimeout = builder.startTimeout;
+    }
+
+    /** A service of this repository by module name, e.g. {@code ingest-service}. */
+    public static Builder builder(String module) {
+        return new Builder(module, jarOf(module));
+    }
+
+    /** The packaged application of {@code module}: {@code <repo>/<module>/target/quarkus-app/quarkus-run.jar}. */
+    public static Path jarOf(String module) {
+        return repoRoot().resolve(module).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
+    }
+
+    /** The repository root: {@value #REPO_DIR_PROPERTY} if set, else the nearest directory upwards holding mvnw. */
+    public static Path repoRoot() {
+        String configured = System.getProperty(REPO_DIR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("mvnw"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("Cannot find the Herald repository (no mvnw above "
+                + Path.of("").toAbsolutePath() + "); set -D" + REPO_DIR_PROPERTY + "=<repo>");
+    }
+
+    /** Starts the service and waits until it reports ready; on failure the message carries the log's tail. */
+    public synchronized ServiceProcess start() {
+        if (isRunning()) {
+            return this;
+        }
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(name + " is not packaged: " + jar
+                    + " does not exist. Build it first, e.g. ./mvnw -B -DskipTests" + " -pl " + name + " -am package");
+        }
+        Processes.requireFree(port, name + " HTTP");
+        List<String> command = new ArrayList<>();
+        command.add(Processes.javaExecutable());
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(jar.getParent().toFile())
+                .redirectErrorStream(true).redirectOutput(Redirect.appendTo(logFile.toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, "=== " + Instant.now() + " starting " + name + " on port " + port + " ===\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + name, e);
+        }
+        awaitReady();
+        return this;
+    }
+
+    /** SIGTERM (Quarkus shuts down gracefully), SIGKILL if still running after 20 s. */
+    public synchronized void stop() {
+        if (process != null) {
+            Processes.terminate(process, STOP_GRACE);
+            process = null;
+        }
+    }
+
+    /** SIGKILL: the service dies as in a crash. */
+    public synchronized void kill() {
+        if (process != null) {
+            Processes.kill(process);
+            process = null;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.pid();
+    }
+
+    /** Resident memory from {@code /proc/<pid>/status} (VmRSS); -1 when not running or unknown. */
+    public synchronized long rssBytes() {
+        return isRunning() ? Processes.rssBytes(process.pid()) : -1;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public List<String> logTail(int lines) {
+        return Processes.tail(logFile, lines);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void awaitReady() {
+        Instant deadline = Instant.now().plus(startTimeout);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        String lastAnswer = "no answer";
+        while (true) {
+            if (!process.isAlive()) {
+                int exit = process.exitValue();
+                process = null;
+                throw new IllegalStateException(name + " exited during start (exit " + exit + "); " + logFile
+                        + " ends with:" + Processes.indent(logTail(LOG_TAIL_LINES)));
+            }
+            try {
+                HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) {
+                    return;
+                }
+                lastAnswer = answer.statusCode() + " " + answer.body();
+            } catch (IOException e) {
+                lastAnswer = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+                throw new IllegalStateException("Interrupted while waiting for " + name, e);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                kill();
+                throw new IllegalStateException(name + " was not ready within " + startTimeout.toSeconds()
+                        + " s (last /q/health/ready: " + lastAnswer + "); " + logFile + " ends with:"
+                        + Processes.indent(logTail(LOG_TAIL_LINES)));
+            }
+            Processes.sleep(Duration.ofMillis(200));
+        }
+    }
+
+    /** How to run one service. */
+    public static final class Builder {
+
+        private final String name;
+        private Path jar;
+        private int port;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        private Path logFile;
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+
+        private Builder(String name, Path jar) {
+            this.name = name;
+            this.jar = jar;
+        }
+
+        /** Another quarkus-run.jar than the module's own. */
+        public Builder jar(Path jar) {
+            this.jar = jar.toAbsolutePath();
+            return this;
+        }
+
+        /** The HTTP port (QUARKUS_HTTP_PORT); 0, the default, picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Adds environment variables (on top of this process's own environment). */
+        public Builder env(Map<String, String> env) {
+            this.env.putAll(env);
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            this.env.put(name, value);
+            return this;
+        }
+
+        /** Replaces the JVM options (default {@code -Xmx256m -XX:+UseSerialGC}). */
+        public Builder jvmArgs(String... args) {
+            this.jvmArgs.clear();
+            this.jvmArgs.addAll(List.of(args));
+            return this;
+        }
+
+        /** Where stdout and stderr go (appended); default {@code <module>/target/<module>.log}. */
+        public Builder logFile(Path logFile) {
+            this.logFile = logFile;
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /** The process, not started yet. */
+        public ServiceProcess build() {
+            return new ServiceProcess(this);
+        }
+
+        /** Builds and starts it, waiting for readiness. */
+        public ServiceProcess start() {
+            return build().start();
+        }
+    }
+}
