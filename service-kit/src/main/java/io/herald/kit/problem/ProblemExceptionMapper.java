@@ -58,6 +58,15 @@ public class ProblemExceptionMapper {
         return toResponse(ProblemException.badRequest(detail));
     }
 
+    /**
+     * Quarkus REST ships its own mapper for this subtype (plain JSON, no detail outside dev mode), and the mapper of
+     * the most specific type wins: claim it here so wrong types answer problem+json naming the field.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         Response original = e.getResponse();
