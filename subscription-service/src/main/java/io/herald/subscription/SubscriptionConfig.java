@@ -1,0 +1,53 @@
+package io.herald.subscription;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the subscription service; every key can be set by environment variable too. */
+@ConfigMapping(prefix = "herald.subscription")
+public interface SubscriptionConfig {
+
+    /** The endpoints API. */
+    Endpoints endpoints();
+
+    /** The outbox relay that publishes endpoint changes to Kafka. */
+    Outbox outbox();
+
+    interface Endpoints {
+
+        /** Page size of {@code GET /v1/endpoints} when the request gives no {@code limit}. */
+        @WithDefault("50")
+        @Min(1)
+        int defaultLimit();
+
+        /** Largest {@code limit} a request may ask for. */
+        @WithDefault("100")
+        @Min(1)
+        int maxLimit();
+    }
+
+    interface Outbox {
+
+        /**
+         * How often the relay looks for unpublished rows, in milliseconds. Each commit also nudges it at once; the
+         * schedule repairs what a crash between commit and publish left behind.
+         */
+        @WithDefault("1000")
+        @Min(10)
+        long relayIntervalMs();
+
+        /** Rows published per relay transaction (kept below the emitter's buffer of 256). */
+        @WithDefault("100")
+        @Min(1)
+        @Max(256)
+        int batchSize();
+
+        /** How long a batch may wait for Kafka's acknowledgements before it is rolled back and retried, in ms. */
+        @WithDefault("10000")
+        @Min(1)
+        long publishTimeoutMs();
+    }
+}

@@ -1,0 +1,141 @@
+package io.herald.subscription.outbox;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+import io.herald.contracts.Topics;
+import io.herald.subscription.SubscriptionConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Publishes outbox rows to {@code herald.endpoints} in id order (key = endpoint id, value = the payload string), waits
+ * for the broker's acknowledgement, then deletes them, all in one database transaction. Runs right after each commit
+ * ({@link #trigger()}) and on a schedule, which repairs a crash between commit and publish. One relay at a time: in
+ * this JVM by a flag, across replicas by a transaction-scoped advisory lock. At least once: a crash after publishing
+ * but before the delete commits publishes those rows again, which the compacted topic and {@code EndpointState.version}
+ * absorb.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    /** The outgoing channel (see application.properties); the topic itself is set per record from contracts. */
+    public static final String CHANNEL = "endpoint-states";
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final OutboxRepository outbox;
+    private final MutinyEmitter<String> emitter;
+    private final Vertx vertx;
+    private final SubscriptionConfig.Outbox config;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean pending = new AtomicBoolean();
+
+    public OutboxRelay(OutboxRepository outbox, @Channel(CHANNEL) MutinyEmitter<String> emitter, Vertx vertx,
+            SubscriptionConfig config) {
+        this.outbox = outbox;
+        this.emitter = emitter;
+        this.vertx = vertx;
+        this.config = config.outbox();
+    }
+
+    void schedule(@Observes StartupEvent event, Scheduler scheduler) {
+        scheduler.newJob("outbox-relay").setInterval(Duration.ofMillis(config.relayIntervalMs()).toString())
+                .setConcurrentExecution(ConcurrentExecution.SKIP).setTask(execution -> trigger()).schedule();
+    }
+
+    /** Asks for a relay run as soon as possible and returns at once; runs requested meanwhile fold into one. */
+    public void trigger() {
+        pending.set(true);
+        if (running.compareAndSet(false, true)) {
+            start();
+        }
+    }
+
+    private void start() {
+        // A fresh duplicated context, flagged safe for Hibernate Reactive, gets its own session, never the caller's
+        // (the nudge comes from a request's context).
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> run());
+    }
+
+    private void run() {
+        pending.set(false);
+        Uni.createFrom().deferred(this::relayBatch).subscribe().with(published -> {
+            if (published == config.batchSize()) {
+                pending.set(true);
+            }
+            finish();
+        }, failure -> {
+            LOG.warnf("Outbox relay failed; the rows stay and are retried: %s", failure.toString());
+            finish();
+        });
+    }
+
+    private void finish() {
+        running.set(false);
+        if (pending.get() && running.compareAndSet(false, true)) {
+            start();
+        }
+    }
+
+    /** One transaction: lock, read the oldest rows, publish them, delete them. Answers how many were published. */
+    Uni<Integer> relayBatch() {
+        return Panache.withTransaction(() -> outbox.tryRelayLock().chain(locked -> {
+            if (!locked) {
+                // Another replica is relaying; its run or the next scheduled one takes the rows.
+                return Uni.createFrom().item(0);
+            }
+            return outbox.nextBatch(config.batchSize())
+                    .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0)
+                            : publish(rows).chain(() -> outbox.deleteByIds(rows.stream().map(row -> row.id).toList()))
+                                    .replaceWith(rows.size()));
+        }));
+    }
+
+    private Uni<Void> publish(List<OutboxEvent> rows) {
+        // The acknowledgements arrive on a Kafka thread; the session must be used on its own context again.
+        Context context = Vertx.currentContext();
+        return Uni.createFrom().deferred(() -> {
+            List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
+            for (OutboxEvent row : rows) {
+                acks.add(send(row));
+            }
+            return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
+        }).ifNoItem().after(Duration.ofMillis(config.publishTimeoutMs()))
+                .failWith(() -> new TimeoutException("Kafka did not acknowledge " + rows.size()
+                        + " outbox records within " + config.publishTimeoutMs() + " ms"))
+                .emitOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
+    /**
+     * Emits at once, in call order (the emitter keeps it; the idempotent producer keeps it per partition), and
+     * completes when the broker acknowledged the record.
+     */
+    private CompletableFuture<Void> send(OutboxEvent row) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
+                .withTopic(Topics.ENDPOINTS).withKey(row.aggregateId).build();
+        return emitter.sendMessage(Message.of(row.payload, Metadata.of(metadata))).subscribeAsCompletionStage();
+    }
+}

@@ -1,0 +1,230 @@
+package io.herald.subscription.outbox;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.EndpointSecret;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.devstack.PostgresConnection;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.PostgresTestResource;
+import io.herald.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+class OutboxRelayTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void shouldPublishACreatedEndpointToHeraldEndpointsAndEmptyTheOutbox() throws Exception {
+        String tenant = "t-" + UUID.randomUUID();
+        ExtractableResponse<Response> created = given().auth().oauth2(TestTokens.admin(tenant))
+                .contentType(ContentType.JSON)
+                .body(Map.of("url", "https://example.com/relay", "eventTypes", List.of("order.created", "invoice.*")))
+                .post("/v1/endpoints").then().statusCode(201).extract();
+        String id = created.path("id");
+
+        ConsumerRecord<String, String> record = awaitRecord(id);
+
+        EndpointState state = Json.read(record.value(), EndpointState.class);
+        assertThat(state.schemaVersion()).isEqualTo(EndpointState.SCHEMA_VERSION);
+        assertThat(state.id()).isEqualTo(id);
+        assertThat(state.tenant()).isEqualTo(tenant);
+        assertThat(state.url()).isEqualTo("https://example.com/relay");
+        assertThat(state.eventTypes()).containsExactly("order.created", "invoice.*");
+        assertThat(state.enabled()).isTrue();
+        assertThat(state.secrets()).containsExactly(new EndpointSecret(created.path("secret"), null));
+        assertThat(state.updatedAt()).isEqualTo(Instant.parse(created.path("updatedAt")));
+        awaitOutboxEmpty(id);
+    }
+
+    @Test
+    void shouldPublishARowLeftBehindByACrashOnTheNextScheduledRun() throws Exception {
+        // A row committed by a transaction whose process died before the relay ran: nothing nudges the relay now.
+        String id = "ep_crash" + UUID.randomUUID().toString().replace("-", "").substring(0, 18);
+        EndpointState state = EndpointState.of(id, "t-crash", "https://example.com/crash", List.of("*"), true,
+                List.of(new EndpointSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)), 0,
+                Instant.parse("2026-01-01T00:00:00Z"));
+        String payload = Json.write(state);
+        insertOutboxRow(id, payload);
+
+        ConsumerRecord<String, String> record = awaitRecord(id);
+
+        assertThat(record.value()).isEqualTo(payload);
+        awaitOutboxEmpty(id);
+    }
+
+    @Test
+    void shouldPublishOneEndpointsRowsInIdOrder() throws Exception {
+        String id = "ep_order" + UUID.randomUUID().toString().replace("-", "").substring(0, 18);
+        try (Connection db = database();
+                PreparedStatement insert = db
+                        .prepareStatement("insert into outbox (aggregate_id, payload) values (?, ?)")) {
+            for (int version = 0; version < 5; version++) {
+                insert.setString(1, id);
+                insert.setString(2, Json.write(EndpointState.of(id, "t-order", "https://example.com/" + version,
+                        List.of("*"), true, List.of(), version, Instant.parse("2026-01-01T00:00:00Z"))));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+
+        List<ConsumerRecord<String, String>> records = awaitRecords(id, 5);
+
+        assertThat(records).extracting(r -> Json.read(r.value(), EndpointState.class).version()).containsExactly(0L, 1L,
+                2L, 3L, 4L);
+        awaitOutboxEmpty(id);
+    }
+
+    @Test
+    void shouldNotRelayWhileAnotherReplicaHoldsTheRelayLock() throws Exception {
+        String id = "ep_locked" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+        try (Connection replica = database()) {
+            // Another replica in the middle of its relay transaction.
+            replica.setAutoCommit(false);
+            try (PreparedStatement lock = replica.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, OutboxRepository.RELAY_LOCK_KEY);
+                lock.execute();
+            }
+            insertOutboxRow(id, Json.write(EndpointState.of(id, "t-lock", "https://example.com/lock", List.of("*"),
+                    true, List.of(), 0, Instant.parse("2026-01-01T00:00:00Z"))));
+
+            // Several scheduled runs pass; none may publish.
+            Thread.sleep(3_000);
+            assertThat(outboxRows(id)).isEqualTo(1);
+            assertThat(recordsNow(id)).isEmpty();
+
+            replica.rollback();
+        }
+
+        awaitRecord(id);
+        awaitOutboxEmpty(id);
+    }
+
+    private static ConsumerRecord<String, String> awaitRecord(String key) {
+        return awaitRecords(key, 1).get(0);
+    }
+
+    /** Reads herald.endpoints from the beginning until {@code count} records with this key arrived. */
+    private static List<ConsumerRecord<String, String>> awaitRecords(String key, int count) {
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            assignFromBeginning(consumer);
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            Instant deadline = Instant.now().plus(WAIT);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+                if (found.size() >= count) {
+                    return found;
+                }
+            }
+            throw new AssertionError(
+                    "Found " + found.size() + " of " + count + " records with key " + key + " on " + Topics.ENDPOINTS);
+        }
+    }
+
+    /** What herald.endpoints holds for this key right now (reads to the current end of every partition). */
+    private static List<ConsumerRecord<String, String>> recordsNow(String key) {
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = assignFromBeginning(consumer);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+            }
+            return found;
+        }
+    }
+
+    private static void insertOutboxRow(String aggregateId, String payload) throws SQLException {
+        try (Connection db = database();
+                PreparedStatement insert = db
+                        .prepareStatement("insert into outbox (aggregate_id, payload) values (?, ?)")) {
+            insert.setString(1, aggregateId);
+            insert.setString(2, payload);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void awaitOutboxEmpty(String aggregateId) throws SQLException, InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        long left;
+        do {
+            left = outboxRows(aggregateId);
+            if (left == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError(left + " outbox rows of " + aggregateId + " were not deleted after publishing");
+    }
+
+    private static long outboxRows(String aggregateId) throws SQLException {
+        try (Connection db = database();
+                PreparedStatement count = db.prepareStatement("select count(*) from outbox where aggregate_id = ?")) {
+            count.setString(1, aggregateId);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return new KafkaConsumer<>(props);
+    }
+
+    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, String> consumer) {
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.ENDPOINTS).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
+    }
+
+    private static Connection database() throws SQLException {
+        PostgresConnection pg = PostgresTestResource.database();
+        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+    }
+}
