@@ -1,0 +1,49 @@
+package io.herald.ingest.health;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import org.junit.jupiter.api.Test;
+
+import io.herald.kit.auth.Scopes;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+class OperationsEndpointsTests {
+
+    @Test
+    void shouldReportReadyOnceKafkaHasTheEventsTopic() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")).body("checks.data.events",
+                hasItem("[OK]"));
+    }
+
+    @Test
+    void shouldReportLive() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void shouldPublishTheOpenApiDocumentOfTheEventsEndpoint() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/v1/events'.post.responses.'202'.description", containsString("Stored in Kafka"))
+                .body("components.schemas.EventRequest.required", hasItem("type"));
+    }
+
+    @Test
+    void shouldCountAcceptedEventsInPrometheusMetrics() {
+        given().header("Authorization", "Bearer " + TestTokens.token("acme", Scopes.EVENTS_WRITE))
+                .contentType("application/json").body("{\"type\":\"order.created\",\"data\":{}}").post("/v1/events")
+                .then().statusCode(202);
+
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("herald_ingest_events_total{outcome=\"accepted\""))
+                .body(containsString("herald_ingest_publish_seconds_count"));
+    }
+}
