@@ -1,0 +1,89 @@
+package io.herald.dispatch;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Dispatch's own settings ({@code herald.dispatch.*}; each also settable by environment variable, e.g.
+ * {@code HERALD_DISPATCH_HTTP_REQUEST_TIMEOUT_MS}). Kafka channels are configured under {@code mp.messaging.*}.
+ */
+@ConfigMapping(prefix = "herald.dispatch")
+public interface DispatchConfig {
+
+    /** The routing table rebuilt from {@code herald.endpoints}. */
+    Routing routing();
+
+    /** Fan-out of events into deliveries. */
+    FanOut fanOut();
+
+    /** Delivery of webhooks. */
+    Delivery delivery();
+
+    /** The outbound HTTP client. */
+    Http http();
+
+    interface Routing {
+
+        /** How long one poll of {@code herald.endpoints} waits for records, in milliseconds. */
+        @WithDefault("500")
+        long pollTimeoutMs();
+
+        /** Pause before polling again after an unexpected consumer error, in milliseconds. */
+        @WithDefault("1000")
+        long errorBackoffMs();
+    }
+
+    interface FanOut {
+
+        /** Deliveries of one event handed to the Kafka producer at once (an event may match many endpoints). */
+        @WithDefault("64")
+        int sendConcurrency();
+    }
+
+    interface Delivery {
+
+        /**
+         * Deliveries in flight at once per instance, across all assigned partitions of {@code herald.deliveries};
+         * within a partition they complete out of order and the offset commit only advances past fully finished
+         * records.
+         */
+        @WithDefault("64")
+        int concurrency();
+    }
+
+    interface Http {
+
+        /**
+         * Time to obtain a connection, in milliseconds: TCP connect, and also the wait for a free pooled connection.
+         */
+        @WithDefault("5000")
+        int connectTimeoutMs();
+
+        /** Longest silence while sending the request or reading the response, in milliseconds. */
+        @WithDefault("10000")
+        int idleTimeoutMs();
+
+        /**
+         * Total deadline from sending the request to the end of the response, in milliseconds; the connection is reset
+         * when it passes, so a server trickling bytes cannot hold a delivery longer.
+         */
+        @WithDefault("15000")
+        int requestTimeoutMs();
+
+        /** Pooled connections per destination host and port. */
+        @WithDefault("16")
+        int maxConnectionsPerHost();
+
+        /** Requests waiting for a pooled connection per host before further ones fail at once. */
+        @WithDefault("256")
+        int maxWaitQueuePerHost();
+
+        /** Response body bytes kept for the attempt record; a longer body is cut off and its connection closed. */
+        @WithDefault("4096")
+        int maxResponseBodyBytes();
+
+        /** The {@code User-Agent} sent with every delivery. */
+        @WithDefault("Herald-Webhooks/0.1")
+        String userAgent();
+    }
+}

@@ -1,0 +1,166 @@
+package io.herald.dispatch;
+
+import static io.herald.dispatch.Fixtures.endpoint;
+import static io.herald.dispatch.Fixtures.event;
+import static io.herald.dispatch.Fixtures.secret;
+import static io.herald.dispatch.Fixtures.tenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.herald.contracts.messages.AttemptMessage;
+import io.herald.contracts.messages.AttemptOutcome;
+import io.herald.contracts.messages.DeliveryMessage;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.messages.EventMessage;
+import io.herald.contracts.messages.WebhookPayload;
+import io.herald.dispatch.routing.RoutingTable;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.WebhookReceiver;
+import io.herald.testing.WebhookReceiver.Reply;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Failed tries and dropped deliveries are recorded on {@code herald.attempts} (the test profile sets a 1500 ms request
+ * deadline and a 64-byte response excerpt).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+class DeliveryOutcomeTests {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static TestKafka kafka;
+
+    @Inject
+    RoutingTable table;
+    WebhookReceiver receiver;
+
+    @BeforeAll
+    static void connect() {
+        kafka = TestKafka.connect();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void startReceiver() {
+        receiver = WebhookReceiver.start();
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void shouldRecordAServerErrorWithTheStartOfItsBody() {
+        receiver.respond(r -> Reply.status(500, Map.of("Content-Type", "text/plain"), "x".repeat(100_000)));
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/hook"), List.of("*"), secret()));
+        EventMessage event = event(endpoint.tenant(), "order.created");
+
+        kafka.publishEvent(event);
+
+        AttemptMessage attempt = kafka.awaitAttempt(DeliveryMessage.deliveryId(event.id(), endpoint.id()), TIMEOUT);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(attempt.statusCode()).isEqualTo(500);
+        assertThat(attempt.error()).isEqualTo("HTTP 500");
+        assertThat(attempt.responseExcerpt()).isEqualTo("x".repeat(64));
+    }
+
+    @Test
+    void shouldGiveUpOnAnEndpointThatDoesNotAnswerWithinTheDeadline() {
+        receiver.respond(r -> Reply.hang());
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret()));
+        EventMessage event = event(endpoint.tenant(), "order.created");
+
+        kafka.publishEvent(event);
+
+        AttemptMessage attempt = kafka.awaitAttempt(DeliveryMessage.deliveryId(event.id(), endpoint.id()), TIMEOUT);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(attempt.statusCode()).isNull();
+        assertThat(attempt.error()).isEqualTo("No complete response within 1500 ms");
+        assertThat(attempt.latencyMs()).isBetween(1400L, 9000L);
+    }
+
+    @Test
+    void shouldNotFollowRedirects() {
+        receiver.respond(
+                r -> r.path().equals("/hook") ? Reply.status(302, Map.of("Location", receiver.url("/moved")), "")
+                        : Reply.status(204));
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret()));
+        EventMessage event = event(endpoint.tenant(), "order.created");
+
+        kafka.publishEvent(event);
+
+        AttemptMessage attempt = kafka.awaitAttempt(DeliveryMessage.deliveryId(event.id(), endpoint.id()), TIMEOUT);
+        assertThat(attempt.statusCode()).isEqualTo(302);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(receiver.received()).extracting(WebhookReceiver.Received::path).containsExactly("/hook");
+    }
+
+    @Test
+    void shouldDropADeliveryForAnUnknownEndpointWithAnAttemptRecord() {
+        EventMessage event = event(tenant(), "order.created");
+        DeliveryMessage delivery = DeliveryMessage.first(event, "ep_unknown_" + event.id(),
+                WebhookPayload.render(event), Instant.now());
+
+        kafka.publishDelivery(delivery);
+
+        AttemptMessage attempt = kafka.awaitAttempt(delivery.id(), TIMEOUT);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(attempt.statusCode()).isNull();
+        assertThat(attempt.error()).isEqualTo("Endpoint deleted or unknown; delivery dropped");
+    }
+
+    @Test
+    void shouldDropADeliveryForADisabledEndpointWithoutCallingIt() {
+        EndpointState endpoint = register(
+                Fixtures.disabled(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())));
+        EventMessage event = event(endpoint.tenant(), "order.created");
+        DeliveryMessage delivery = DeliveryMessage.first(event, endpoint.id(), WebhookPayload.render(event),
+                Instant.now());
+
+        kafka.publishDelivery(delivery);
+
+        AttemptMessage attempt = kafka.awaitAttempt(delivery.id(), TIMEOUT);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(attempt.error()).isEqualTo("Endpoint disabled; delivery dropped");
+        assertThat(receiver.received()).isEmpty();
+    }
+
+    @Test
+    void shouldDropADeliveryWhoseTenantDoesNotOwnTheEndpoint() {
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret()));
+        EventMessage event = event(tenant(), "order.created");
+        DeliveryMessage delivery = DeliveryMessage.first(event, endpoint.id(), WebhookPayload.render(event),
+                Instant.now());
+
+        kafka.publishDelivery(delivery);
+
+        AttemptMessage attempt = kafka.awaitAttempt(delivery.id(), TIMEOUT);
+        assertThat(attempt.error()).isEqualTo("Endpoint belongs to another tenant; delivery dropped");
+        assertThat(receiver.received()).isEmpty();
+    }
+
+    private EndpointState register(EndpointState endpoint) {
+        kafka.publishEndpoint(endpoint);
+        Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,
+                () -> table.get(endpoint.id()).map(e -> e.version() == endpoint.version()).orElse(false));
+        return endpoint;
+    }
+}

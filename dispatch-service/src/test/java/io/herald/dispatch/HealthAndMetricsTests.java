@@ -1,0 +1,69 @@
+package io.herald.dispatch;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.herald.contracts.messages.EndpointState;
+import io.herald.dispatch.routing.EndpointStateConsumer;
+import io.herald.dispatch.routing.RoutingTable;
+import io.herald.testing.KafkaTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+class HealthAndMetricsTests {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final Pattern ENDPOINTS_GAUGE = Pattern.compile("(?m)^herald_routing_endpoints(?:\\{[^}]*})? (\\S+)$");
+
+    @Inject
+    EndpointStateConsumer routing;
+    @Inject
+    RoutingTable table;
+
+    @Test
+    void shouldReportReadyOnceTheRoutingTableIsLoaded() {
+        Await.until("the routing table is loaded", TIMEOUT, routing::isLoaded);
+        Await.until("/q/health/ready answers 200", TIMEOUT,
+                () -> given().get("/q/health/ready").then().extract().statusCode() == 200);
+
+        JsonPath health = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+        assertThat(health.getString("status")).isEqualTo("UP");
+        assertThat(health.getString("checks.find { it.name == 'routing-table' }.status")).isEqualTo("UP");
+        assertThat(given().get("/q/health/live").then().extract().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldExportTheRoutingTableSizeAsAGauge() {
+        try (TestKafka kafka = TestKafka.connect()) {
+            EndpointState endpoint = Fixtures.endpoint(Fixtures.tenant(), "http://127.0.0.1:9/hook", List.of("order.*"),
+                    Fixtures.secret());
+            kafka.publishEndpoint(endpoint);
+            Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+
+            assertThat(endpointsGauge()).isEqualTo(table.size()).isPositive();
+
+            kafka.tombstone(endpoint.id());
+            Await.until("the tombstone is applied", TIMEOUT, () -> table.get(endpoint.id()).isEmpty());
+            assertThat(endpointsGauge()).isEqualTo(table.size());
+        }
+    }
+
+    private static int endpointsGauge() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher matcher = ENDPOINTS_GAUGE.matcher(metrics);
+        assertThat(matcher.find()).as("herald_routing_endpoints in /q/metrics").isTrue();
+        return (int) Double.parseDouble(matcher.group(1));
+    }
+}

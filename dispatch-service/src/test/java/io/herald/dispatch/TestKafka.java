@@ -1,0 +1,140 @@
+package io.herald.dispatch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.AttemptMessage;
+import io.herald.contracts.messages.DeliveryMessage;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.messages.EventMessage;
+import io.herald.testing.KafkaTestResource;
+
+/**
+ * Plain Kafka clients against the test broker: what producers and subscription would write, and what dispatch wrote.
+ */
+public final class TestKafka implements AutoCloseable {
+
+    private final String bootstrap;
+    private final KafkaProducer<String, String> producer;
+
+    private TestKafka(String bootstrap) {
+        this.bootstrap = bootstrap;
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    public static TestKafka connect() {
+        return new TestKafka(KafkaTestResource.bootstrapServers());
+    }
+
+    public void publishEndpoint(EndpointState endpoint) {
+        send(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint));
+    }
+
+    public void tombstone(String endpointId) {
+        send(Topics.ENDPOINTS, endpointId, null);
+    }
+
+    public void publishEvent(EventMessage event) {
+        send(Topics.EVENTS, event.kafkaKey(), Json.write(event));
+    }
+
+    public void publishDelivery(DeliveryMessage delivery) {
+        send(Topics.DELIVERIES, delivery.endpointId(), Json.write(delivery));
+    }
+
+    /** The attempt record of a delivery, waiting for it to appear on {@code herald.attempts}. */
+    public AttemptMessage awaitAttempt(String deliveryId, Duration timeout) {
+        List<AttemptMessage> found = new ArrayList<>();
+        Instant deadline = Instant.now().plus(timeout);
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = assignFromBeginning(consumer, Topics.ATTEMPTS);
+            while (found.isEmpty()) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("No attempt record for delivery " + deliveryId + " within " + timeout
+                            + " on " + partitions.size() + " partitions");
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    AttemptMessage attempt = Json.read(record.value(), AttemptMessage.class);
+                    if (deliveryId.equals(attempt.deliveryId())) {
+                        found.add(attempt);
+                    }
+                }
+            }
+        }
+        return found.get(0);
+    }
+
+    /** Every delivery written so far to {@code herald.deliveries} that matches. */
+    public List<DeliveryMessage> deliveries(Predicate<DeliveryMessage> filter) {
+        List<DeliveryMessage> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = assignFromBeginning(consumer, Topics.DELIVERIES);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (!end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    DeliveryMessage delivery = Json.read(record.value(), DeliveryMessage.class);
+                    if (filter.test(delivery)) {
+                        found.add(delivery);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    private void send(String topic, String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot write to " + topic, e.getCause());
+        }
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return new KafkaConsumer<>(props);
+    }
+
+    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, String> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
+    }
+}
