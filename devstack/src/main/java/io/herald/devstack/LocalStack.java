@@ -83,8 +83,8 @@ public final class LocalStack {
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "herald-local-shutdown"));
         try {
             stack.start();
-        } catch (RuntimeException e) {
-            System.err.println("\nHerald local stack failed to start: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            System.err.println("\nHerald local stack failed to start: " + (e instanceof Error ? e : e.getMessage()));
             stack.stopAll();
             System.exit(1);
         }
