@@ -6,11 +6,9 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.herald.ingest.event.EventService;
-import io.herald.kit.auth.AuthConfig;
-import io.herald.kit.auth.JwtVerifier;
 import io.quarkus.runtime.StartupEvent;
 
-/** Fails the start, or warns, instead of letting the first requests find out that the configuration cannot work. */
+/** Warns at start when the producer's timeouts exceed the publish budget, rather than letting an outage find out. */
 public class StartupChecks {
 
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
@@ -19,11 +17,7 @@ public class StartupChecks {
     private static final long KAFKA_DEFAULT_MAX_BLOCK_MS = 60_000;
     private static final long KAFKA_DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
 
-    void onStart(@Observes StartupEvent event, AuthConfig auth, IngestConfig ingest, Config config) {
-        // The bearer filter is created lazily; without this, a missing secret would surface as a 500 per request.
-        JwtVerifier.hs256(auth.hs256Secret().orElseThrow(() -> new IllegalStateException(
-                "Set herald.auth.hs256-secret (env HERALD_AUTH_HS256_SECRET, at least 32 bytes) to verify bearer tokens")));
-
+    void onStart(@Observes StartupEvent event, IngestConfig ingest, Config config) {
         long maxBlockMs = config.getOptionalValue(PRODUCER + "max.block.ms", Long.class)
                 .orElse(KAFKA_DEFAULT_MAX_BLOCK_MS);
         long deliveryTimeoutMs = config.getOptionalValue(PRODUCER + "delivery.timeout.ms", Long.class)

@@ -27,7 +27,7 @@ public class BearerAuthFilter {
 
     public BearerAuthFilter(AuthConfig config, CurrentCaller currentCaller) {
         this.verifier = JwtVerifier.hs256(config.hs256Secret().orElseThrow(() -> new IllegalStateException(
-                "Set herald.auth.hs256-secret (env HERALD_AUTH_HS256_SECRET) to verify bearer tokens")));
+                "Set herald.auth.hs256-secret (env HERALD_AUTH_HS256_SECRET, at least 32 bytes) to verify bearer tokens")));
         this.currentCaller = currentCaller;
     }
 

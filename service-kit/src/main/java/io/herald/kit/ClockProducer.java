@@ -1,15 +1,18 @@
-package io.herald.subscription;
+package io.herald.kit;
 
 import java.time.Clock;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The one clock of the service, injected wherever time is read so tests could pin it. */
+import io.quarkus.arc.DefaultBean;
+
+/** The one clock of a service, so logic never reads the time by itself; a test may replace it with its own bean. */
 public class ClockProducer {
 
     @Produces
     @Singleton
+    @DefaultBean
     Clock clock() {
         return Clock.systemUTC();
     }
