@@ -8,12 +8,9 @@ import java.util.Map;
  * How the three services are wired when they run as processes, in one place for the local launcher and the end-to-end
  * tests: the environment each one gets (the HTTP port is added by {@link ServiceProcess}).
  *
- * @param kafkaBootstrapServers
- *            the broker every service talks to
- * @param database
- *            the database subscription-service owns
- * @param hs256Secret
- *            the HS256 secret bearer tokens are signed with
+ * @param kafkaBootstrapServers the broker every service talks to
+ * @param database the database subscription-service owns
+ * @param hs256Secret the HS256 secret bearer tokens are signed with
  */
 public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection database, String hs256Secret) {
 

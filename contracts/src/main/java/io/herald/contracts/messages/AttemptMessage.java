@@ -5,38 +5,22 @@ import java.time.Instant;
 /**
  * One delivery attempt on {@code herald.attempts}, keyed by endpoint id; the delivery log is built from these.
  *
- * @param schemaVersion
- *            version of this record's shape
- * @param id
- *            attempt id, unique per (delivery, attempt number) so re-consuming the topic is idempotent
- * @param deliveryId
- *            the delivery attempted
- * @param webhookId
- *            the {@code webhook-id} sent
- * @param tenant
- *            owning tenant
- * @param endpointId
- *            target endpoint
- * @param eventId
- *            the event delivered
- * @param eventType
- *            the event's type
- * @param attempt
- *            1 for the first attempt
- * @param outcome
- *            what it led to
- * @param statusCode
- *            HTTP status, or null when no response came (timeout, connection error, refused)
- * @param latencyMs
- *            from request start to response (or failure), in milliseconds
- * @param error
- *            why it failed, or null
- * @param responseExcerpt
- *            the start of the response body, capped
- * @param attemptedAt
- *            when the attempt started
- * @param nextAttemptAt
- *            when the next attempt is due, or null
+ * @param schemaVersion version of this record's shape
+ * @param id attempt id, unique per (delivery, attempt number) so re-consuming the topic is idempotent
+ * @param deliveryId the delivery attempted
+ * @param webhookId the {@code webhook-id} sent
+ * @param tenant owning tenant
+ * @param endpointId target endpoint
+ * @param eventId the event delivered
+ * @param eventType the event's type
+ * @param attempt 1 for the first attempt
+ * @param outcome what it led to
+ * @param statusCode HTTP status, or null when no response came (timeout, connection error, refused)
+ * @param latencyMs from request start to response (or failure), in milliseconds
+ * @param error why it failed, or null
+ * @param responseExcerpt the start of the response body, capped
+ * @param attemptedAt when the attempt started
+ * @param nextAttemptAt when the next attempt is due, or null
  */
 public record AttemptMessage(int schemaVersion, String id, String deliveryId, String webhookId, String tenant,
         String endpointId, String eventId, String eventType, int attempt, AttemptOutcome outcome, Integer statusCode,

@@ -6,16 +6,11 @@ import java.time.Instant;
  * A delivery that exhausted its retries, on {@code herald.dlq}, keyed by endpoint id. Replaying it sends
  * {@link #delivery()} back to {@code herald.deliveries} with the same {@code webhook-id}.
  *
- * @param schemaVersion
- *            version of this record's shape
- * @param delivery
- *            the delivery as it was last attempted
- * @param lastStatusCode
- *            the last HTTP status, or null when no response came
- * @param lastError
- *            why the last attempt failed
- * @param deadAt
- *            when it was given up
+ * @param schemaVersion version of this record's shape
+ * @param delivery the delivery as it was last attempted
+ * @param lastStatusCode the last HTTP status, or null when no response came
+ * @param lastError why the last attempt failed
+ * @param deadAt when it was given up
  */
 public record DeadLetterMessage(int schemaVersion, DeliveryMessage delivery, Integer lastStatusCode, String lastError,
         Instant deadAt) {

@@ -5,28 +5,17 @@ import java.time.Instant;
 /**
  * One event to deliver to one endpoint, on {@code herald.deliveries} and the retry tiers, keyed by endpoint id.
  *
- * @param schemaVersion
- *            version of this record's shape
- * @param id
- *            delivery id, derived from event and endpoint so a replayed fan-out yields the same id
- * @param webhookId
- *            the {@code webhook-id} header: the same on every attempt
- * @param tenant
- *            owning tenant
- * @param endpointId
- *            target endpoint
- * @param eventId
- *            the event delivered
- * @param eventType
- *            the event's type
- * @param payload
- *            the exact body to POST and sign, rendered once at fan-out so every attempt sends the same bytes
- * @param attempts
- *            attempts already made (0 before the first)
- * @param createdAt
- *            when fan-out created it
- * @param notBefore
- *            earliest time of the next attempt, or null for now
+ * @param schemaVersion version of this record's shape
+ * @param id delivery id, derived from event and endpoint so a replayed fan-out yields the same id
+ * @param webhookId the {@code webhook-id} header: the same on every attempt
+ * @param tenant owning tenant
+ * @param endpointId target endpoint
+ * @param eventId the event delivered
+ * @param eventType the event's type
+ * @param payload the exact body to POST and sign, rendered once at fan-out so every attempt sends the same bytes
+ * @param attempts attempts already made (0 before the first)
+ * @param createdAt when fan-out created it
+ * @param notBefore earliest time of the next attempt, or null for now
  */
 public record DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
         String eventId, String eventType, String payload, int attempts, Instant createdAt, Instant notBefore) {

@@ -5,10 +5,8 @@ import java.time.Instant;
 /**
  * One signing secret of an endpoint.
  *
- * @param secret
- *            {@code whsec_<base64>}
- * @param expiresAt
- *            null for the current secret; for a rotated-out one, the end of its grace period
+ * @param secret {@code whsec_<base64>}
+ * @param expiresAt null for the current secret; for a rotated-out one, the end of its grace period
  */
 public record EndpointSecret(String secret, Instant expiresAt) {
 

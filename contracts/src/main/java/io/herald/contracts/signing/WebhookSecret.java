@@ -21,8 +21,7 @@ public final class WebhookSecret {
     /**
      * Parses {@code whsec_<base64>}; like the reference libraries, a value without the prefix is taken as bare base64.
      *
-     * @throws IllegalArgumentException
-     *             when the value is not base64 (the message never repeats the secret)
+     * @throws IllegalArgumentException when the value is not base64 (the message never repeats the secret)
      */
     public static WebhookSecret parse(String value) {
         if (value == null || value.isBlank()) {

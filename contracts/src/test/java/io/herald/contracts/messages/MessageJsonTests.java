@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,16 @@ class MessageJsonTests {
         assertRoundTrip(
                 EndpointState.of("ep_1", "acme", "https://example.com/hook", List.of("order.*"), true,
                         List.of(new EndpointSecret("whsec_abc=", null), new EndpointSecret("whsec_old=", T)), 3, T),
+                EndpointState.class);
+    }
+
+    @Test
+    void shouldRoundTripAnEndpointStateWithDeliveryOptions() {
+        assertRoundTrip(
+                EndpointState
+                        .of("ep_2", "acme", "https://example.com/hook", List.of("*"), true,
+                                List.of(new EndpointSecret("whsec_abc=", null)), 1, T)
+                        .withDeliveryOptions(Map.of("X-Team", "payments"), 10, List.of(5_000L, 300_000L)),
                 EndpointState.class);
     }
 

@@ -3,14 +3,10 @@ package io.herald.dispatch.http;
 /**
  * What one POST to an endpoint came to.
  *
- * @param statusCode
- *            the HTTP status, or null when no response came (timeout, connection error, invalid URL)
- * @param bodyExcerpt
- *            the start of the response body, at most the configured cap, or null
- * @param error
- *            why no response came, or null
- * @param latencyMs
- *            from sending until the response ended or the request failed, in milliseconds
+ * @param statusCode the HTTP status, or null when no response came (timeout, connection error, invalid URL)
+ * @param bodyExcerpt the start of the response body, at most the configured cap, or null
+ * @param error why no response came, or null
+ * @param latencyMs from sending until the response ended or the request failed, in milliseconds
  */
 public record WebhookResponse(Integer statusCode, String bodyExcerpt, String error, long latencyMs) {
 

@@ -9,16 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * One event as a producer POSTs it, read from the JSON body only once {@link EventValidator} found it valid (so that
  * every invalid field is named in one answer, instead of the first one a data binder trips over).
  *
- * @param type
- *            dotted event type, e.g. {@code order.created}; {@code herald.*} is reserved
- * @param data
- *            the payload, a JSON object delivered unchanged
- * @param id
- *            the producer's event id (it becomes the {@code webhook-id}); generated when absent
- * @param orderingKey
- *            events with the same ordering key keep their order; the event id otherwise
- * @param occurredAt
- *            ISO-8601 timestamp with an offset; the time ingest accepted the event otherwise
+ * @param type dotted event type, e.g. {@code order.created}; {@code herald.*} is reserved
+ * @param data the payload, a JSON object delivered unchanged
+ * @param id the producer's event id (it becomes the {@code webhook-id}); generated when absent
+ * @param orderingKey events with the same ordering key keep their order; the event id otherwise
+ * @param occurredAt ISO-8601 timestamp with an offset; the time ingest accepted the event otherwise
  */
 @Schema(name = "EventRequest", description = "An event to deliver to every endpoint of the tenant that subscribes to its type")
 public record EventRequest(
