@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The JSON form of every Kafka message: ISO-8601 instants, nulls omitted, unknown fields ignored so that an older
- * consumer reads a newer record.
+ * The JSON form of every Kafka message: ISO-8601 instants, nulls omitted, unknown fields ignored and unknown enum
+ * values read as null, so that an older consumer reads a newer record.
  */
 public final class Json {
 
@@ -23,6 +23,7 @@ public final class Json {
     public static ObjectMapper configure(ObjectMapper mapper) {
         return mapper.registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL);
     }
 

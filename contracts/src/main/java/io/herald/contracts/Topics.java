@@ -1,6 +1,7 @@
 package io.herald.contracts;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Names of every Kafka topic Herald uses. The one copy: services, tests, Helm and k8s/ read them from here. */
 public final class Topics {
@@ -18,8 +19,15 @@ public final class Topics {
     /** Prefix of the delayed-retry tier topics: {@code herald.retry.<tier>}. */
     public static final String RETRY_PREFIX = "herald.retry.";
 
-    /** Every fixed topic (retry tiers are named by {@link #retryTier(String)}). */
-    public static final List<String> ALL = List.of(EVENTS, ENDPOINTS, DELIVERIES, ATTEMPTS, DLQ);
+    /**
+     * The delay tiers of the retry topics, shortest first. A delayed delivery goes to the longest tier not longer than
+     * its delay and carries its own due time; the tier only bounds how early its consumer looks at it.
+     */
+    public static final List<String> RETRY_TIERS = List.of("5s", "1m", "5m", "30m", "2h", "10h");
+
+    /** Every topic Herald uses, retry tiers included. */
+    public static final List<String> ALL = Stream.concat(Stream.of(EVENTS, ENDPOINTS, DELIVERIES, ATTEMPTS, DLQ),
+            RETRY_TIERS.stream().map(Topics::retryTier)).toList();
 
     private Topics() {
     }

@@ -24,13 +24,17 @@ public final class HeraldTopics {
     private HeraldTopics() {
     }
 
-    /** The topics with {@code partitions} partitions each (the endpoints topic gets one: it is read whole). */
+    /**
+     * Every topic of {@link Topics#ALL} with {@code partitions} partitions (the endpoints topic gets one: it is read
+     * whole; retry tiers and the DLQ need at least the deliveries topic's count).
+     */
     public static List<NewTopic> definitions(int partitions) {
-        return List.of(new NewTopic(Topics.EVENTS, partitions, (short) 1),
-                new NewTopic(Topics.ENDPOINTS, 1, (short) 1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                new NewTopic(Topics.DELIVERIES, partitions, (short) 1),
-                new NewTopic(Topics.ATTEMPTS, partitions, (short) 1), new NewTopic(Topics.DLQ, partitions, (short) 1));
+        return Topics.ALL.stream()
+                .map(name -> name.equals(Topics.ENDPOINTS)
+                        ? new NewTopic(name, 1, (short) 1)
+                                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
+                        : new NewTopic(name, partitions, (short) 1))
+                .toList();
     }
 
     /** Creates every topic that does not exist yet. */

@@ -1,6 +1,6 @@
 package io.herald.contracts.messages;
 
-/** What one delivery attempt led to. */
+/** What one delivery attempt led to. Readers map a value they do not know to null (see {@code Json}). */
 public enum AttemptOutcome {
     /** The endpoint answered 2xx. */
     SUCCEEDED,
@@ -9,5 +9,7 @@ public enum AttemptOutcome {
     /** It failed and was the last attempt: the delivery went to the DLQ. */
     EXHAUSTED,
     /** The endpoint answered 410 Gone and was disabled. */
-    ENDPOINT_DISABLED
+    ENDPOINT_DISABLED,
+    /** No request was made and none will be: the endpoint is deleted, disabled, or its address is refused. */
+    DROPPED
 }

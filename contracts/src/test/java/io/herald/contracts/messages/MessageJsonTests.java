@@ -78,6 +78,13 @@ class MessageJsonTests {
     }
 
     @Test
+    void shouldReadAnOutcomeItDoesNotKnowAsNull() {
+        String newer = "{\"schemaVersion\":1,\"id\":\"d.1\",\"attempt\":1,\"outcome\":\"SOMETHING_NEW\"}";
+
+        assertThat(Json.read(newer, AttemptMessage.class).outcome()).isNull();
+    }
+
+    @Test
     void shouldKeyEventsByOrderingKeyElseId() {
         assertThat(EVENT.kafkaKey()).isEqualTo("order-42");
         assertThat(EventMessage.of("evt_9", "t", "a.b", DATA, null, T, T).kafkaKey()).isEqualTo("evt_9");
