@@ -3,8 +3,9 @@ package io.herald.kit.auth;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
-/** How bearer tokens are verified. */
+/** How bearer tokens are verified. At least one of {@link #hs256Secret()} and {@link #jwksUrl()} must be set. */
 @ConfigMapping(prefix = "herald.auth")
 public interface AuthConfig {
 
@@ -13,4 +14,21 @@ public interface AuthConfig {
      * uses a JWKS URL instead.
      */
     Optional<String> hs256Secret();
+
+    /**
+     * URL of the identity provider's JWK set, for RS256/ES256 tokens; env {@code HERALD_AUTH_JWKS_URL}. With it unset,
+     * only HS256 tokens are accepted; with the secret unset, HS256 tokens are rejected.
+     */
+    Optional<String> jwksUrl();
+
+    /** How long fetched JWKS keys are used before they are fetched again, in ms. */
+    @WithDefault("300000")
+    long jwksCacheTtlMs();
+
+    /**
+     * Window of the JWKS fetch rate limit, in ms: at most two fetches per window, however many unknown {@code kid}s
+     * arrive.
+     */
+    @WithDefault("30000")
+    long jwksRefreshMinIntervalMs();
 }

@@ -1,5 +1,9 @@
 package io.herald.kit.auth;
 
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -8,6 +12,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 
 import io.herald.kit.problem.ProblemException;
 import io.herald.kit.problem.ProblemExceptionMapper;
@@ -26,9 +33,27 @@ public class BearerAuthFilter {
     private final CurrentCaller currentCaller;
 
     public BearerAuthFilter(AuthConfig config, CurrentCaller currentCaller) {
-        this.verifier = JwtVerifier.hs256(config.hs256Secret().orElseThrow(() -> new IllegalStateException(
-                "Set herald.auth.hs256-secret (env HERALD_AUTH_HS256_SECRET, at least 32 bytes) to verify bearer tokens")));
+        this.verifier = verifier(config);
         this.currentCaller = currentCaller;
+    }
+
+    /** The verifier the configuration asks for; fails the start when neither an HS256 secret nor a JWKS URL is set. */
+    static JwtVerifier verifier(AuthConfig config) {
+        if (config.hs256Secret().isEmpty() && config.jwksUrl().isEmpty()) {
+            throw new IllegalStateException("Set herald.auth.jwks-url (env HERALD_AUTH_JWKS_URL) or "
+                    + "herald.auth.hs256-secret (env HERALD_AUTH_HS256_SECRET, at least 32 bytes) to verify bearer tokens");
+        }
+        JWKSource<SecurityContext> jwks = null;
+        if (config.jwksUrl().isPresent()) {
+            try {
+                jwks = JwtVerifier.jwksSource(URI.create(config.jwksUrl().get()).toURL(),
+                        Duration.ofMillis(config.jwksCacheTtlMs()),
+                        Duration.ofMillis(config.jwksRefreshMinIntervalMs()));
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                throw new IllegalStateException("herald.auth.jwks-url is not an absolute URL", e);
+            }
+        }
+        return JwtVerifier.of(config.hs256Secret().orElse(null), jwks);
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)

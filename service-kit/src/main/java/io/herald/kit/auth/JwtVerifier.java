@@ -1,25 +1,38 @@
 package io.herald.kit.auth;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.security.Key;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+
+import javax.crypto.spec.SecretKeySpec;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
 /**
- * Verifies bearer JWTs with Nimbus JOSE+JWT and returns the {@link Caller}. Only the configured algorithm is accepted
- * (an unsigned {@code alg: none} token or another algorithm fails), {@code exp} and {@code tenant} are required, and
- * {@code exp}/{@code nbf} are checked with Nimbus' default clock skew.
+ * Verifies bearer JWTs with Nimbus JOSE+JWT and returns the {@link Caller}. Only the configured algorithms are
+ * accepted: HS256 with the shared secret, and/or RS256/ES256 with the keys of a JWKS URL. An unsigned {@code alg: none}
+ * token, any other algorithm, or an algorithm whose key source is not configured (an HS256 token when only a JWKS is
+ * set) fails. {@code exp} and {@code tenant} are required, and {@code exp}/{@code nbf} are checked with Nimbus' default
+ * clock skew.
  */
 public final class JwtVerifier {
 
@@ -27,6 +40,9 @@ public final class JwtVerifier {
     public static final String SCOPE_CLAIM = "scope";
     /** HS256 needs a key of at least 256 bits. */
     public static final int MIN_HS256_SECRET_BYTES = 32;
+
+    /** The asymmetric algorithms accepted with keys from a JWKS URL. */
+    public static final Set<JWSAlgorithm> JWKS_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
     private final DefaultJWTProcessor<SecurityContext> processor;
 
@@ -36,16 +52,51 @@ public final class JwtVerifier {
 
     /** Verifies HS256 tokens signed with {@code secret} (local use and tests). */
     public static JwtVerifier hs256(String secret) {
-        byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-        if (key.length < MIN_HS256_SECRET_BYTES) {
-            throw new IllegalArgumentException(
-                    "herald.auth.hs256-secret must be at least " + MIN_HS256_SECRET_BYTES + " bytes");
+        return of(secret, null);
+    }
+
+    /** Verifies RS256/ES256 tokens with the keys of {@code jwks} (see {@link #jwksSource}). */
+    public static JwtVerifier jwks(JWKSource<SecurityContext> jwks) {
+        return of(null, jwks);
+    }
+
+    /**
+     * Verifies HS256 tokens with {@code hs256Secret} and RS256/ES256 tokens with {@code jwks}; either may be null, not
+     * both. The token's {@code alg} header picks the key source; an algorithm without one is rejected.
+     */
+    public static JwtVerifier of(String hs256Secret, JWKSource<SecurityContext> jwks) {
+        if (hs256Secret == null && jwks == null) {
+            throw new IllegalArgumentException("Configure an HS256 secret, a JWKS URL, or both");
         }
+        JWSKeySelector<SecurityContext> hmac = null;
+        if (hs256Secret != null) {
+            byte[] key = hs256Secret.getBytes(StandardCharsets.UTF_8);
+            if (key.length < MIN_HS256_SECRET_BYTES) {
+                throw new IllegalArgumentException(
+                        "herald.auth.hs256-secret must be at least " + MIN_HS256_SECRET_BYTES + " bytes");
+            }
+            // One key, whatever kid the header names.
+            hmac = new SingleKeyJWSKeySelector<>(JWSAlgorithm.HS256, new SecretKeySpec(key, "HmacSHA256"));
+        }
+        JWSKeySelector<SecurityContext> asymmetric = jwks == null ? null
+                : new JWSVerificationKeySelector<>(JWKS_ALGORITHMS, jwks);
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(key)));
+        processor.setJWSKeySelector(new ByAlgorithm(hmac, asymmetric));
         processor.setJWTClaimsSetVerifier(
                 new DefaultJWTClaimsVerifier<>(null, Set.of(JWTClaimNames.EXPIRATION_TIME, TENANT_CLAIM)));
         return new JwtVerifier(processor);
+    }
+
+    /**
+     * The keys published at a JWKS URL, cached for {@code cacheTtl}. A token whose {@code kid} is not in the cached set
+     * makes one refresh at once (key rotation at the identity provider), rate limited to two fetches per
+     * {@code minRefreshInterval} so random {@code kid}s cannot hammer the provider. Nimbus fetches with its own short
+     * connect/read timeouts (500 ms each) on the verifying thread: only a cache miss blocks, and briefly.
+     */
+    public static JWKSource<SecurityContext> jwksSource(URL url, Duration cacheTtl, Duration minRefreshInterval) {
+        return JWKSourceBuilder.<SecurityContext> create(url)
+                .cache(cacheTtl.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                .rateLimited(minRefreshInterval.toMillis()).retrying(false).build();
     }
 
     public Caller verify(String token) throws AuthenticationException {
@@ -76,6 +127,22 @@ public final class JwtVerifier {
             return new Caller(tenant, Set.copyOf(scopes));
         } catch (ParseException e) {
             throw new AuthenticationException("Bearer token claims tenant and scope must be strings", e);
+        }
+    }
+
+    /** Hands the token to the key source of its algorithm; an algorithm without one gets no keys, so it fails. */
+    private record ByAlgorithm(JWSKeySelector<SecurityContext> hmac, JWSKeySelector<SecurityContext> asymmetric)
+            implements JWSKeySelector<SecurityContext> {
+
+        @Override
+        public List<? extends Key> selectJWSKeys(JWSHeader header, SecurityContext context) throws KeySourceException {
+            if (hmac != null && JWSAlgorithm.HS256.equals(header.getAlgorithm())) {
+                return hmac.selectJWSKeys(header, context);
+            }
+            if (asymmetric != null && JWKS_ALGORITHMS.contains(header.getAlgorithm())) {
+                return asymmetric.selectJWSKeys(header, context);
+            }
+            return List.of();
         }
     }
 }
