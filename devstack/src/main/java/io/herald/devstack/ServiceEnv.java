@@ -9,7 +9,7 @@ import java.util.Map;
  * tests: the environment each one gets (the HTTP port is added by {@link ServiceProcess}).
  *
  * @param kafkaBootstrapServers the broker every service talks to
- * @param database the database subscription-service owns
+ * @param database the database: subscription-service's tables, and ingest-service's idempotency keys in its own schema
  * @param hs256Secret the HS256 secret bearer tokens are signed with
  */
 public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection database, String hs256Secret) {
@@ -36,8 +36,8 @@ public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection databa
                 env.put("HERALD_SUBSCRIPTION_EGRESS_ALLOW_LOOPBACK", "true");
             }
             case DISPATCH -> env.put("HERALD_DISPATCH_EGRESS_ALLOW_LOOPBACK", "true");
-            case INGEST -> {
-            }
+            // Idempotency keys live in ingest's own schema of the same database.
+            case INGEST -> env.putAll(database.quarkusEnv());
             default -> throw new IllegalArgumentException("Unknown service module " + module);
         }
         return env;

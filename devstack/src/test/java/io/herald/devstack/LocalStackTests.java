@@ -39,7 +39,7 @@ class LocalStackTests {
     }
 
     @Test
-    void shouldGiveEachServiceTheSharedWiringAndSubscriptionItsDatabase() {
+    void shouldGiveEachServiceTheSharedWiringAndTheDatabaseToThoseThatUseIt() {
         PostgresConnection db = new PostgresConnection("127.0.0.1", 5433, "herald", "postgres", "");
         ServiceEnv env = new ServiceEnv("127.0.0.1:9092", db, "s3cret-s3cret-s3cret-s3cret-s3cret");
 
@@ -49,7 +49,8 @@ class LocalStackTests {
         }
         assertThat(env.envFor(ServiceEnv.SUBSCRIPTION)).containsAllEntriesOf(db.quarkusEnv());
         assertThat(env.envFor(ServiceEnv.DISPATCH)).containsEntry("HERALD_DISPATCH_EGRESS_ALLOW_LOOPBACK", "true");
-        assertThat(env.envFor(ServiceEnv.INGEST)).doesNotContainKey("QUARKUS_DATASOURCE_JDBC_URL");
+        assertThat(env.envFor(ServiceEnv.INGEST)).containsAllEntriesOf(db.quarkusEnv());
+        assertThat(env.envFor(ServiceEnv.DISPATCH)).doesNotContainKey("QUARKUS_DATASOURCE_JDBC_URL");
         assertThat(ServiceEnv.START_ORDER.get(0)).isEqualTo(ServiceEnv.SUBSCRIPTION);
     }
 }
