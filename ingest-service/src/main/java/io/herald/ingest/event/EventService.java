@@ -3,7 +3,9 @@ package io.herald.ingest.event;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,9 +18,11 @@ import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.IngestConfig;
 import io.herald.kit.auth.Caller;
+import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +32,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 /**
  * Turns a producer's request into an {@link EventMessage} and publishes it to {@code herald.events}. An event counts as
  * accepted only once Kafka acknowledged it (idempotent producer, {@code acks=all}); anything else, including no answer
- * within {@link IngestConfig#publishTimeoutMs()}, is a 503.
+ * within {@link IngestConfig#publishTimeoutMs()}, is a 503. At most {@link IngestConfig#maxInFlight()} events wait for
+ * their acknowledgement at once; past that a request is refused at once (503, {@code Retry-After: 1}) rather than
+ * queued without bound.
  */
 @ApplicationScoped
 public class EventService {
@@ -36,6 +42,11 @@ public class EventService {
     /** The outgoing channel bound to {@code herald.events} in application.properties. */
     public static final String CHANNEL = "events";
 
+    /** The counter of refused requests and batch items, tagged {@code reason}. */
+    public static final String REJECTED_METRIC = "herald.ingest.rejected";
+    private static final String INVALID_TYPE = "urn:herald:problem:validation";
+    private static final String OVERLOADED_TYPE = "urn:herald:problem:overloaded";
+    private static final Duration OVERLOADED_RETRY_AFTER = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(EventService.class);
 
     private final MutinyEmitter<String> emitter;
@@ -44,7 +55,11 @@ public class EventService {
     private final Duration retryAfter;
     private final Counter accepted;
     private final Counter unavailable;
+    private final Counter overloaded;
+    private final Counter invalid;
     private final Timer ackLatency;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
 
     public EventService(@Channel(CHANNEL) MutinyEmitter<String> emitter, IngestConfig config, Clock clock,
             MeterRegistry registry) {
@@ -52,12 +67,22 @@ public class EventService {
         this.clock = clock;
         this.publishTimeout = Duration.ofMillis(config.publishTimeoutMs());
         this.retryAfter = Duration.ofSeconds(config.retryAfterSeconds());
+        this.maxInFlight = config.maxInFlight();
+        this.inFlight = new Semaphore(maxInFlight);
         this.accepted = Counter.builder("herald.ingest.events").tag("outcome", "accepted")
                 .description("Events acknowledged by Kafka and answered 202").register(registry);
-        this.unavailable = Counter.builder("herald.ingest.events").tag("outcome", "unavailable")
+        this.unavailable = Counter.builder(REJECTED_METRIC).tag("reason", "unavailable")
                 .description("Events Kafka did not acknowledge in time, answered 503").register(registry);
-        this.ackLatency = Timer.builder("herald.ingest.publish").description("Time from send to Kafka acknowledgement")
+        this.overloaded = Counter.builder(REJECTED_METRIC).tag("reason", "overloaded")
+                .description("Events refused at once because too many were waiting for Kafka, answered 503")
                 .register(registry);
+        this.invalid = Counter.builder(REJECTED_METRIC).tag("reason", "invalid_item")
+                .description("Invalid items of batches, answered 400 in the batch result").register(registry);
+        this.ackLatency = Timer.builder("herald.ingest.publish").description("Time from send to Kafka acknowledgement")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(publishTimeout).register(registry);
+        Gauge.builder("herald.ingest.in.flight", this, s -> s.inFlight())
+                .description("Events waiting for Kafka's acknowledgement").register(registry);
     }
 
     /**
@@ -89,18 +114,92 @@ public class EventService {
      */
     public Uni<EventMessage> publish(EventMessage event) {
         return Uni.createFrom().deferred(() -> {
+            if (!inFlight.tryAcquire()) {
+                overloaded.increment();
+                return Uni.createFrom().failure(overloaded());
+            }
             Timer.Sample sample = Timer.start();
-            return emitter.sendMessage(KafkaRecord.of(event.kafkaKey(), Json.write(event)))
-                    .invoke(() -> sample.stop(ackLatency));
-        }).ifNoItem().after(publishTimeout).fail().replaceWith(event).invoke(() -> accepted.increment()).onFailure()
-                .transform(failure -> {
-                    unavailable.increment();
-                    LOG.warnf("Kafka did not acknowledge event %s of tenant %s: %s", event.id(), event.tenant(),
-                            failure.toString());
-                    // The record may still reach Kafka later; the producer's retry with the same id lets
-                    // subscribers deduplicate on webhook-id.
-                    return ProblemException.unavailable("The event could not be stored: Kafka did not acknowledge it "
-                            + "in time. Retry with the same id", retryAfter);
-                });
+            return Uni.createFrom()
+                    .deferred(() -> emitter.sendMessage(KafkaRecord.of(event.kafkaKey(), Json.write(event))))
+                    .invoke(() -> sample.stop(ackLatency)).ifNoItem().after(publishTimeout).fail().onTermination()
+                    .invoke(inFlight::release);
+        }).replaceWith(event).invoke(() -> accepted.increment()).onFailure(f -> !isOverloaded(f)).transform(failure -> {
+            unavailable.increment();
+            LOG.warnf("Kafka did not acknowledge event %s of tenant %s: %s", event.id(), event.tenant(),
+                    failure.toString());
+            // The record may still reach Kafka later; the producer's retry with the same id lets
+            // subscribers deduplicate on webhook-id.
+            return ProblemException.unavailable(
+                    "The event could not be stored: Kafka did not acknowledge it " + "in time. Retry with the same id",
+                    retryAfter);
+        });
+    }
+
+    /**
+     * The items of a batch ({@code events}, a JSON array), each validated on its own: an event to publish, or a 400
+     * result naming its invalid fields.
+     */
+    public List<BatchItem> prepareBatch(Caller caller, JsonNode events) {
+        List<BatchItem> items = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode item = events.get(i);
+            List<FieldError> errors = item.isObject() ? EventValidator.check(item)
+                    : List.of(new FieldError("", "must be a JSON object"));
+            if (errors.isEmpty()) {
+                items.add(new BatchItem(i, toEvent(caller, item), null));
+            } else {
+                invalid.increment();
+                JsonNode id = item.get("id");
+                String validId = id != null && id.isTextual() && EventIds.isValid(id.asText()) ? id.asText() : null;
+                items.add(new BatchItem(i, null, new BatchResult.Item(i, 400, validId, INVALID_TYPE,
+                        "The event has " + errors.size() + " invalid field(s)", errors)));
+            }
+        }
+        return items;
+    }
+
+    /**
+     * Publishes every valid item of a batch at once; each one's result says whether Kafka acknowledged it (202) or not
+     * (503), next to the 400s of the invalid ones.
+     */
+    public Uni<BatchResult> publishBatch(List<BatchItem> items) {
+        List<Uni<BatchResult.Item>> results = items.stream()
+                .map(item -> item.rejected() != null ? Uni.createFrom().item(item.rejected())
+                        : publish(item.event()).map(e -> BatchResult.Item.accepted(item.index(), e.id())).onFailure()
+                                .recoverWithItem(failure -> {
+                                    Problem problem = failure instanceof ProblemException p ? p.problem()
+                                            : ProblemException.unavailable(failure.toString(), retryAfter).problem();
+                                    return new BatchResult.Item(item.index(), problem.status(), item.event().id(),
+                                            problem.type(), problem.detail(), null);
+                                }))
+                .toList();
+        return Uni.join().all(results).andFailFast().map(list -> {
+            int accepted = (int) list.stream().filter(r -> r.status() == 202).count();
+            return new BatchResult(accepted, list.size() - accepted, list);
+        });
+    }
+
+    /** One item of a batch: the event to publish, or (invalid) its 400 result. */
+    public record BatchItem(int index, EventMessage event, BatchResult.Item rejected) {
+    }
+
+    /** The {@code Retry-After} of a batch that has items Kafka did not acknowledge. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** Events waiting for their acknowledgement right now. */
+    public int inFlight() {
+        return maxInFlight - inFlight.availablePermits();
+    }
+
+    private static ProblemException overloaded() {
+        return new ProblemException(new Problem(OVERLOADED_TYPE, "Service overloaded", 503,
+                "Too many events are waiting for Kafka on this instance; retry after Retry-After seconds", null),
+                OVERLOADED_RETRY_AFTER);
+    }
+
+    private static boolean isOverloaded(Throwable failure) {
+        return failure instanceof ProblemException problem && OVERLOADED_TYPE.equals(problem.problem().type());
     }
 }

@@ -6,7 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventTypePattern;
+import io.herald.contracts.messages.OperationalEvents;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 
@@ -25,8 +25,6 @@ import io.herald.kit.problem.ProblemException;
  */
 public final class EventValidator {
 
-    /** Types under this prefix are Herald's own operational events; producers may not forge them. */
-    public static final String RESERVED_TYPE_PREFIX = "herald.";
     public static final int MAX_ORDERING_KEY_LENGTH = 256;
 
     /** Strict about what Jackson would otherwise forgive: a second value after the object, a repeated field. */
@@ -99,9 +97,10 @@ public final class EventValidator {
             errors.add(new FieldError("type", "is required"));
         } else if (!type.isTextual()) {
             errors.add(new FieldError("type", "must be a string"));
-        } else if (type.asText().toLowerCase(Locale.ROOT).startsWith(RESERVED_TYPE_PREFIX)) {
+        } else if (OperationalEvents.isOperational(type.asText())) {
+            // Herald's own operational events; a producer must not be able to forge them.
             errors.add(new FieldError("type",
-                    "types under '" + RESERVED_TYPE_PREFIX + "' are reserved for Herald's own events"));
+                    "types under '" + OperationalEvents.PREFIX + "' are reserved for Herald's own events"));
         } else if (!EventTypePattern.isValidEventType(type.asText())) {
             errors.add(new FieldError("type",
                     "must be at least two dot-separated segments of letters, digits, '_' and '-', at most "

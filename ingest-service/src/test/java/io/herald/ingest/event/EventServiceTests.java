@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.ingest.IngestConfig;
+import io.herald.ingest.TestConfig;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.ProblemException;
@@ -79,6 +79,60 @@ class EventServiceTests {
     }
 
     @Test
+    void shouldRefuseAtOnceWhenMaxInFlightEventsAwaitTheirAcknowledgement() {
+        FakeEmitter emitter = new FakeEmitter(() -> Uni.createFrom().nothing());
+        EventService service = service(emitter, 10_000, 2);
+        EventMessage event = service.toEvent(CALLER, "{\"type\":\"order.created\",\"data\":{}}");
+        Cancellable first = service.publish(event).subscribe().with(e -> {
+        }, f -> {
+        });
+        Cancellable second = service.publish(event).subscribe().with(e -> {
+        }, f -> {
+        });
+        assertThat(service.inFlight()).isEqualTo(2);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> service.publish(event).await().atMost(Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.problem().status()).isEqualTo(503);
+                    assertThat(e.problem().type()).isEqualTo("urn:herald:problem:overloaded");
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused without waiting")
+                .isLessThan(Duration.ofMillis(500));
+        assertThat(emitter.sent).as("the third event never reached the producer").hasSize(2);
+        assertThat(registry.counter("herald.ingest.rejected", "reason", "overloaded").count()).isEqualTo(1);
+
+        first.cancel();
+        second.cancel();
+        assertThat(service.inFlight()).as("a finished wait gives its slot back").isZero();
+    }
+
+    @Test
+    void shouldPublishTheValidItemsOfABatchAndReportTheInvalidOnes() {
+        FakeEmitter emitter = new FakeEmitter(() -> Uni.createFrom().voidItem());
+        EventService service = service(emitter, 1000);
+        com.fasterxml.jackson.databind.JsonNode items = EventValidator.parseObject(
+                "{\"events\":[{\"type\":\"order.created\",\"data\":{},\"id\":\"a\"},{\"type\":\"herald.x\",\"data\":{},"
+                        + "\"id\":\"b\"},42,{\"type\":\"order.paid\",\"data\":{}}]}")
+                .get("events");
+
+        BatchResult result = service.publishBatch(service.prepareBatch(CALLER, items)).await()
+                .atMost(Duration.ofSeconds(5));
+
+        assertThat(result.results()).extracting(BatchResult.Item::index).containsExactly(0, 1, 2, 3);
+        assertThat(result.results()).extracting(BatchResult.Item::status).containsExactly(202, 400, 400, 202);
+        assertThat(result.results().get(0).id()).isEqualTo("a");
+        assertThat(result.results().get(1).id()).isEqualTo("b");
+        assertThat(result.results().get(1).errors()).extracting(f -> f.field()).containsExactly("type");
+        assertThat(result.results().get(2).errors()).extracting(f -> f.message())
+                .containsExactly("must be a JSON object");
+        assertThat(result.accepted()).isEqualTo(2);
+        assertThat(result.rejected()).isEqualTo(2);
+        assertThat(emitter.sent).hasSize(2);
+    }
+
+    @Test
     void shouldStampTheTenantAndTimesAndGenerateAnId() {
         EventService service = service(new FakeEmitter(() -> Uni.createFrom().voidItem()), 1000);
 
@@ -109,23 +163,17 @@ class EventServiceTests {
                     assertThat(e.problem().status()).isEqualTo(503);
                     assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
                 });
-        assertThat(registry.counter("herald.ingest.events", "outcome", "unavailable").count()).isEqualTo(1);
+        assertThat(registry.counter("herald.ingest.rejected", "reason", "unavailable").count()).isEqualTo(1);
         assertThat(registry.counter("herald.ingest.events", "outcome", "accepted").count()).isZero();
     }
 
     private EventService service(FakeEmitter emitter, long publishTimeoutMs) {
-        IngestConfig config = new IngestConfig() {
-            @Override
-            public long publishTimeoutMs() {
-                return publishTimeoutMs;
-            }
+        return service(emitter, publishTimeoutMs, 1000);
+    }
 
-            @Override
-            public long retryAfterSeconds() {
-                return 7;
-            }
-        };
-        return new EventService(emitter, config, Clock.fixed(NOW, ZoneOffset.UTC), registry);
+    private EventService service(FakeEmitter emitter, long publishTimeoutMs, int maxInFlight) {
+        return new EventService(emitter, TestConfig.ingest(publishTimeoutMs, 7, maxInFlight),
+                Clock.fixed(NOW, ZoneOffset.UTC), registry);
     }
 
     /** Answers every send with the Uni the test chose, standing for the broker's acknowledgement. */

@@ -20,13 +20,13 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.testing.KafkaTestResource;
 
 /** Reads herald.events back with a plain consumer: everything the broker holds right now, no waiting. */
-final class EventsTopic {
+public final class EventsTopic {
 
     private EventsTopic() {
     }
 
     /** Every record in herald.events up to the current end of each partition. */
-    static List<ConsumerRecord<String, String>> records() {
+    public static List<ConsumerRecord<String, String>> records() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-test-" + UUID.randomUUID());
@@ -51,7 +51,7 @@ final class EventsTopic {
     }
 
     /** The record of the event with {@code id}, if the broker has it. */
-    static Optional<ConsumerRecord<String, String>> find(String id) {
+    public static Optional<ConsumerRecord<String, String>> find(String id) {
         return records().stream().filter(r -> id.equals(Json.read(r.value(), EventMessage.class).id())).findFirst();
     }
 }

@@ -9,12 +9,14 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.kit.auth.Scopes;
 import io.herald.testing.KafkaTestResource;
+import io.herald.testing.PostgresTestResource;
 import io.herald.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
 class OperationsEndpointsTests {
 
@@ -44,6 +46,20 @@ class OperationsEndpointsTests {
 
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("herald_ingest_events_total{outcome=\"accepted\""))
-                .body(containsString("herald_ingest_publish_seconds_count"));
+                .body(containsString("herald_ingest_publish_seconds_count"))
+                .body(containsString("herald_ingest_publish_seconds_bucket{le="))
+                .body(containsString("herald_ingest_in_flight"));
+    }
+
+    @Test
+    void shouldCountRejectedRequestsByReason() {
+        given().header("Authorization", "Bearer " + TestTokens.token("acme", Scopes.EVENTS_WRITE))
+                .contentType("application/json").body("{\"type\":\"nodot\",\"data\":{}}").post("/v1/events").then()
+                .statusCode(400);
+        given().contentType("application/json").body("{}").post("/v1/events").then().statusCode(401);
+
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("herald_ingest_rejected_total{reason=\"invalid\""))
+                .body(containsString("herald_ingest_rejected_total{reason=\"unauthenticated\""));
     }
 }

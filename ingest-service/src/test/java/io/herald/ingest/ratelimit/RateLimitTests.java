@@ -1,0 +1,54 @@
+package io.herald.ingest.ratelimit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import org.junit.jupiter.api.Test;
+
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.PostgresTestResource;
+import io.herald.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
+/** Tenant 'throttled' has an override of 3 events per second in the test profile (application.properties). */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+class RateLimitTests {
+
+    private static final String BODY = "{\"type\":\"order.created\",\"data\":{}}";
+
+    @Test
+    void shouldAnswer429WithRetryAfterPastTheTenantsLimitWhileOtherTenantsGoOn() {
+        String throttled = TestTokens.token("throttled", Scopes.EVENTS_WRITE);
+        for (int i = 0; i < 3; i++) {
+            post(throttled).statusCode(202);
+        }
+
+        post(throttled).statusCode(429).contentType(Problem.MEDIA_TYPE).header("Retry-After", "1")
+                .body("status", equalTo(429)).body("type", equalTo("urn:herald:problem:rate-limited"))
+                .body("detail", containsString("3 events per second"));
+        post(TestTokens.token("unthrottled", Scopes.EVENTS_WRITE)).statusCode(202);
+
+        given().get("/q/metrics").then().body(containsString("herald_ingest_rejected_total{reason=\"rate_limited\""));
+    }
+
+    @Test
+    void shouldRefuseABatchLargerThanTheTenantsLimit() {
+        given().header("Authorization", "Bearer " + TestTokens.token("throttled", Scopes.EVENTS_WRITE))
+                .contentType("application/json")
+                .body("{\"events\":[" + BODY + "," + BODY + "," + BODY + "," + BODY + "]}").post("/v1/events/batch")
+                .then().statusCode(400).body("detail", containsString("smaller batches"));
+    }
+
+    private static ValidatableResponse post(String token) {
+        return given().header("Authorization", "Bearer " + token).contentType("application/json").body(BODY)
+                .post("/v1/events").then();
+    }
+}
