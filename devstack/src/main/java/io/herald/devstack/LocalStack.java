@@ -53,6 +53,7 @@ public final class LocalStack {
     private PostgresConnection database;
     private DemoReceiver receiver;
     private String secret;
+    private String encryptionKey;
     private String token;
 
     private record Running(String name, Runnable stop) {
@@ -102,6 +103,7 @@ public final class LocalStack {
         }
         Leftovers.stopAll(home, out);
         secret = loadOrCreateSecret(home.resolve("hs256-secret"));
+        encryptionKey = loadOrCreate(home.resolve("secrets-encryption-key"), ServiceEnv::randomEncryptionKey);
         token = demoToken(secret);
         writeQuietly(home.resolve("demo-token"), token + "\n");
 
@@ -134,7 +136,7 @@ public final class LocalStack {
             running.push(new Running("Demo receiver", receiver::close));
         }
 
-        ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), database, secret);
+        ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), database, secret, encryptionKey);
         for (String module : ServiceEnv.START_ORDER) {
             ServiceProcess service = ServiceProcess.builder(module).port(ServiceEnv.DEFAULT_PORTS.get(module))
                     .env(env.envFor(module)).logFile(home.resolve("logs").resolve(module + ".log")).build();
@@ -235,21 +237,28 @@ public final class LocalStack {
 
     /** The HS256 secret, generated on first start and kept so that tokens survive restarts. */
     static String loadOrCreateSecret(Path file) {
+        return loadOrCreate(file, () -> {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        });
+    }
+
+    /** A value kept in {@code file} (owner-only), created on first use. */
+    static String loadOrCreate(Path file, Supplier<String> create) {
         try {
             if (Files.exists(file)) {
                 String existing = Files.readString(file, StandardCharsets.UTF_8).trim();
-                if (existing.length() >= 32) {
+                if (!existing.isEmpty()) {
                     return existing;
                 }
             }
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String created = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            String created = create.get();
             Files.writeString(file, created + "\n", StandardCharsets.UTF_8);
             restrictToOwner(file);
             return created;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the HS256 secret in " + file, e);
+            throw new UncheckedIOException("Cannot keep a secret in " + file, e);
         }
     }
 

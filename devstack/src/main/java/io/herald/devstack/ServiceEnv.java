@@ -1,5 +1,10 @@
 package io.herald.devstack;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +16,13 @@ import java.util.Map;
  * @param kafkaBootstrapServers the broker every service talks to
  * @param database the database: subscription-service's tables, and ingest-service's idempotency keys in its own schema
  * @param hs256Secret the HS256 secret bearer tokens are signed with
+ * @param secretsEncryptionKey base64 of the 32-byte key subscription-service encrypts signing secrets with at rest
  */
-public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection database, String hs256Secret) {
+public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection database, String hs256Secret,
+        String secretsEncryptionKey) {
 
+    /** Local receivers listen on loopback, which the egress policy refuses unless exempted. */
+    public static final String LOOPBACK_CIDRS = "127.0.0.0/8,::1/128";
     public static final String INGEST = "ingest-service";
     public static final String SUBSCRIPTION = "subscription-service";
     public static final String DISPATCH = "dispatch-service";
@@ -21,6 +30,28 @@ public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection databa
     public static final List<String> START_ORDER = List.of(SUBSCRIPTION, INGEST, DISPATCH);
     /** The local default ports (DESIGN.md). */
     public static final Map<String, Integer> DEFAULT_PORTS = Map.of(INGEST, 8081, SUBSCRIPTION, 8082, DISPATCH, 8083);
+
+    /** Wiring with an encryption key derived from {@code hs256Secret} (tests; the launcher keeps a random one). */
+    public ServiceEnv(String kafkaBootstrapServers, PostgresConnection database, String hs256Secret) {
+        this(kafkaBootstrapServers, database, hs256Secret, deriveKey(hs256Secret));
+    }
+
+    /** A random key in the form {@code secretsEncryptionKey} takes. */
+    public static String randomEncryptionKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    private static String deriveKey(String secret) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            return Base64.getEncoder()
+                    .encodeToString(sha256.digest(("herald-secrets-key:" + secret).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
 
     /** The environment of {@code module}. */
     public Map<String, String> envFor(String module) {
@@ -32,10 +63,11 @@ public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection databa
         switch (module) {
             case SUBSCRIPTION -> {
                 env.putAll(database.quarkusEnv());
-                // Local receivers live on 127.0.0.1: loopback endpoints must be accepted at registration.
-                env.put("HERALD_SUBSCRIPTION_EGRESS_ALLOW_LOOPBACK", "true");
+                env.put("HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY", secretsEncryptionKey);
+                // Local receivers speak plain http on 127.0.0.1.
+                env.put("HERALD_SUBSCRIPTION_ENDPOINTS_REQUIRE_HTTPS", "false");
             }
-            case DISPATCH -> env.put("HERALD_DISPATCH_EGRESS_ALLOW_LOOPBACK", "true");
+            case DISPATCH -> env.put("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
             // Idempotency keys live in ingest's own schema of the same database.
             case INGEST -> env.putAll(database.quarkusEnv());
             default -> throw new IllegalArgumentException("Unknown service module " + module);

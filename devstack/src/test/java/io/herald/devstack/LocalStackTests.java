@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +48,13 @@ class LocalStackTests {
             assertThat(env.envFor(module)).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
                     .containsEntry("HERALD_AUTH_HS256_SECRET", "s3cret-s3cret-s3cret-s3cret-s3cret");
         }
-        assertThat(env.envFor(ServiceEnv.SUBSCRIPTION)).containsAllEntriesOf(db.quarkusEnv());
-        assertThat(env.envFor(ServiceEnv.DISPATCH)).containsEntry("HERALD_DISPATCH_EGRESS_ALLOW_LOOPBACK", "true");
+        assertThat(env.envFor(ServiceEnv.SUBSCRIPTION)).containsAllEntriesOf(db.quarkusEnv())
+                .containsEntry("HERALD_SUBSCRIPTION_ENDPOINTS_REQUIRE_HTTPS", "false")
+                .containsEntry("HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY", env.secretsEncryptionKey());
+        assertThat(Base64.getDecoder().decode(env.secretsEncryptionKey())).hasSize(32);
+        assertThat(Base64.getDecoder().decode(ServiceEnv.randomEncryptionKey())).hasSize(32);
+        assertThat(env.envFor(ServiceEnv.DISPATCH)).containsEntry("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS",
+                "127.0.0.0/8,::1/128");
         assertThat(env.envFor(ServiceEnv.INGEST)).containsAllEntriesOf(db.quarkusEnv());
         assertThat(env.envFor(ServiceEnv.DISPATCH)).doesNotContainKey("QUARKUS_DATASOURCE_JDBC_URL");
         assertThat(ServiceEnv.START_ORDER.get(0)).isEqualTo(ServiceEnv.SUBSCRIPTION);
