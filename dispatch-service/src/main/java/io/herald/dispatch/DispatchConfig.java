@@ -1,6 +1,12 @@
 package io.herald.dispatch;
 
+import java.util.List;
+import java.util.Optional;
+
+import io.herald.contracts.egress.Cidr;
+import io.herald.dispatch.http.CidrConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -21,6 +27,9 @@ public interface DispatchConfig {
 
     /** The outbound HTTP client. */
     Http http();
+
+    /** The SSRF guard on the address every delivery connects to. */
+    Egress egress();
 
     interface Routing {
 
@@ -85,5 +94,15 @@ public interface DispatchConfig {
         /** The {@code User-Agent} sent with every delivery. */
         @WithDefault("Herald-Webhooks/0.1")
         String userAgent();
+    }
+
+    interface Egress {
+
+        /**
+         * Destination networks exempt from the egress policy (e.g. {@code 127.0.0.0/8,::1/128} for local and test runs,
+         * where receivers listen on loopback). Empty, the default: every loopback, private, link-local, CGNAT, reserved
+         * and cloud metadata address is refused. Cloud metadata addresses stay refused whatever this lists.
+         */
+        Optional<List<@WithConverter(CidrConverter.class) Cidr>> allowCidrs();
     }
 }

@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.herald.dispatch.DispatchConfig;
 import io.vertx.mutiny.core.Vertx;
 
-/** The client against raw sockets that misbehave in ways a well-behaved test server cannot. */
+/**
+ * The client against raw sockets that misbehave in ways a well-behaved test server cannot (loopback allow-listed).
+ */
 class WebhookHttpClientTests {
 
     private static final int REQUEST_TIMEOUT_MS = 1000;
@@ -29,7 +30,8 @@ class WebhookHttpClientTests {
     private static final int MAX_BODY = 100;
 
     private final Vertx vertx = Vertx.vertx();
-    private final WebhookHttpClient client = new WebhookHttpClient(vertx, new TestConfig());
+    private final WebhookHttpClient client = new WebhookHttpClient(vertx,
+            new TestDispatchConfig(REQUEST_TIMEOUT_MS, IDLE_TIMEOUT_MS, MAX_BODY, "127.0.0.0/8"));
     private ServerSocket server;
 
     @AfterEach
@@ -151,64 +153,6 @@ class WebhookHttpClientTests {
                 return;
             }
             matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-    }
-
-    private static final class TestConfig implements DispatchConfig {
-
-        @Override
-        public Routing routing() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public FanOut fanOut() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Delivery delivery() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Http http() {
-            return new Http() {
-                @Override
-                public int connectTimeoutMs() {
-                    return 1000;
-                }
-
-                @Override
-                public int idleTimeoutMs() {
-                    return IDLE_TIMEOUT_MS;
-                }
-
-                @Override
-                public int requestTimeoutMs() {
-                    return REQUEST_TIMEOUT_MS;
-                }
-
-                @Override
-                public int maxConnectionsPerHost() {
-                    return 4;
-                }
-
-                @Override
-                public int maxWaitQueuePerHost() {
-                    return 8;
-                }
-
-                @Override
-                public int maxResponseBodyBytes() {
-                    return MAX_BODY;
-                }
-
-                @Override
-                public String userAgent() {
-                    return "Herald-Test";
-                }
-            };
         }
     }
 }
