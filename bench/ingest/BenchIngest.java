@@ -1,0 +1,269 @@
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.herald.contracts.Topics;
+import io.herald.devstack.HeraldTopics;
+import io.herald.devstack.KafkaBroker;
+import io.herald.devstack.PostgresConnection;
+import io.herald.devstack.PostgresServer;
+import io.herald.devstack.ServiceEnv;
+import io.herald.devstack.ServiceProcess;
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.auth.TokenMinter;
+
+/**
+ * The ingest benchmark (run by run.sh, which builds the classpath): a real broker, Kafka's ProducerPerformance for the
+ * raw limit, then the packaged ingest-service driven by wrk, at full speed and at half the peak rate. Prints a table.
+ */
+public class BenchIngest {
+
+    static final int PARTITIONS = 3;
+    static final String RAW_TOPIC = "bench.raw";
+    static final Pattern RESULT = Pattern.compile(
+            "RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+) "
+                    + "errors=(\\d+) statuses=(\\S*)");
+
+    record WrkResult(String name, long requests, double seconds, long p50us, long p99us, long p999us, long maxUs,
+            long errors, Map<Integer, Long> statuses) {
+
+        double rate() {
+            return statuses.getOrDefault(202, 0L) / seconds;
+        }
+
+        long accepted() {
+            return statuses.getOrDefault(202, 0L);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = ServiceProcess.repoRoot();
+        Path work = repo.resolve("bench/ingest/target").resolve("run-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(work);
+        int threads = intEnv("BENCH_THREADS", 2);
+        int connections = intEnv("BENCH_CONNECTIONS", 64);
+        int seconds = intEnv("BENCH_SECONDS", 30);
+        int warmupSeconds = intEnv("BENCH_WARMUP_SECONDS", 10);
+        int rawRecords = intEnv("BENCH_RAW_RECORDS", 300_000);
+        int paceConnections = intEnv("BENCH_PACED_CONNECTIONS", 16);
+        String ingestJvm = env("BENCH_INGEST_JVM_ARGS", "-Xmx256m -XX:+UseSerialGC");
+        String secret = "herald-bench-hs256-secret-0123456789abcdef";
+        String token = TokenMinter.hs256(secret, "bench", Set.of(Scopes.EVENTS_WRITE), Duration.ofHours(2));
+
+        log("work dir " + repo.relativize(work));
+        KafkaBroker kafka = KafkaBroker.create(work.resolve("kafka")).start();
+        PostgresServer postgres = null;
+        ServiceProcess ingest = null;
+        String database = "herald_bench_" + work.getFileName().toString().substring(4);
+        try {
+            log("Kafka " + kafka.bootstrapServers() + " pid " + kafka.pid());
+            HeraldTopics.create(kafka.bootstrapServers(), PARTITIONS);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(RAW_TOPIC, PARTITIONS, (short) 1))).all().get();
+            }
+
+            // 1. The raw limit: Kafka's own producer, same settings as ingest's (acks=all, idempotent, linger 5 ms).
+            String rawLine = producerPerformance(repo, kafka.bootstrapServers(), rawRecords, work);
+            double rawRate = parseRawRate(rawLine);
+            log("ProducerPerformance: " + rawLine);
+
+            // 2. ingest-service as in production, against the same broker and PostgreSQL.
+            postgres = PostgresServer.forTests(work.resolve("postgres"));
+            PostgresConnection db = postgres.ensureDatabase(database);
+            Map<String, String> env = new LinkedHashMap<>(
+                    new ServiceEnv(kafka.bootstrapServers(), db, secret).envFor(ServiceEnv.INGEST));
+            env.putAll(db.quarkusEnv());
+            // One tenant drives the whole load: the per-tenant limit would measure itself, not ingest.
+            env.put("HERALD_INGEST_RATE_LIMIT_DEFAULT_PER_SECOND", "0");
+            List<String> jvm = new ArrayList<>(List.of(ingestJvm.trim().split("\\s+")));
+            if (!env("BENCH_JFR", "").isEmpty()) {
+                jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("ingest.jfr") + ",settings=profile");
+            }
+            ingest = ServiceProcess.builder(ServiceEnv.INGEST).env(env).jvmArgs(jvm.toArray(String[]::new))
+                    .logFile(work.resolve("ingest.log")).build().start();
+            String url = ingest.baseUrl() + "/v1/events";
+            log("ingest " + ingest.baseUrl() + " pid " + ingest.pid() + " (" + String.join(" ", jvm) + ")");
+
+            WrkResult warmup = wrk("warm-up", threads, connections, warmupSeconds, 0, token, url, repo, work);
+            WrkResult peak = wrk("peak", threads, connections, seconds, 0, token, url, repo, work);
+            long rssPeak = ingest.rssBytes();
+            double halfRate = peak.rate() / 2;
+            // Each paced connection waits delay ms between its requests: connections * 1000 / delay ≈ the target rate.
+            int delayMs = (int) Math.max(1, Math.round(paceConnections * 1000.0 / halfRate));
+            WrkResult half = wrk("half-peak", threads, paceConnections, seconds, delayMs, token, url, repo, work);
+            long rssEnd = ingest.rssBytes();
+
+            long accepted = warmup.accepted() + peak.accepted() + half.accepted();
+            long records = recordsIn(kafka.bootstrapServers(), Topics.EVENTS);
+
+            StringBuilder table = new StringBuilder();
+            table.append(String.format(Locale.ROOT, "%n| run | connections | events/s (202) | p50 | p99 | p99.9 | max "
+                    + "| non-202 | ratio to raw |%n|---|---|---|---|---|---|---|---|---|%n"));
+            table.append(String.format(Locale.ROOT, "| ProducerPerformance (1 KiB, acks=all, idempotent) | - | %.0f | "
+                    + "- | - | - | - | - | 100%% |%n", rawRate));
+            for (WrkResult r : List.of(peak, half)) {
+                long non202 = r.requests() - r.accepted() + r.errors();
+                table.append(String.format(Locale.ROOT, "| ingest %s%s | %d | %.0f | %s | %s | %s | %s | %d | %.0f%% |%n",
+                        r.name(), r == half ? " (paced, delay " + delayMs + " ms)" : "",
+                        r == half ? paceConnections : connections, r.rate(), ms(r.p50us()), ms(r.p99us()),
+                        ms(r.p999us()), ms(r.maxUs()), non202, 100 * r.rate() / rawRate));
+            }
+            table.append(String.format(Locale.ROOT, "%ningest RSS: %d MB after the peak run, %d MB at the end%n",
+                    rssPeak >> 20, rssEnd >> 20));
+            table.append(String.format(Locale.ROOT, "202s received (warm-up + peak + half): %d; records in %s: %d "
+                    + "(%s)%n", accepted, Topics.EVENTS, records, records >= accepted ? "OK: never fewer" : "LOST EVENTS"));
+            table.append(String.format(Locale.ROOT, "targets: ratio >= 50%% -> %s; p99 <= 20 ms at half the peak -> %s%n",
+                    peak.rate() / rawRate >= 0.5 ? "met" : "NOT met", half.p99us() <= 20_000 ? "met" : "NOT met"));
+            System.out.println(table);
+            Files.writeString(work.resolve("results.md"), table.toString(), StandardCharsets.UTF_8);
+            log("results in " + repo.relativize(work.resolve("results.md")) + ", ingest log "
+                    + repo.relativize(ingest.logFile()));
+            if (records < accepted) {
+                System.exit(2);
+            }
+        } finally {
+            if (ingest != null) {
+                ingest.stop();
+            }
+            kafka.stop();
+            if (postgres != null) {
+                postgres.dropDatabase(database);
+                postgres.close();
+            }
+        }
+    }
+
+    static String producerPerformance(Path repo, String bootstrap, int records, Path work) throws Exception {
+        // The broker's classpath as devstack's build resolved it (server jars, then the clients), as KafkaBroker uses it.
+        Path resources = repo.resolve("devstack/target/classes/io/herald/devstack");
+        String classpath = Files.readString(resources.resolve("kafka-classpath.txt")).trim() + File.pathSeparator
+                + Files.readString(resources.resolve("kafka-client-classpath.txt")).trim();
+        List<String> command = List.of(javaBin(), "-Xmx512m", "-cp", classpath,
+                "org.apache.kafka.tools.ProducerPerformance", "--topic", RAW_TOPIC, "--num-records",
+                Integer.toString(records), "--record-size", "1024", "--throughput", "-1", "--producer-props",
+                "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true", "linger.ms=5");
+        List<String> lines = run(command, work.resolve("producer-performance.log"));
+        return lines.stream().filter(l -> l.contains("records sent") && l.contains("99.9th")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("ProducerPerformance printed no summary: " + lines));
+    }
+
+    static double parseRawRate(String line) {
+        Matcher m = Pattern.compile("([\\d.]+) records/sec").matcher(line);
+        if (!m.find()) {
+            throw new IllegalStateException("No records/sec in " + line);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    static WrkResult wrk(String name, int threads, int connections, int seconds, int delayMs, String token, String url,
+            Path repo, Path work) throws Exception {
+        log(String.format(Locale.ROOT, "wrk %s: -t%d -c%d -d%ds%s", name, threads, connections, seconds,
+                delayMs > 0 ? ", " + delayMs + " ms between requests per connection" : ""));
+        List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout",
+                "10s", "-s", repo.resolve("bench/ingest/post-event.lua").toString(), url);
+        Map<String, String> env = Map.of("HERALD_TOKEN", token, "BENCH_DELAY_MS", Integer.toString(delayMs));
+        List<String> lines = run(command, env, work.resolve("wrk-" + name + ".log"));
+        for (String line : lines) {
+            Matcher m = RESULT.matcher(line);
+            if (m.find()) {
+                Map<Integer, Long> statuses = new LinkedHashMap<>();
+                for (String pair : m.group(8).split(",")) {
+                    if (!pair.isEmpty()) {
+                        String[] kv = pair.split("=");
+                        statuses.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1]));
+                    }
+                }
+                WrkResult r = new WrkResult(name, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) / 1e6,
+                        Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
+                        Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), statuses);
+                log(String.format(Locale.ROOT, "  %s: %.0f events/s, p50 %s, p99 %s, p99.9 %s, statuses %s", name,
+                        r.rate(), ms(r.p50us()), ms(r.p99us()), ms(r.p999us()), statuses));
+                return r;
+            }
+        }
+        throw new IllegalStateException("wrk printed no RESULT line: " + lines);
+    }
+
+    static long recordsIn(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            // Only ingest writes herald.events here and the topic starts empty: the end offsets count its records.
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, Duration.ofSeconds(10));
+            return partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
+        }
+    }
+
+    static List<String> run(List<String> command, Path log) throws Exception {
+        return run(command, Map.of(), log);
+    }
+
+    static List<String> run(List<String> command, Map<String, String> env, Path log) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null;) {
+                lines.add(line);
+            }
+        }
+        int exit = process.waitFor();
+        Files.write(log, lines, StandardCharsets.UTF_8);
+        if (exit != 0) {
+            throw new IllegalStateException(command.get(0) + " exited with " + exit + "; see " + log);
+        }
+        return lines;
+    }
+
+    static String ms(long micros) {
+        return String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
+    }
+
+    static String javaBin() {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+
+    static int intEnv(String name, int fallback) {
+        return Integer.parseInt(env(name, Integer.toString(fallback)));
+    }
+
+    static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    static void log(String message) {
+        System.out.printf(Locale.ROOT, "[bench] %s%n", message);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,56 @@
+-- wrk script: POST /v1/events with a 1 KiB JSON body and a bearer token (env HERALD_TOKEN). Counts answers by status
+-- and prints one machine-readable RESULT line. With env BENCH_DELAY_MS > 0 each connection waits that long between
+-- requests, which paces the run to roughly connections * 1000 / BENCH_DELAY_MS requests per second (wrk has no rate
+-- control of its own; wrk2 is not in Debian).
+local token = os.getenv("HERALD_TOKEN")
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+
+-- {"type":"bench.event","data":{"pad":"xxx...x"}} padded to exactly 1024 bytes.
+local prefix = '{"type":"bench.event","data":{"pad":"'
+local suffix = '"}}'
+local body = prefix .. string.rep("x", 1024 - #prefix - #suffix) .. suffix
+
+wrk.method = "POST"
+wrk.body = body
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. token
+
+local threads = {}
+
+function setup(thread)
+    table.insert(threads, thread)
+end
+
+function init(args)
+    statuses = {}
+end
+
+function delay()
+    return delay_ms
+end
+
+function response(status, headers, body)
+    statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+    local counts = {}
+    for _, thread in ipairs(threads) do
+        local s = thread:get("statuses")
+        for status, n in pairs(s) do
+            counts[status] = (counts[status] or 0) + n
+        end
+    end
+    local parts = {}
+    for status, n in pairs(counts) do
+        table.insert(parts, status .. "=" .. n)
+    end
+    table.sort(parts)
+    io.write(string.format(
+        "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d p999_us=%d max_us=%d errors=%d statuses=%s\n",
+        summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+        latency:percentile(99.9), latency.max,
+        summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
+            + summary.errors.timeout,
+        table.concat(parts, ",")))
+end
