@@ -1,0 +1,90 @@
+package io.herald.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.herald.contracts.Topics;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+
+/** k8s/kafka: the Strimzi cluster and a KafkaTopic for every topic Herald uses. */
+class KafkaManifestsTests {
+
+    private static final List<HasMetadata> KAFKA = Manifests
+            .parseStrictly(Repo.read(Repo.K8S.resolve("kafka/kafka.yaml")));
+    private static final Map<String, KafkaTopic> TOPICS = Manifests
+            .ofKind(Manifests.parseStrictly(Repo.read(Repo.K8S.resolve("kafka/topics.yaml"))), KafkaTopic.class)
+            .stream().collect(Collectors.toMap(KafkaManifestsTests::topicName, t -> t));
+
+    @Test
+    void shouldDeclareEveryTopicOfTheContracts() {
+        assertThat(TOPICS.keySet()).containsExactlyInAnyOrderElementsOf(Topics.ALL);
+        assertThat(Topics.ALL).contains(Topics.retryTier(Topics.RETRY_TIERS.get(0)), Topics.DLQ);
+    }
+
+    @Test
+    void shouldCompactTheEndpointsTopicOnly() {
+        TOPICS.forEach((name, topic) -> assertThat(topic.getSpec().getConfig().get("cleanup.policy")).as(name)
+                .isEqualTo(name.equals(Topics.ENDPOINTS) ? "compact" : "delete"));
+    }
+
+    @Test
+    void shouldReplicateEveryTopicWithTwoInSync() {
+        TOPICS.forEach((name, topic) -> {
+            assertThat(topic.getSpec().getReplicas()).as(name + " replicas").isGreaterThanOrEqualTo(3);
+            assertThat(topic.getSpec().getConfig().get("min.insync.replicas")).as(name + " min ISR").isEqualTo(2);
+            assertThat(topic.getSpec().getPartitions()).as(name + " partitions").isPositive();
+            assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "herald");
+            if (!name.equals(Topics.ENDPOINTS)) {
+                assertThat(((Number) topic.getSpec().getConfig().get("retention.ms")).longValue())
+                        .as(name + " retention").isGreaterThanOrEqualTo(24L * 3600 * 1000);
+            }
+        });
+    }
+
+    @Test
+    void shouldGiveRetryAndDeadLetterTopicsAtLeastThePartitionsOfDeliveries() {
+        int deliveries = TOPICS.get(Topics.DELIVERIES).getSpec().getPartitions();
+
+        for (String tier : Topics.RETRY_TIERS) {
+            assertThat(TOPICS.get(Topics.retryTier(tier)).getSpec().getPartitions()).as(tier)
+                    .isGreaterThanOrEqualTo(deliveries);
+        }
+        assertThat(TOPICS.get(Topics.DLQ).getSpec().getPartitions()).isGreaterThanOrEqualTo(deliveries);
+    }
+
+    @Test
+    void shouldCapDispatchAtTheSamePartitionCountTheChartAssumes() {
+        String values = Repo.read(Repo.CHART.resolve("values.yaml"));
+        int chartPartitions = Integer.parseInt(values.lines().filter(l -> l.trim().startsWith("deliveriesPartitions:"))
+                .findFirst().orElseThrow().split(":")[1].trim());
+
+        assertThat(TOPICS.get(Topics.DELIVERIES).getSpec().getPartitions()).isEqualTo(chartPartitions);
+    }
+
+    @Test
+    void shouldRunKafkaInKraftModeWithANodePool() {
+        Kafka kafka = Manifests.named(KAFKA, Kafka.class, "herald");
+        KafkaNodePool pool = Manifests.ofKind(KAFKA, KafkaNodePool.class).get(0);
+
+        assertThat(pool.getSpec().getRoles()).contains(ProcessRoles.CONTROLLER, ProcessRoles.BROKER);
+        assertThat(pool.getSpec().getReplicas()).isGreaterThanOrEqualTo(3);
+        assertThat(pool.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "herald");
+        assertThat(kafka.getSpec().getKafka().getListeners()).anySatisfy(l -> assertThat(l.getPort()).isEqualTo(9092));
+        assertThat(kafka.getSpec().getKafka().getConfig()).containsEntry("min.insync.replicas", 2)
+                .containsEntry("auto.create.topics.enable", false);
+        assertThat(kafka.getSpec().getEntityOperator().getTopicOperator()).isNotNull();
+    }
+
+    private static String topicName(KafkaTopic topic) {
+        return topic.getSpec().getTopicName() != null ? topic.getSpec().getTopicName() : topic.getMetadata().getName();
+    }
+}
