@@ -1,0 +1,49 @@
+package io.herald.subscription.attempt;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The delivery log: ingestion of {@code herald.attempts}, its queries and its retention. */
+@ConfigMapping(prefix = "herald.subscription.attempts")
+public interface AttemptConfig {
+
+    /**
+     * How long attempts are kept, in days. Whole daily partitions are dropped once their day ends more than this long
+     * ago; attempts that old are not ingested at all.
+     */
+    @WithDefault("30")
+    @Min(1)
+    int retentionDays();
+
+    /** Daily partitions created ahead of today, so ingestion normally never has to create one. */
+    @WithDefault("3")
+    @Min(1)
+    @Max(60)
+    int partitionsAheadDays();
+
+    /** How often partitions are created ahead and expired ones dropped, in milliseconds. */
+    @WithDefault("3600000")
+    @Min(1000)
+    long maintenanceIntervalMs();
+
+    /**
+     * How long the purge waits for a lock on the delivery log before it gives up until the next run, in milliseconds,
+     * so a long query never makes readers queue behind the purge.
+     */
+    @WithDefault("5000")
+    @Min(1)
+    long purgeLockTimeoutMs();
+
+    /** Page size of the attempt listings when the request gives no {@code limit}. */
+    @WithDefault("50")
+    @Min(1)
+    int defaultLimit();
+
+    /** Largest {@code limit} a request may ask for. */
+    @WithDefault("100")
+    @Min(1)
+    int maxLimit();
+}

@@ -1,0 +1,85 @@
+package io.herald.subscription.attempt;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.herald.contracts.Json;
+import io.herald.contracts.messages.AttemptMessage;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Builds the delivery log from {@code herald.attempts}: a poll's records are written in one statement, and the batch is
+ * acknowledged (its offsets become committable) only after PostgreSQL committed it. At least once, and idempotent: a
+ * record consumed again is skipped by the table's key (attempt id, attempted at).
+ */
+@ApplicationScoped
+public class AttemptConsumer {
+
+    /** The incoming channel (see application.properties, section "Delivery log"). */
+    public static final String CHANNEL = "attempts-in";
+    private static final Logger LOG = Logger.getLogger(AttemptConsumer.class);
+
+    private final AttemptRepository attempts;
+    private final AttemptPartitions partitions;
+
+    public AttemptConsumer(AttemptRepository attempts, AttemptPartitions partitions) {
+        this.attempts = attempts;
+        this.partitions = partitions;
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> consume(List<String> values) {
+        List<AttemptMessage> batch = readable(values, partitions.retentionCutoff());
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Set<LocalDate> days = new TreeSet<>();
+        batch.forEach(attempt -> days.add(LocalDate.ofInstant(attempt.attemptedAt(), ZoneOffset.UTC)));
+        // A failed write is retried with the partitions checked again (one may have been dropped meanwhile). If the
+        // database stays away, the channel fails and the service reports itself unhealthy rather than skip records.
+        return Uni.createFrom().deferred(() -> partitions.ensure(days).chain(() -> attempts.insert(batch))).onFailure()
+                .invoke(failure -> {
+                    partitions.forget();
+                    LOG.warnf("Writing %d attempts failed, retrying: %s", batch.size(), failure.toString());
+                }).onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
+                .invoke(inserted -> LOG.debugf("Delivery log: %d of %d attempts new", (Object) inserted, batch.size()))
+                .replaceWithVoid();
+    }
+
+    /** The records that can be stored; unreadable or incomplete ones and those past the retention are skipped. */
+    static List<AttemptMessage> readable(List<String> values, Instant cutoff) {
+        List<AttemptMessage> result = new ArrayList<>(values.size());
+        for (String value : values) {
+            AttemptMessage attempt;
+            try {
+                attempt = value == null ? null : Json.read(value, AttemptMessage.class);
+            } catch (RuntimeException e) {
+                LOG.warnf("Skipping an unreadable record on herald.attempts: %s", e.getMessage());
+                continue;
+            }
+            if (attempt == null || attempt.id() == null || attempt.attemptedAt() == null || attempt.tenant() == null
+                    || attempt.endpointId() == null || attempt.eventId() == null || attempt.eventType() == null
+                    || attempt.deliveryId() == null || attempt.webhookId() == null) {
+                LOG.warnf("Skipping an incomplete attempt record on herald.attempts (id %s)",
+                        attempt == null ? null : attempt.id());
+                continue;
+            }
+            if (attempt.attemptedAt().isBefore(cutoff)) {
+                continue;
+            }
+            result.add(attempt);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,15 @@
+package io.herald.subscription.attempt;
+
+import java.time.Instant;
+
+/**
+ * One delivery attempt as the API shows it.
+ *
+ * @param status the outcome in lower case ({@code succeeded}, {@code retry_scheduled}, {@code exhausted},
+ *        {@code endpoint_disabled}, {@code dropped}); null when dispatch reported one this version does not know
+ * @param statusCode the HTTP status answered, null when no response came
+ */
+public record AttemptResponse(String id, String deliveryId, String webhookId, String endpointId, String eventId,
+        String eventType, int attempt, String status, Integer statusCode, long latencyMs, String error,
+        String responseExcerpt, Instant attemptedAt, Instant nextAttemptAt) {
+}

@@ -1,0 +1,50 @@
+package io.herald.subscription.attempt;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+import io.herald.kit.auth.Caller;
+import io.herald.kit.auth.CurrentCaller;
+import io.herald.kit.auth.Scopes;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code GET /v1/endpoints/{id}/attempts}, scope {@code endpoints:read}: the delivery log of one endpoint, with cursor
+ * pagination. A resource class of its own, with the full path: JAX-RS matches classes by their path first, so a shared
+ * {@code /v1} class would lose {@code /v1/endpoints/...} to the endpoints resource.
+ */
+@Path("/v1/endpoints/{id}/attempts")
+@Produces(MediaType.APPLICATION_JSON)
+public class EndpointAttemptResource {
+
+    private final AttemptService service;
+    private final CurrentCaller currentCaller;
+    private final AttemptConfig config;
+
+    public EndpointAttemptResource(AttemptService service, CurrentCaller currentCaller, AttemptConfig config) {
+        this.service = service;
+        this.currentCaller = currentCaller;
+        this.config = config;
+    }
+
+    /** Attempts to one of the tenant's endpoints, newest first; 404 for an endpoint of another tenant. */
+    @GET
+    public Uni<AttemptPage> list(@PathParam("id") String id,
+            @Parameter(description = AttemptQuery.STATUS_DOC) @QueryParam("status") List<String> status,
+            @Parameter(description = "Inclusive lower bound of attemptedAt (ISO-8601)") @QueryParam("from") String from,
+            @Parameter(description = "Exclusive upper bound of attemptedAt (ISO-8601)") @QueryParam("to") String to,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        return service
+                .forEndpoint(AttemptQuery.parse(caller.tenant(), id, null, status, from, to, cursor, limit, config));
+    }
+}

@@ -1,0 +1,33 @@
+package io.herald.subscription.deadletter;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Dead letters: ingestion of {@code herald.dlq}, browsing, replay and recovery. */
+@ConfigMapping(prefix = "herald.subscription.dead-letters")
+public interface DeadLetterConfig {
+
+    /** Page size of {@code GET /v1/dead-letters} when the request gives no {@code limit}. */
+    @WithDefault("50")
+    @Min(1)
+    int defaultLimit();
+
+    /** Largest {@code limit} a request may ask for. */
+    @WithDefault("100")
+    @Min(1)
+    int maxLimit();
+
+    /** How long a replay waits for Kafka's acknowledgement before it answers 503 and changes nothing, in ms. */
+    @WithDefault("10000")
+    @Min(1)
+    long publishTimeoutMs();
+
+    /** Dead letters replayed per transaction by a recovery (kept below the emitter's buffer of 256). */
+    @WithDefault("100")
+    @Min(1)
+    @Max(256)
+    int recoverBatchSize();
+}

@@ -1,0 +1,73 @@
+package io.herald.subscription.deadletter;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.herald.contracts.Json;
+import io.herald.contracts.messages.DeadLetterMessage;
+import io.herald.contracts.messages.DeliveryMessage;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Stores the dead letters of {@code herald.dlq}: a poll's records in one pipelined round trip, acknowledged only after
+ * they are stored. Idempotent on re-consumption (see {@link DeadLetterRepository#id}).
+ */
+@ApplicationScoped
+public class DeadLetterConsumer {
+
+    /** The incoming channel (see application.properties, section "Dead letters"). */
+    public static final String CHANNEL = "dlq-in";
+    private static final Logger LOG = Logger.getLogger(DeadLetterConsumer.class);
+
+    private final DeadLetterRepository letters;
+    private final Clock clock;
+
+    public DeadLetterConsumer(DeadLetterRepository letters, Clock clock) {
+        this.letters = letters;
+        this.clock = clock;
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> consume(List<String> values) {
+        List<DeadLetterMessage> batch = readable(values);
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // If the database stays away, the channel fails and the service reports itself unhealthy rather than skip.
+        return Uni.createFrom().deferred(() -> letters.insert(batch, clock.instant())).onFailure()
+                .invoke(failure -> LOG.warnf("Storing %d dead letters failed, retrying: %s", batch.size(),
+                        failure.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
+                .replaceWithVoid();
+    }
+
+    static List<DeadLetterMessage> readable(List<String> values) {
+        List<DeadLetterMessage> result = new ArrayList<>(values.size());
+        for (String value : values) {
+            DeadLetterMessage letter;
+            try {
+                letter = value == null ? null : Json.read(value, DeadLetterMessage.class);
+            } catch (RuntimeException e) {
+                LOG.warnf("Skipping an unreadable record on herald.dlq: %s", e.getMessage());
+                continue;
+            }
+            DeliveryMessage delivery = letter == null ? null : letter.delivery();
+            if (delivery == null || letter.deadAt() == null || delivery.id() == null || delivery.tenant() == null
+                    || delivery.endpointId() == null || delivery.webhookId() == null || delivery.eventId() == null
+                    || delivery.eventType() == null || delivery.payload() == null) {
+                LOG.warnf("Skipping an incomplete dead letter on herald.dlq (delivery %s)",
+                        delivery == null ? null : delivery.id());
+                continue;
+            }
+            result.add(letter);
+        }
+        return result;
+    }
+}

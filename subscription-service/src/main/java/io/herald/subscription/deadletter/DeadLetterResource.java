@@ -1,0 +1,62 @@
+package io.herald.subscription.deadletter;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+import io.herald.kit.auth.Caller;
+import io.herald.kit.auth.CurrentCaller;
+import io.herald.kit.auth.Scopes;
+import io.herald.subscription.attempt.KeysetCursor;
+import io.herald.subscription.attempt.QueryParams;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code /v1/dead-letters}: the caller's tenant's deliveries that exhausted their retries. Listing needs
+ * {@code endpoints:read}, replaying {@code endpoints:write}.
+ */
+@Path("/v1/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeadLetterResource {
+
+    private final DeadLetterService service;
+    private final CurrentCaller currentCaller;
+    private final DeadLetterConfig config;
+
+    public DeadLetterResource(DeadLetterService service, CurrentCaller currentCaller, DeadLetterConfig config) {
+        this.service = service;
+        this.currentCaller = currentCaller;
+        this.config = config;
+    }
+
+    /** Newest first; filter by endpoint and by replayed or not. */
+    @GET
+    public Uni<DeadLetterPage> list(@QueryParam("endpointId") String endpointId,
+            @Parameter(description = "true: only replayed ones; false: only pending ones") @QueryParam("replayed") String replayed,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        int size = QueryParams.limit(limit, config.defaultLimit(), config.maxLimit());
+        return service.list(caller.tenant(), endpointId, QueryParams.bool("replayed", replayed),
+                KeysetCursor.decode(cursor), size);
+    }
+
+    /**
+     * Sends the delivery again (same {@code webhook-id}, attempts reset) and answers 202 with the dead letter, now
+     * {@code replayed}. A dead letter already replayed is not sent again: the answer is the same 202.
+     */
+    @POST
+    @Path("/{id}/replay")
+    public Uni<Response> replay(@PathParam("id") String id) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        return service.replay(caller.tenant(), id).map(
+                letter -> Response.accepted(DeadLetterResponse.of(letter)).type(MediaType.APPLICATION_JSON).build());
+    }
+}

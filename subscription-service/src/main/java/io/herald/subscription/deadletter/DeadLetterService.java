@@ -1,0 +1,106 @@
+package io.herald.subscription.deadletter;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.attempt.AttemptRepository;
+import io.herald.subscription.attempt.KeysetCursor;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Browsing and replaying dead letters, scoped to the caller's tenant.
+ * <p>
+ * A replay publishes the dead letter's delivery again (same delivery id and {@code webhook-id}, attempts reset to 0,
+ * due at once) to {@code herald.deliveries} and, only after Kafka acknowledged it, marks the dead letter replayed, in
+ * the transaction that holds its row lock: concurrent replays of one dead letter publish once. Replaying a dead letter
+ * already replayed publishes nothing and answers the same. At least once: if the service dies between the ack and the
+ * commit, the next replay publishes again, which subscribers absorb by the unchanged {@code webhook-id}. If the
+ * replayed delivery fails for good again, it comes back as a new dead letter.
+ */
+@ApplicationScoped
+public class DeadLetterService {
+
+    private final DeadLetterRepository letters;
+    private final AttemptRepository attempts;
+    private final DeliveryReplayPublisher publisher;
+    private final DeadLetterConfig config;
+    private final Clock clock;
+
+    public DeadLetterService(DeadLetterRepository letters, AttemptRepository attempts,
+            DeliveryReplayPublisher publisher, DeadLetterConfig config, Clock clock) {
+        this.letters = letters;
+        this.attempts = attempts;
+        this.publisher = publisher;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public Uni<DeadLetterPage> list(String tenant, String endpointId, Boolean replayed, KeysetCursor after, int limit) {
+        return letters.list(tenant, endpointId, replayed, after, limit + 1).map(rows -> {
+            List<DeadLetterResponse> data = rows.stream().limit(limit).map(DeadLetterResponse::of).toList();
+            if (rows.size() <= limit) {
+                return new DeadLetterPage(data, null);
+            }
+            DeadLetterResponse last = data.get(data.size() - 1);
+            return new DeadLetterPage(data, KeysetCursor.after(last.deadAt(), last.id()).encode());
+        });
+    }
+
+    /** Replays one dead letter (see the class comment); 404 when it is not the tenant's. */
+    public Uni<DeadLetter> replay(String tenant, String id) {
+        return letters.pool()
+                .withTransaction(transaction -> letters.lockForTenant(transaction, tenant, id).chain(letter -> {
+                    if (letter == null) {
+                        return Uni.createFrom()
+                                .failure(ProblemException.notFound("No dead letter with id '" + id + "'"));
+                    }
+                    if (letter.replayedAt() != null) {
+                        return Uni.createFrom().item(letter);
+                    }
+                    Instant now = now();
+                    return publisher.publish(List.of(letter.replayMessage()))
+                            .chain(() -> letters.markReplayed(transaction, List.of(letter.id()), now))
+                            .replaceWith(letter.replayed(now));
+                }));
+    }
+
+    /**
+     * Replays every pending dead letter of the tenant's endpoint that died at or after {@code since}, oldest first, a
+     * batch per transaction; answers how many this call replayed. Calling it again replays only what died since or was
+     * left pending, so a client may retry a call that failed or timed out.
+     */
+    public Uni<RecoveryResponse> recover(String tenant, String endpointId, Instant since) {
+        return attempts.endpointBelongsTo(tenant, endpointId).chain(owned -> {
+            if (!owned) {
+                return Uni.createFrom().failure(ProblemException.notFound("No endpoint with id '" + endpointId + "'"));
+            }
+            return Multi.createBy().repeating().uni(() -> recoverBatch(tenant, endpointId, since))
+                    .whilst(replayed -> replayed == config.recoverBatchSize()).collect()
+                    .with(java.util.stream.Collectors.summingInt(Integer::intValue))
+                    .map(total -> new RecoveryResponse(endpointId, since, total));
+        });
+    }
+
+    private Uni<Integer> recoverBatch(String tenant, String endpointId, Instant since) {
+        return letters.pool().withTransaction(transaction -> letters
+                .lockPending(transaction, tenant, endpointId, since, config.recoverBatchSize()).chain(batch -> {
+                    if (batch.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Instant now = now();
+                    return publisher.publish(batch.stream().map(DeadLetter::replayMessage).toList()).chain(
+                            () -> letters.markReplayed(transaction, batch.stream().map(DeadLetter::id).toList(), now))
+                            .replaceWith(batch.size());
+                }));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,53 @@
+package io.herald.subscription.deadletter;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+import io.herald.kit.auth.Caller;
+import io.herald.kit.auth.CurrentCaller;
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
+import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.attempt.QueryParams;
+import io.smallrye.mutiny.Uni;
+
+/** {@code POST /v1/endpoints/{id}/recover?since=}: replays the endpoint's dead letters since a time. */
+@Path("/v1/endpoints/{id}/recover")
+@Produces(MediaType.APPLICATION_JSON)
+public class EndpointRecoveryResource {
+
+    private final DeadLetterService service;
+    private final CurrentCaller currentCaller;
+
+    public EndpointRecoveryResource(DeadLetterService service, CurrentCaller currentCaller) {
+        this.service = service;
+        this.currentCaller = currentCaller;
+    }
+
+    /**
+     * Replays every dead letter of the endpoint that died at or after {@code since} and is not replayed yet; answers
+     * 202 with how many this call replayed. Idempotent: a repeated call replays nothing it already replayed.
+     */
+    @POST
+    public Uni<Response> recover(@PathParam("id") String id,
+            @Parameter(description = "ISO-8601 date-time; dead letters from then on are replayed", required = true) @QueryParam("since") String since) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        Instant from = QueryParams.instant("since", since);
+        if (from == null) {
+            throw ProblemException.invalid("Query parameter 'since' is required",
+                    List.of(new Problem.FieldError("since", "give an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z")));
+        }
+        return service.recover(caller.tenant(), id, from)
+                .map(recovered -> Response.accepted(recovered).type(MediaType.APPLICATION_JSON).build());
+    }
+}
