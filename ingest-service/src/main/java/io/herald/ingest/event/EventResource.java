@@ -64,6 +64,9 @@ public class EventResource {
             + "within 24 hours returns the first answer (with Idempotent-Replayed: true) and publishes nothing new; "
             + "the same key with a different body is 422. 1 to 255 printable ASCII characters, e.g. a UUID.";
 
+    private static final String REPLAYED_DESCRIPTION = "true when this is the stored answer of an earlier request "
+            + "with the same Idempotency-Key (nothing was published this time)";
+
     private final EventService events;
     private final CurrentCaller currentCaller;
     private final TenantRateLimiter rateLimiter;
@@ -82,7 +85,7 @@ public class EventResource {
     @POST
     @Operation(summary = "Publish one event", description = "Answers 202 only once Kafka acknowledged the event "
             + "(acks=all). Requires the scope events:write; the tenant comes from the token.")
-    @APIResponse(responseCode = "202", description = "Stored in Kafka; it will be delivered to every matching endpoint", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventAccepted.class)))
+    @APIResponse(responseCode = "202", description = "Stored in Kafka; it will be delivered to every matching endpoint", headers = @Header(name = IdempotencyService.REPLAYED_HEADER, description = REPLAYED_DESCRIPTION, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.BOOLEAN)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventAccepted.class)))
     public Uni<Response> publish(
             @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER, description = IDEMPOTENCY_KEY_DESCRIPTION) @HeaderParam(IdempotencyService.HEADER) String idempotencyKey,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventRequest.class))) String body) {
@@ -109,7 +112,7 @@ public class EventResource {
             + "items (token, rate limit, a body that is not {\"events\": [...]} with 1 to "
             + "herald.ingest.batch.max-events items). A batch with 503 items is not stored under its "
             + "Idempotency-Key, so its retry publishes again.")
-    @APIResponse(responseCode = "207", description = "Per-item results; Retry-After is set when an item has status 503", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
+    @APIResponse(responseCode = "207", description = "Per-item results; Retry-After is set when an item has status 503", headers = @Header(name = IdempotencyService.REPLAYED_HEADER, description = REPLAYED_DESCRIPTION, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.BOOLEAN)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
     public Uni<Response> publishBatch(
             @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER, description = IDEMPOTENCY_KEY_DESCRIPTION) @HeaderParam(IdempotencyService.HEADER) String idempotencyKey,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchRequest.class))) String body) {
