@@ -34,7 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Failed tries and dropped deliveries are recorded on {@code herald.attempts} (the test profile sets a 1500 ms request
- * deadline and a 64-byte response excerpt).
+ * deadline and a 64-byte response excerpt); a failed first try schedules a retry.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -76,14 +76,14 @@ class DeliveryOutcomeTests {
         kafka.publishEvent(event);
 
         AttemptMessage attempt = kafka.awaitAttempt(DeliveryMessage.deliveryId(event.id(), endpoint.id()), TIMEOUT);
-        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.RETRY_SCHEDULED);
         assertThat(attempt.statusCode()).isEqualTo(500);
         assertThat(attempt.error()).isEqualTo("HTTP 500");
         assertThat(attempt.responseExcerpt()).isEqualTo("x".repeat(64));
     }
 
     @Test
-    void shouldGiveUpOnAnEndpointThatDoesNotAnswerWithinTheDeadline() {
+    void shouldStopWaitingForAnEndpointThatDoesNotAnswerWithinTheDeadline() {
         receiver.respond(r -> Reply.hang());
         EndpointState endpoint = register(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret()));
         EventMessage event = event(endpoint.tenant(), "order.created");
@@ -91,7 +91,7 @@ class DeliveryOutcomeTests {
         kafka.publishEvent(event);
 
         AttemptMessage attempt = kafka.awaitAttempt(DeliveryMessage.deliveryId(event.id(), endpoint.id()), TIMEOUT);
-        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.RETRY_SCHEDULED);
         assertThat(attempt.statusCode()).isNull();
         assertThat(attempt.error()).isEqualTo("No complete response within 1500 ms");
         assertThat(attempt.latencyMs()).isBetween(1400L, 9000L);
@@ -109,8 +109,8 @@ class DeliveryOutcomeTests {
 
         AttemptMessage attempt = kafka.awaitAttempt(DeliveryMessage.deliveryId(event.id(), endpoint.id()), TIMEOUT);
         assertThat(attempt.statusCode()).isEqualTo(302);
-        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
-        assertThat(receiver.received()).extracting(WebhookReceiver.Received::path).containsExactly("/hook");
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.RETRY_SCHEDULED);
+        assertThat(receiver.received()).extracting(WebhookReceiver.Received::path).containsOnly("/hook");
     }
 
     @Test
@@ -122,7 +122,7 @@ class DeliveryOutcomeTests {
         kafka.publishDelivery(delivery);
 
         AttemptMessage attempt = kafka.awaitAttempt(delivery.id(), TIMEOUT);
-        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.DROPPED);
         assertThat(attempt.statusCode()).isNull();
         assertThat(attempt.error()).isEqualTo("Endpoint deleted or unknown; delivery dropped");
     }
@@ -138,7 +138,7 @@ class DeliveryOutcomeTests {
         kafka.publishDelivery(delivery);
 
         AttemptMessage attempt = kafka.awaitAttempt(delivery.id(), TIMEOUT);
-        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.EXHAUSTED);
+        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.DROPPED);
         assertThat(attempt.error()).isEqualTo("Endpoint disabled; delivery dropped");
         assertThat(receiver.received()).isEmpty();
     }

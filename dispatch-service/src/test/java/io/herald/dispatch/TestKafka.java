@@ -87,6 +87,38 @@ public final class TestKafka implements AutoCloseable {
         return found.get(0);
     }
 
+    /** The first {@code count} attempt records of a delivery, in attempt order, waiting for them. */
+    public List<AttemptMessage> awaitAttempts(String deliveryId, int count, Duration timeout) {
+        List<AttemptMessage> found = await(Topics.ATTEMPTS, AttemptMessage.class,
+                a -> deliveryId.equals(a.deliveryId()), count, timeout);
+        return found.stream().sorted(java.util.Comparator.comparingInt(AttemptMessage::attempt)).toList();
+    }
+
+    /** Records of {@code topic} read as {@code type} that match, from the beginning, until {@code count} were found. */
+    public <T> List<T> await(String topic, Class<T> type, Predicate<T> filter, int count, Duration timeout) {
+        List<T> found = new ArrayList<>();
+        Instant deadline = Instant.now().plus(timeout);
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            assignFromBeginning(consumer, topic);
+            while (found.size() < count) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("Found " + found.size() + " of " + count + " matching records on " + topic
+                            + " within " + timeout + ": " + found);
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        continue;
+                    }
+                    T value = Json.read(record.value(), type);
+                    if (filter.test(value)) {
+                        found.add(value);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** Every delivery written so far to {@code herald.deliveries} that matches. */
     public List<DeliveryMessage> deliveries(Predicate<DeliveryMessage> filter) {
         List<DeliveryMessage> found = new ArrayList<>();

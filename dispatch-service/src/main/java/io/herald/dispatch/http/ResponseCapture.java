@@ -31,6 +31,7 @@ final class ResponseCapture implements BodyCodec<Void> {
     private final int maxBytes;
     private final Buffer excerpt = Buffer.buffer();
     private volatile Integer statusCode;
+    private volatile String retryAfter;
     private volatile boolean truncated;
     private volatile boolean deadlineExceeded;
     private long deadlineTimer = -1;
@@ -58,6 +59,14 @@ final class ResponseCapture implements BodyCodec<Void> {
 
     void statusCode(int code) {
         statusCode = code;
+    }
+
+    String retryAfter() {
+        return retryAfter;
+    }
+
+    void retryAfter(String value) {
+        retryAfter = value;
     }
 
     /** The request went out: keeps it to reset, and starts the total deadline. */

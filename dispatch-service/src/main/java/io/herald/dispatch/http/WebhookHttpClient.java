@@ -123,8 +123,9 @@ public class WebhookHttpClient {
                 .connectTimeout(config.connectTimeoutMs()).idleTimeout(config.idleTimeoutMs())
                 .as(BodyCodec.newInstance(capture));
         headers.forEach(request::putHeader);
-        return request.sendBuffer(Buffer.buffer(body)).map(
-                response -> new WebhookResponse(response.statusCode(), capture.excerpt(), null, millisSince(start)))
+        return request
+                .sendBuffer(Buffer.buffer(body)).map(response -> new WebhookResponse(response.statusCode(),
+                        capture.excerpt(), null, millisSince(start), capture.retryAfter()))
                 .onFailure().recoverWithItem(failure -> failed(capture, failure, start));
     }
 
@@ -136,7 +137,7 @@ public class WebhookHttpClient {
     private WebhookResponse failed(ResponseCapture capture, Throwable failure, long start) {
         long latency = millisSince(start);
         if (capture.truncated() && capture.statusCode() != null) {
-            return new WebhookResponse(capture.statusCode(), capture.excerpt(), null, latency);
+            return new WebhookResponse(capture.statusCode(), capture.excerpt(), null, latency, capture.retryAfter());
         }
         if (capture.deadlineExceeded()) {
             return new WebhookResponse(capture.statusCode(), capture.excerpt(),
@@ -150,7 +151,10 @@ public class WebhookHttpClient {
                 && request.bodyCodec() instanceof ResponseCapture capture) {
             switch (context.phase()) {
                 case SEND_REQUEST -> capture.sent(vertx, context.clientRequest(), config.requestTimeoutMs());
-                case RECEIVE_RESPONSE -> capture.statusCode(context.clientResponse().statusCode());
+                case RECEIVE_RESPONSE -> {
+                    capture.statusCode(context.clientResponse().statusCode());
+                    capture.retryAfter(context.clientResponse().getHeader("Retry-After"));
+                }
                 case DISPATCH_RESPONSE, FAILURE -> capture.finished(vertx);
                 default -> {
                 }

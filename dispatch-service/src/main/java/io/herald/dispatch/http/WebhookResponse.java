@@ -7,8 +7,13 @@ package io.herald.dispatch.http;
  * @param bodyExcerpt the start of the response body, at most the configured cap, or null
  * @param error why no response came, or null
  * @param latencyMs from sending until the response ended or the request failed, in milliseconds
+ * @param retryAfter the response's {@code Retry-After} header, or null
  */
-public record WebhookResponse(Integer statusCode, String bodyExcerpt, String error, long latencyMs) {
+public record WebhookResponse(Integer statusCode, String bodyExcerpt, String error, long latencyMs, String retryAfter) {
+
+    public WebhookResponse(Integer statusCode, String bodyExcerpt, String error, long latencyMs) {
+        this(statusCode, bodyExcerpt, error, latencyMs, null);
+    }
 
     /** A 2xx that arrived in full (a body cut off at the cap counts; one cut off by the deadline does not). */
     public boolean isSuccess() {

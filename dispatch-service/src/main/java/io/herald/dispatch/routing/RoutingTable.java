@@ -47,6 +47,25 @@ public class RoutingTable {
         return true;
     }
 
+    /**
+     * Marks an endpoint disabled at once, ahead of its disabled state arriving on {@code herald.endpoints} (which, with
+     * a higher version, then replaces this one).
+     *
+     * @return the state held before, if this call disabled it; empty if unknown or already disabled
+     */
+    public synchronized Optional<EndpointState> disable(String endpointId) {
+        EndpointState held = byId.get(endpointId);
+        if (held == null || !held.enabled()) {
+            return Optional.empty();
+        }
+        EndpointState off = new EndpointState(held.schemaVersion(), held.id(), held.tenant(), held.url(),
+                held.eventTypes(), false, held.secrets(), held.version(), held.updatedAt(), held.headers(),
+                held.rateLimitPerSecond(), held.retryScheduleMs());
+        byId.put(endpointId, off);
+        byTenant.computeIfAbsent(off.tenant(), t -> new ConcurrentHashMap<>()).put(endpointId, off);
+        return Optional.of(held);
+    }
+
     public Optional<EndpointState> get(String endpointId) {
         return Optional.ofNullable(byId.get(endpointId));
     }

@@ -1,0 +1,154 @@
+package io.herald.dispatch.breaker;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.herald.dispatch.DeliveryPolicyConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * One Resilience4j circuit breaker per endpoint, held by the instance that owns the endpoint's partition.
+ * <p>
+ * The library's state machine decides: it opens when the failure rate over the last {@code window-size} requests passes
+ * {@code failure-rate-percent}, stays open {@code open-ms}, then lets one probe through (half-open) and closes on its
+ * success or opens again on its failure. A run of {@code consecutive-failures} failed requests also opens it: the rate
+ * window needs {@code minimum-requests} first, and a dead endpoint should not get that many. Breakers idle for
+ * {@code idle-eviction-ms} are dropped, so the map does not grow with every endpoint ever seen.
+ */
+@ApplicationScoped
+public class EndpointBreakers {
+
+    /** Shortest reschedule after a refusal, so a breaker about to let a probe through is not polled in a loop. */
+    private static final Duration MIN_WAIT = Duration.ofMillis(50);
+
+    private final Cache<String, Guard> guards;
+    private final CircuitBreakerConfig breakerConfig;
+    private final int consecutiveFailures;
+    private final Duration open;
+    private final MeterRegistry registry;
+
+    EndpointBreakers(DeliveryPolicyConfig config, MeterRegistry registry) {
+        DeliveryPolicyConfig.Breaker breaker = config.breaker();
+        this.breakerConfig = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(breaker.windowSize()).minimumNumberOfCalls(breaker.minimumRequests())
+                .failureRateThreshold(breaker.failureRatePercent())
+                .waitDurationInOpenState(Duration.ofMillis(breaker.openMs())).permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false).writableStackTraceEnabled(false).build();
+        this.consecutiveFailures = breaker.consecutiveFailures();
+        this.open = Duration.ofMillis(breaker.openMs());
+        this.guards = Caffeine.newBuilder().expireAfterAccess(Duration.ofMillis(breaker.idleEvictionMs())).build();
+        this.registry = registry;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        for (CircuitBreaker.State state : new CircuitBreaker.State[] { CircuitBreaker.State.CLOSED,
+                CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN }) {
+            Gauge.builder("herald.breaker.endpoints", this, b -> b.countByState().getOrDefault(state, 0))
+                    .description("Endpoint circuit breakers held, by state").tag("state", state.name().toLowerCase())
+                    .strongReference(true).register(registry);
+        }
+    }
+
+    /**
+     * Asks for permission to send one request to the endpoint: false while the breaker is open, or half-open with its
+     * probe already out. A permission granted must end in {@link #succeeded}, {@link #failed} or {@link #release}.
+     */
+    public boolean tryAcquire(String endpointId) {
+        return guard(endpointId).breaker.tryAcquirePermission();
+    }
+
+    public void succeeded(String endpointId, long latencyMs) {
+        Guard guard = guard(endpointId);
+        guard.consecutiveFailures.set(0);
+        guard.breaker.onSuccess(latencyMs, TimeUnit.MILLISECONDS);
+    }
+
+    public void failed(String endpointId, long latencyMs, String error) {
+        Guard guard = guard(endpointId);
+        guard.breaker.onError(latencyMs, TimeUnit.MILLISECONDS, new RequestFailed(error));
+        if (guard.consecutiveFailures.incrementAndGet() >= consecutiveFailures
+                && guard.breaker.getState() == CircuitBreaker.State.CLOSED) {
+            guard.breaker.transitionToOpenState();
+        }
+    }
+
+    /** Gives back a permission that was not used for a request (or whose request says nothing about the endpoint). */
+    public void release(String endpointId) {
+        guard(endpointId).breaker.releasePermission();
+    }
+
+    /**
+     * How long a delivery refused by the breaker should wait: until the open breaker lets a probe through, or a whole
+     * open period while the probe is out (it may fail and open the breaker again).
+     */
+    public Duration retryAfterRefusal(String endpointId) {
+        Guard guard = guard(endpointId);
+        if (guard.breaker.getState() != CircuitBreaker.State.OPEN) {
+            return open;
+        }
+        Duration openFor = Duration.ofNanos(System.nanoTime() - guard.openedAtNanos);
+        Duration left = open.minus(openFor);
+        return left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left;
+    }
+
+    public CircuitBreaker.State state(String endpointId) {
+        Guard guard = guards.getIfPresent(endpointId);
+        return guard == null ? CircuitBreaker.State.CLOSED : guard.breaker.getState();
+    }
+
+    /** Forgets an endpoint (deleted or disabled). */
+    public void forget(String endpointId) {
+        guards.invalidate(endpointId);
+    }
+
+    Map<CircuitBreaker.State, Integer> countByState() {
+        Map<CircuitBreaker.State, Integer> counts = new EnumMap<>(CircuitBreaker.State.class);
+        guards.asMap().values().forEach(g -> counts.merge(g.breaker.getState(), 1, Integer::sum));
+        return counts;
+    }
+
+    private Guard guard(String endpointId) {
+        return guards.get(endpointId, id -> new Guard(CircuitBreaker.of(id, breakerConfig)));
+    }
+
+    private static final class Guard {
+
+        final CircuitBreaker breaker;
+        final AtomicInteger consecutiveFailures = new AtomicInteger();
+        volatile long openedAtNanos = System.nanoTime();
+
+        Guard(CircuitBreaker breaker) {
+            this.breaker = breaker;
+            breaker.getEventPublisher().onStateTransition(e -> {
+                CircuitBreaker.State to = e.getStateTransition().getToState();
+                if (to == CircuitBreaker.State.OPEN) {
+                    openedAtNanos = System.nanoTime();
+                } else if (to == CircuitBreaker.State.CLOSED) {
+                    consecutiveFailures.set(0);
+                }
+            });
+        }
+    }
+
+    /** What the breaker counts as a failure: the request's outcome, not an exception anyone threw. */
+    static final class RequestFailed extends RuntimeException {
+
+        RequestFailed(String error) {
+            super(error, null, false, false);
+        }
+    }
+}

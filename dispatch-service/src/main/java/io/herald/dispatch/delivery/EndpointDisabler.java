@@ -1,0 +1,68 @@
+package io.herald.dispatch.delivery;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.messages.EventMessage;
+import io.herald.contracts.messages.OperationalEvents;
+import io.herald.contracts.messages.OperationalEvents.EndpointDisabled;
+import io.herald.dispatch.routing.RoutingTable;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Disables an endpoint from dispatch's side: at once in this instance's routing table (no further request goes out),
+ * and durably through an operational event {@code herald.endpoint.disabled} on {@code herald.events} for its tenant.
+ * Subscription applies that event to its database, whose new state comes back on {@code herald.endpoints}; the tenant's
+ * endpoints subscribed to the type receive it like any event.
+ */
+@ApplicationScoped
+public class EndpointDisabler {
+
+    private static final Logger LOG = Logger.getLogger(EndpointDisabler.class);
+
+    private final MutinyEmitter<String> emitter;
+    private final RoutingTable table;
+    private final MeterRegistry registry;
+
+    EndpointDisabler(@Channel("operational-events-out") MutinyEmitter<String> emitter, RoutingTable table,
+            MeterRegistry registry) {
+        this.emitter = emitter;
+        this.table = table;
+        this.registry = registry;
+    }
+
+    /**
+     * Completes once the operational event was acknowledged; does nothing when this instance had already disabled the
+     * endpoint.
+     *
+     * @param cause a short metric tag: {@code gone} or {@code failing}
+     */
+    public Uni<Void> disable(EndpointState endpoint, String cause, String reason, Instant now) {
+        if (table.disable(endpoint.id()).isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        LOG.infof("Disabling endpoint %s of tenant %s: %s", endpoint.id(), endpoint.tenant(), reason);
+        Counter.builder("herald.endpoint.disabled").description("Endpoints disabled by dispatch, by cause")
+                .tag("cause", cause).register(registry).increment();
+        // One id per endpoint version: a redelivered hand-off publishes the same event again, which subscribers can
+        // deduplicate.
+        EventMessage event = EventMessage.of("evt_disabled_" + endpoint.id() + "_v" + endpoint.version(),
+                endpoint.tenant(), OperationalEvents.ENDPOINT_DISABLED,
+                Json.mapper().valueToTree(new EndpointDisabled(endpoint.id(), reason, now)), endpoint.id(), now, now);
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
+                .withTopic(Topics.EVENTS).withKey(event.kafkaKey()).build();
+        return emitter.sendMessage(Message.of(Json.write(event)).addMetadata(metadata));
+    }
+}

@@ -1,0 +1,114 @@
+package io.herald.dispatch.breaker;
+
+import static io.herald.dispatch.Fixtures.endpoint;
+import static io.herald.dispatch.Fixtures.event;
+import static io.herald.dispatch.Fixtures.secret;
+import static io.herald.dispatch.Fixtures.tenant;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.herald.contracts.WebhookHeaders;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.messages.EventMessage;
+import io.herald.dispatch.Await;
+import io.herald.dispatch.TestKafka;
+import io.herald.dispatch.routing.RoutingTable;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.WebhookReceiver;
+import io.herald.testing.WebhookReceiver.Received;
+import io.herald.testing.WebhookReceiver.Reply;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The per-endpoint breaker (test profile: opens after 3 consecutive failures, stays open 1500 ms). */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+class CircuitBreakerTests {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static TestKafka kafka;
+
+    @Inject
+    RoutingTable table;
+    @Inject
+    EndpointBreakers breakers;
+    WebhookReceiver receiver;
+
+    @BeforeAll
+    static void connect() {
+        kafka = TestKafka.connect();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void startReceiver() {
+        receiver = WebhookReceiver.start();
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void shouldOpenAfterTheThresholdSendNothingWhileOpenAndCloseOnASuccessfulProbe() throws Exception {
+        AtomicBoolean healthy = new AtomicBoolean();
+        receiver.respond(r -> healthy.get() ? Reply.status(204) : Reply.status(500));
+        // Retries every 100 ms for long enough that only the breaker can hold them back.
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())
+                .withDeliveryOptions(null, null, Collections.nCopies(20, 100L)));
+        List<EventMessage> events = List.of(event(endpoint.tenant(), "order.created"),
+                event(endpoint.tenant(), "order.created"), event(endpoint.tenant(), "order.created"),
+                event(endpoint.tenant(), "order.created"));
+
+        kafka.publishEvent(events.get(0));
+        receiver.await(3, TIMEOUT);
+        Await.until("the breaker opens", TIMEOUT, () -> breakers.state(endpoint.id()) == CircuitBreaker.State.OPEN);
+        for (EventMessage later : events.subList(1, events.size())) {
+            kafka.publishEvent(later);
+        }
+        Thread.sleep(500);
+        assertThat(receiver.received()).as("requests while the breaker is open").hasSize(3);
+
+        healthy.set(true);
+
+        Await.until("every event arrives", TIMEOUT, () -> receiver.received().stream()
+                .map(r -> r.header(WebhookHeaders.ID)).distinct().count() == events.size());
+        List<Received> received = receiver.received();
+        assertThat(Duration.between(received.get(2).at(), received.get(3).at()))
+                .as("from the failure that opened it to the probe").isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+        assertThat(received.get(3).header(WebhookHeaders.ID)).isIn(events.stream().map(EventMessage::id).toList());
+        assertThat(breakers.state(endpoint.id())).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(received).hasSize(3 + events.size());
+        assertThat(metrics()).containsPattern("herald_breaker_endpoints\\{state=\"closed\"} [1-9]");
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    private EndpointState register(EndpointState endpoint) {
+        kafka.publishEndpoint(endpoint);
+        Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,
+                () -> table.get(endpoint.id()).map(e -> e.version() == endpoint.version()).orElse(false));
+        return endpoint;
+    }
+}

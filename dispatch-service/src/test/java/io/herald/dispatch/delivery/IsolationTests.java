@@ -1,0 +1,138 @@
+package io.herald.dispatch.delivery;
+
+import static io.herald.dispatch.Fixtures.event;
+import static io.herald.dispatch.Fixtures.secret;
+import static io.herald.dispatch.Fixtures.tenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.herald.contracts.WebhookHeaders;
+import io.herald.contracts.messages.EndpointSecret;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.messages.EventMessage;
+import io.herald.dispatch.Await;
+import io.herald.dispatch.TestKafka;
+import io.herald.dispatch.routing.RoutingTable;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.WebhookReceiver;
+import io.herald.testing.WebhookReceiver.Reply;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A healthy endpoint sharing its {@code herald.deliveries} partition with one that hangs (every request runs into the
+ * 1500 ms deadline) and one that always fails gets all its deliveries about as fast as when it is alone.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+class IsolationTests {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final int EVENTS = 200;
+    static final Duration PACE = Duration.ofMillis(20);
+    static TestKafka kafka;
+
+    @Inject
+    RoutingTable table;
+
+    @BeforeAll
+    static void connect() {
+        kafka = TestKafka.connect();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldDeliverToAHealthyEndpointAsFastBesideAHangingAndAFailingOne() throws Exception {
+        try (WebhookReceiver healthy = WebhookReceiver.start();
+                WebhookReceiver hanging = WebhookReceiver.start();
+                WebhookReceiver failing = WebhookReceiver.start()) {
+            hanging.respond(r -> Reply.hang());
+            failing.respond(r -> Reply.status(500));
+            int partition = partitionOf("ep_" + UUID.randomUUID());
+
+            String warmUpTenant = tenant();
+            register(endpointOn(partition, warmUpTenant, healthy.url("/warm-up")));
+            runAndMeasure(warmUpTenant, healthy, "/warm-up");
+            String soloTenant = tenant();
+            register(endpointOn(partition, soloTenant, healthy.url("/solo")));
+            long soloP99 = p99(runAndMeasure(soloTenant, healthy, "/solo"));
+
+            String mixedTenant = tenant();
+            register(endpointOn(partition, mixedTenant, healthy.url("/mixed")));
+            register(endpointOn(partition, mixedTenant, hanging.url("/hang")));
+            register(endpointOn(partition, mixedTenant, failing.url("/fail")));
+            long mixedP99 = p99(runAndMeasure(mixedTenant, healthy, "/mixed"));
+
+            System.out.printf(
+                    "Isolation: healthy endpoint p99 solo %d ms, beside a hanging and a failing one %d ms "
+                            + "(%d events each; hanging got %d requests, failing %d)%n",
+                    soloP99, mixedP99, EVENTS, hanging.received().size(), failing.received().size());
+            assertThat(hanging.received()).isNotEmpty();
+            assertThat(failing.received()).isNotEmpty();
+            assertThat(mixedP99).isLessThanOrEqualTo(2 * Math.max(soloP99, 25));
+        }
+    }
+
+    /** Publishes {@link #EVENTS} events at a steady pace; returns each one's latency to the healthy receiver. */
+    private List<Long> runAndMeasure(String tenant, WebhookReceiver healthy, String path) throws Exception {
+        Map<String, Instant> sent = new ConcurrentHashMap<>();
+        for (int i = 0; i < EVENTS; i++) {
+            EventMessage event = event(tenant, "order.created");
+            sent.put(event.id(), Instant.now());
+            kafka.publishEvent(event);
+            Thread.sleep(PACE.toMillis());
+        }
+        Await.until("every event reaches " + path, TIMEOUT,
+                () -> healthy.received().stream().filter(r -> r.path().equals(path)).count() >= EVENTS);
+        List<Long> latencies = new ArrayList<>();
+        healthy.received().stream().filter(r -> r.path().equals(path)).forEach(
+                r -> latencies.add(Duration.between(sent.get(r.header(WebhookHeaders.ID)), r.at()).toMillis()));
+        assertThat(latencies).hasSize(EVENTS);
+        return latencies;
+    }
+
+    private static long p99(List<Long> latencies) {
+        List<Long> sorted = latencies.stream().sorted().toList();
+        return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+    }
+
+    /** An endpoint whose id lands on {@code partition} of herald.deliveries (the default partitioner's choice). */
+    private static EndpointState endpointOn(int partition, String tenant, String url) {
+        while (true) {
+            String id = "ep_" + UUID.randomUUID();
+            if (partitionOf(id) == partition) {
+                return EndpointState.of(id, tenant, url, List.of("order.*"), true,
+                        List.of(new EndpointSecret(secret(), null)), 1, Instant.now());
+            }
+        }
+    }
+
+    private static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % KafkaTestResource.PARTITIONS;
+    }
+
+    private void register(EndpointState endpoint) {
+        kafka.publishEndpoint(endpoint);
+        Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,
+                () -> table.get(endpoint.id()).isPresent());
+    }
+}
