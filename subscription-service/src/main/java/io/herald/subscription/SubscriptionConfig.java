@@ -27,6 +27,10 @@ public interface SubscriptionConfig {
         @WithDefault("100")
         @Min(1)
         int maxLimit();
+
+        /** Refuse plain-http endpoint URLs; false only in local and test profiles. */
+        @WithDefault("true")
+        boolean requireHttps();
     }
 
     interface Outbox {

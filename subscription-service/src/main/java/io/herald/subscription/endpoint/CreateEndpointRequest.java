@@ -1,6 +1,7 @@
 package io.herald.subscription.endpoint;
 
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -9,14 +10,20 @@ import jakarta.validation.constraints.Size;
 /**
  * Body of {@code POST /v1/endpoints}.
  *
- * @param url where deliveries are POSTed: absolute http(s), at most 2048 characters
+ * @param url where deliveries are POSTed: absolute http(s) (https outside local/test), at most 2048 characters, not
+ *        resolving to a private, loopback, link-local or metadata address
  * @param description optional note for people, at most 512 characters
  * @param eventTypes 1 to 50 subscription patterns: {@code order.created}, {@code order.*} or {@code *}
  * @param enabled false registers the endpoint without delivering to it; default true
+ * @param headers optional custom headers sent with every delivery (see {@link EndpointRules} for the limits and the
+ *        reserved names)
+ * @param rateLimitPerSecond optional most deliveries per second, 1 to 10000; absent: dispatch's default
+ * @param retryScheduleMs optional delays before each retry in ms, 1 to 20 entries of 1 ms to 7 days; absent: dispatch's
+ *        default schedule
  */
 public record CreateEndpointRequest(@NotBlank @Size(max = 2048) @AbsoluteHttpUrl String url,
         @Size(max = 512) String description, @NotEmpty @Size(max = 50) @EventTypePatterns List<String> eventTypes,
-        Boolean enabled) {
+        Boolean enabled, Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs) {
 
     public boolean enabledOrDefault() {
         return enabled == null || enabled;

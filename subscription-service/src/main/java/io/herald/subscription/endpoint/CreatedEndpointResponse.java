@@ -2,15 +2,17 @@ package io.herald.subscription.endpoint;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The answer to {@code POST /v1/endpoints}: the endpoint and, this once, its signing secret. */
 public record CreatedEndpointResponse(String id, String url, String description, List<String> eventTypes,
-        boolean enabled, String secret, Instant createdAt, Instant updatedAt) {
+        boolean enabled, Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs,
+        String secret, Instant createdAt, Instant updatedAt) {
 
-    static CreatedEndpointResponse of(Endpoint endpoint) {
-        return new CreatedEndpointResponse(endpoint.id, endpoint.url, endpoint.description,
-                List.copyOf(endpoint.eventTypes), endpoint.enabled, endpoint.secret, endpoint.createdAt,
-                endpoint.updatedAt);
+    static CreatedEndpointResponse of(EndpointService.Created created) {
+        EndpointResponse e = EndpointResponse.of(created.endpoint());
+        return new CreatedEndpointResponse(e.id(), e.url(), e.description(), e.eventTypes(), e.enabled(), e.headers(),
+                e.rateLimitPerSecond(), e.retryScheduleMs(), created.secret(), e.createdAt(), e.updatedAt());
     }
 
     @Override

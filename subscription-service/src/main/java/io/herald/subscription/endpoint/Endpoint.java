@@ -1,7 +1,9 @@
 package io.herald.subscription.endpoint;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,13 +14,24 @@ import jakarta.persistence.Version;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.herald.contracts.Json;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
+import io.herald.subscription.secret.SecretCipher;
 
-/** A URL a tenant registered to receive the events it subscribes to. Table {@code endpoint} (Flyway V1). */
+/**
+ * A URL a tenant registered to receive the events it subscribes to. Table {@code endpoint} (Flyway V1, V2). The secret
+ * columns hold ciphertext of {@link SecretCipher}, bound to the endpoint id.
+ */
 @Entity
 @Table(name = "endpoint")
 public class Endpoint {
+
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
 
     @Id
     public String id;
@@ -38,9 +51,27 @@ public class Endpoint {
     @Column(nullable = false)
     public boolean enabled;
 
-    /** The current signing secret ({@code whsec_...}); never logged, only answered to its tenant. */
+    /** The current signing secret, encrypted; never logged, only answered to its tenant. */
     @Column(nullable = false)
     public String secret;
+
+    /** The rotated-out secret, encrypted, signing beside the current one until {@link #previousSecretExpiresAt}. */
+    @Column(name = "previous_secret")
+    public String previousSecret;
+
+    @Column(name = "previous_secret_expires_at")
+    public Instant previousSecretExpiresAt;
+
+    /** Custom delivery headers as a JSON object, or null. */
+    @Column(name = "headers")
+    public String headersJson;
+
+    @Column(name = "rate_limit_per_second")
+    public Integer rateLimitPerSecond;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "retry_schedule_ms")
+    public List<Long> retryScheduleMs;
 
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
@@ -53,7 +84,7 @@ public class Endpoint {
     public Long version;
 
     public static Endpoint create(String id, String tenant, String url, String description, List<String> eventTypes,
-            boolean enabled, String secret, Instant now) {
+            boolean enabled, String encryptedSecret, Instant now) {
         Endpoint endpoint = new Endpoint();
         endpoint.id = id;
         endpoint.tenant = tenant;
@@ -61,16 +92,45 @@ public class Endpoint {
         endpoint.description = description;
         endpoint.eventTypes = eventTypes;
         endpoint.enabled = enabled;
-        endpoint.secret = secret;
+        endpoint.secret = encryptedSecret;
         endpoint.createdAt = now;
         endpoint.updatedAt = now;
         return endpoint;
     }
 
-    /** What dispatch needs to route and sign: the record published on {@code herald.endpoints}. */
-    public EndpointState toState() {
-        return EndpointState.of(id, tenant, url, List.copyOf(eventTypes), enabled,
-                List.of(new EndpointSecret(secret, null)), version == null ? 0 : version, updatedAt);
+    public Map<String, String> headers() {
+        if (headersJson == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(headersJson, HEADERS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Endpoint " + id + " has unreadable headers", e);
+        }
+    }
+
+    public void headers(Map<String, String> headers) {
+        headersJson = headers == null || headers.isEmpty() ? null : Json.write(headers);
+    }
+
+    /** The current secret in plaintext ({@code whsec_...}). */
+    public String currentSecret(SecretCipher cipher) {
+        return cipher.decrypt(secret, id);
+    }
+
+    /**
+     * What dispatch needs to route and sign: the record published on {@code herald.endpoints}. The secrets are
+     * plaintext here; the outbox encrypts the record until it is published.
+     */
+    public EndpointState toState(SecretCipher cipher, Instant now) {
+        List<EndpointSecret> secrets = new ArrayList<>(2);
+        secrets.add(new EndpointSecret(currentSecret(cipher), null));
+        if (previousSecret != null && previousSecretExpiresAt != null && now.isBefore(previousSecretExpiresAt)) {
+            secrets.add(new EndpointSecret(cipher.decrypt(previousSecret, id), previousSecretExpiresAt));
+        }
+        return EndpointState.of(id, tenant, url, List.copyOf(eventTypes), enabled, List.copyOf(secrets),
+                version == null ? 0 : version, updatedAt).withDeliveryOptions(headers(), rateLimitPerSecond,
+                        retryScheduleMs == null ? null : List.copyOf(retryScheduleMs));
     }
 
     @Override

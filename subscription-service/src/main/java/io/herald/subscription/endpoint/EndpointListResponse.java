@@ -2,6 +2,12 @@ package io.herald.subscription.endpoint;
 
 import java.util.List;
 
-/** A page of endpoints; an object rather than a bare array so a cursor can be added without breaking clients. */
-public record EndpointListResponse(List<EndpointResponse> data) {
+/**
+ * A page of endpoints in id order.
+ *
+ * @param data the endpoints of this page
+ * @param next opaque cursor of the next page (pass it as {@code ?cursor=}), or null on the last page; the
+ *        {@code Link: <...>; rel="next"} header carries the same as a URL
+ */
+public record EndpointListResponse(List<EndpointResponse> data, String next) {
 }

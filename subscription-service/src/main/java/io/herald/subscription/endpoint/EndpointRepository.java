@@ -1,8 +1,10 @@
 package io.herald.subscription.endpoint;
 
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
@@ -17,8 +19,27 @@ public class EndpointRepository implements PanacheRepositoryBase<Endpoint, Strin
         return find("tenant = ?1 and id = ?2", tenant, id).firstResult();
     }
 
-    /** The tenant's first {@code limit} endpoints in id order (index {@code endpoint_tenant_id_idx}). */
-    public Uni<List<Endpoint>> listForTenant(String tenant, int limit) {
-        return find("tenant = ?1", Sort.by("id"), tenant).page(0, limit).list();
+    /**
+     * Like {@link #findForTenant}, locking the row until the transaction ends ({@code select ... for update}), so
+     * concurrent changes of one endpoint queue up instead of failing on the version check, and its outbox ids follow
+     * commit order.
+     */
+    public Uni<Endpoint> lockForTenant(String tenant, String id) {
+        return find("tenant = ?1 and id = ?2", tenant, id).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** The tenant's first {@code limit} endpoints in id order after {@code afterId} (null: from the start). */
+    public Uni<List<Endpoint>> listForTenant(String tenant, String afterId, int limit) {
+        // Keyset pagination on index endpoint_tenant_id_idx: stable under inserts and deletes, no offset scans.
+        return afterId == null ? find("tenant = ?1", Sort.by("id"), tenant).page(0, limit).list()
+                : find("tenant = ?1 and id > ?2", Sort.by("id"), tenant, afterId).page(0, limit).list();
+    }
+
+    /**
+     * Endpoints whose rotated-out secret expired at {@code now}, locked (index endpoint_previous_secret_expiry_idx).
+     */
+    public Uni<List<Endpoint>> lockExpiredRotations(Instant now, int limit) {
+        return find("previousSecretExpiresAt <= ?1", Sort.by("id"), now).withLock(LockModeType.PESSIMISTIC_WRITE)
+                .page(0, limit).list();
     }
 }

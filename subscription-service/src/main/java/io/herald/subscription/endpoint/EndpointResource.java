@@ -1,14 +1,19 @@
 package io.herald.subscription.endpoint;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,32 +21,42 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
-import io.herald.kit.problem.Problem;
+import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.SubscriptionConfig;
 import io.smallrye.mutiny.Uni;
 
 /**
  * {@code /v1/endpoints}: the caller's tenant's endpoints. Writes need {@code endpoints:write}, reads
- * {@code endpoints:read}.
+ * {@code endpoints:read}. Another tenant's endpoint answers 404, exactly like one that does not exist. The scope is
+ * checked before the body, so a caller who may not write learns nothing about what a valid body looks like.
  */
 @Path("/v1/endpoints")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class EndpointResource {
 
+    static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+    private static final String CURSOR_PREFIX = "after:";
+    private static final Pattern ENDPOINT_ID = Pattern.compile("ep_[0-9a-z]{1,61}");
+
     private final EndpointService service;
+    private final EndpointRules rules;
+    private final EndpointEgressGuard egress;
     private final CurrentCaller currentCaller;
     private final Validator validator;
     private final SubscriptionConfig.Endpoints config;
 
-    public EndpointResource(EndpointService service, CurrentCaller currentCaller, Validator validator,
-            SubscriptionConfig config) {
+    public EndpointResource(EndpointService service, EndpointRules rules, EndpointEgressGuard egress,
+            CurrentCaller currentCaller, Validator validator, SubscriptionConfig config) {
         this.service = service;
+        this.rules = rules;
+        this.egress = egress;
         this.currentCaller = currentCaller;
         this.validator = validator;
         this.config = config.endpoints();
@@ -50,25 +65,46 @@ public class EndpointResource {
     /** Registers an endpoint; the answer carries its signing secret, the only one that does besides /secret. */
     @POST
     public Uni<Response> create(CreateEndpointRequest request) {
-        // Scope first, then the body: a caller who may not write learns nothing about what a valid body looks like.
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
-        validate(request);
-        return service.create(caller.tenant(), request)
-                .map(endpoint -> Response.created(URI.create("/v1/endpoints/" + endpoint.id))
-                        .entity(CreatedEndpointResponse.of(endpoint)).build());
+        if (request == null) {
+            throw ProblemException.badRequest("The request needs a JSON body");
+        }
+        List<FieldError> errors = violations(request);
+        rules.url(request.url(), errors);
+        rules.headers(request.headers(), errors);
+        rules.rateLimit(request.rateLimitPerSecond(), errors);
+        rules.retrySchedule(request.retryScheduleMs(), errors);
+        failIfAny(errors);
+        return egress.check(request.url()).chain(() -> service.create(caller.tenant(), request))
+                .map(created -> Response.created(URI.create("/v1/endpoints/" + created.endpoint().id))
+                        .entity(CreatedEndpointResponse.of(created)).build());
     }
 
-    /** The tenant's endpoints in id order, at most {@code limit} (cursor pagination comes later). */
+    /**
+     * The tenant's endpoints in id order, {@code limit} per page; {@code next} (and the {@code Link} header) leads to
+     * the following page until it is null.
+     */
     @GET
-    public Uni<EndpointListResponse> list(@QueryParam("limit") Integer limit) {
+    public Uni<Response> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         int size = limit == null ? config.defaultLimit() : limit;
         if (size < 1 || size > config.maxLimit()) {
             throw ProblemException.invalid("Query parameter 'limit' is out of range",
-                    List.of(new Problem.FieldError("limit", "must be between 1 and " + config.maxLimit())));
+                    List.of(new FieldError("limit", "must be between 1 and " + config.maxLimit())));
         }
-        return service.list(caller.tenant(), size)
-                .map(endpoints -> new EndpointListResponse(endpoints.stream().map(EndpointResponse::of).toList()));
+        String afterId = cursor == null ? null : decodeCursor(cursor);
+        // One more than the page tells whether a next page exists without a count.
+        return service.list(caller.tenant(), afterId, size + 1).map(endpoints -> {
+            List<Endpoint> page = endpoints.size() > size ? endpoints.subList(0, size) : endpoints;
+            String next = endpoints.size() > size ? encodeCursor(page.get(page.size() - 1).id) : null;
+            Response.ResponseBuilder response = Response
+                    .ok(new EndpointListResponse(page.stream().map(EndpointResponse::of).toList(), next));
+            if (next != null) {
+                response.link(UriBuilder.fromPath("/v1/endpoints").queryParam("limit", size).queryParam("cursor", next)
+                        .build(), "next");
+            }
+            return response.build();
+        });
     }
 
     @GET
@@ -78,21 +114,98 @@ public class EndpointResource {
         return service.get(caller.tenant(), id).map(EndpointResponse::of);
     }
 
+    /**
+     * Changes some fields (JSON merge patch, {@code application/merge-patch+json} or {@code application/json}): absent
+     * fields stay, null resets {@code description}, {@code headers}, {@code rateLimitPerSecond} and
+     * {@code retryScheduleMs}. Every change reaches {@code herald.endpoints} with a new version.
+     */
+    @PATCH
+    @Path("/{id}")
+    @Consumes({ MediaType.APPLICATION_JSON, MERGE_PATCH_JSON })
+    public Uni<EndpointResponse> update(@PathParam("id") String id, UpdateEndpointRequest request) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        if (request == null) {
+            throw ProblemException.badRequest("The request needs a JSON body");
+        }
+        List<FieldError> errors = violations(request);
+        for (String required : List.of("url", "eventTypes", "enabled")) {
+            if (request.has(required) && switch (required) {
+                case "url" -> request.getUrl() == null;
+                case "eventTypes" -> request.getEventTypes() == null;
+                default -> request.getEnabled() == null;
+            }) {
+                errors.add(new FieldError(required, "cannot be null"));
+            }
+        }
+        rules.url(request.getUrl(), errors);
+        rules.headers(request.getHeaders(), errors);
+        rules.rateLimit(request.getRateLimitPerSecond(), errors);
+        rules.retrySchedule(request.getRetryScheduleMs(), errors);
+        failIfAny(errors);
+        Uni<Void> checked = request.getUrl() == null ? Uni.createFrom().voidItem() : egress.check(request.getUrl());
+        return checked.chain(() -> service.update(caller.tenant(), id, request)).map(EndpointResponse::of);
+    }
+
+    /** Deletes the endpoint; deliveries stop once dispatch reads its tombstone on {@code herald.endpoints}. */
+    @DELETE
+    @Path("/{id}")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> delete(@PathParam("id") String id) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        return service.delete(caller.tenant(), id).map(ignored -> Response.noContent().build());
+    }
+
     /** The endpoint's current signing secret, to its tenant only. */
     @GET
     @Path("/{id}/secret")
     public Uni<EndpointSecretResponse> secret(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        return service.get(caller.tenant(), id).map(endpoint -> new EndpointSecretResponse(endpoint.secret));
+        return service.secret(caller.tenant(), id).map(EndpointSecretResponse::new);
     }
 
-    private void validate(CreateEndpointRequest request) {
-        if (request == null) {
-            throw ProblemException.badRequest("The request needs a JSON body");
+    /**
+     * Gives the endpoint a new signing secret. Deliveries carry a signature with each secret until the previous one
+     * expires ({@code previousSecretExpiresAt}), so the subscriber can switch without losing a webhook.
+     */
+    @POST
+    @Path("/{id}/rotate-secret")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<RotatedSecretResponse> rotateSecret(@PathParam("id") String id) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        return service.rotateSecret(caller.tenant(), id)
+                .map(rotation -> new RotatedSecretResponse(rotation.secret(), rotation.previousSecretExpiresAt()));
+    }
+
+    private <T> List<FieldError> violations(T request) {
+        List<FieldError> errors = new ArrayList<>();
+        validator.validate(request).stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .forEach((ConstraintViolation<T> v) -> errors
+                        .add(new FieldError(v.getPropertyPath().toString(), v.getMessage())));
+        return errors;
+    }
+
+    private static void failIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
         }
-        Set<ConstraintViolation<CreateEndpointRequest>> violations = validator.validate(request);
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
+    }
+
+    static String encodeCursor(String lastId) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((CURSOR_PREFIX + lastId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeCursor(String cursor) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (decoded.startsWith(CURSOR_PREFIX)
+                    && ENDPOINT_ID.matcher(decoded.substring(CURSOR_PREFIX.length())).matches()) {
+                return decoded.substring(CURSOR_PREFIX.length());
+            }
+        } catch (IllegalArgumentException e) {
+            // Falls through to the 400 below.
         }
+        throw ProblemException.invalid("Query parameter 'cursor' is not a cursor this API returned",
+                List.of(new FieldError("cursor", "pass the 'next' value of the previous page unchanged")));
     }
 }

@@ -2,13 +2,20 @@ package io.herald.subscription.endpoint;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** An endpoint as the API shows it: never with its secret. */
+/**
+ * An endpoint as the API shows it: never with its secret. {@code headers}, {@code rateLimitPerSecond} and
+ * {@code retryScheduleMs} are null when the endpoint uses the defaults.
+ */
 public record EndpointResponse(String id, String url, String description, List<String> eventTypes, boolean enabled,
-        Instant createdAt, Instant updatedAt) {
+        Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs, Instant createdAt,
+        Instant updatedAt) {
 
     static EndpointResponse of(Endpoint endpoint) {
         return new EndpointResponse(endpoint.id, endpoint.url, endpoint.description, List.copyOf(endpoint.eventTypes),
-                endpoint.enabled, endpoint.createdAt, endpoint.updatedAt);
+                endpoint.enabled, endpoint.headers(), endpoint.rateLimitPerSecond,
+                endpoint.retryScheduleMs == null ? null : List.copyOf(endpoint.retryScheduleMs), endpoint.createdAt,
+                endpoint.updatedAt);
     }
 }

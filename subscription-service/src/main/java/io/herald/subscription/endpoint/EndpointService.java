@@ -1,10 +1,13 @@
 package io.herald.subscription.endpoint;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,52 +16,238 @@ import io.herald.contracts.signing.WebhookSecret;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.outbox.OutboxRelay;
 import io.herald.subscription.outbox.OutboxRepository;
+import io.herald.subscription.secret.SecretCipher;
+import io.herald.subscription.secret.SecretsConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Endpoint use cases. Every method takes the caller's tenant and touches nothing else; every change is written together
- * with its outbox row, in one transaction.
+ * with its outbox row, in one transaction, and the relay is nudged after the commit.
  */
 @ApplicationScoped
 public class EndpointService {
 
     /** Bytes of a new signing secret (Standard Webhooks allows 24 to 64). */
     static final int SECRET_BYTES = 32;
+    /** Rotated-out secrets removed per sweep transaction. */
+    static final int SWEEP_BATCH = 100;
 
     private final EndpointRepository endpoints;
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
+    private final SecretCipher cipher;
+    private final Duration rotationGrace;
     private final Clock clock;
 
-    public EndpointService(EndpointRepository endpoints, OutboxRepository outbox, OutboxRelay relay, Clock clock) {
+    public EndpointService(EndpointRepository endpoints, OutboxRepository outbox, OutboxRelay relay,
+            SecretCipher cipher, SecretsConfig secrets, Clock clock) {
         this.endpoints = endpoints;
         this.outbox = outbox;
         this.relay = relay;
+        this.cipher = cipher;
+        this.rotationGrace = Duration.ofMillis(secrets.rotationGraceMs());
         this.clock = clock;
     }
 
+    /** A new endpoint and, this once, its plaintext secret. */
+    public record Created(Endpoint endpoint, String secret) {
+
+        @Override
+        public String toString() {
+            return "Created[" + endpoint + ", secret=<redacted>]";
+        }
+    }
+
     /** Registers an endpoint with a new secret and queues its state for {@code herald.endpoints}. */
-    public Uni<Endpoint> create(String tenant, CreateEndpointRequest request) {
-        // PostgreSQL keeps microseconds: truncate so the answer equals what a later read returns.
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Endpoint endpoint = Endpoint.create(EndpointIds.next(), tenant, request.url(), request.description(),
+    public Uni<Created> create(String tenant, CreateEndpointRequest request) {
+        Instant now = now();
+        String id = EndpointIds.next();
+        String secret = WebhookSecret.generate(SECRET_BYTES).encoded();
+        Endpoint endpoint = Endpoint.create(id, tenant, request.url(), request.description(),
                 List.copyOf(new LinkedHashSet<>(request.eventTypes())), request.enabledOrDefault(),
-                WebhookSecret.generate(SECRET_BYTES).encoded(), now);
-        // Flush before the outbox insert: the state carries the version the flush assigned, and for later updates
-        // the row lock taken by the flush orders this endpoint's outbox ids by commit.
-        return Panache.withTransaction(() -> endpoints.persistAndFlush(endpoint)
-                .chain(saved -> outbox.append(saved.id, Json.write(saved.toState()), now)).replaceWith(endpoint))
-                .invoke(relay::trigger);
+                cipher.encrypt(secret, id), now);
+        endpoint.headers(request.headers() == null ? null : new LinkedHashMap<>(request.headers()));
+        endpoint.rateLimitPerSecond = request.rateLimitPerSecond();
+        endpoint.retryScheduleMs = request.retryScheduleMs();
+        // Flush before the outbox insert: the state carries the version the flush assigned.
+        return Panache.withTransaction(() -> endpoints.persistAndFlush(endpoint).chain(saved -> publish(saved, now)))
+                .invoke(relay::trigger).replaceWith(new Created(endpoint, secret));
+    }
+
+    /** Applies a merge patch; a patch that changes nothing writes nothing and publishes nothing. */
+    public Uni<Endpoint> update(String tenant, String id, UpdateEndpointRequest patch) {
+        return change(tenant, id, endpoint -> {
+            if (patch.has("url")) {
+                endpoint.url = patch.getUrl();
+            }
+            if (patch.has("description")) {
+                endpoint.description = patch.getDescription();
+            }
+            if (patch.has("eventTypes")) {
+                endpoint.eventTypes = List.copyOf(new LinkedHashSet<>(patch.getEventTypes()));
+            }
+            if (patch.has("enabled")) {
+                endpoint.enabled = patch.getEnabled();
+            }
+            if (patch.has("headers")) {
+                endpoint.headers(patch.getHeaders() == null ? null : new LinkedHashMap<>(patch.getHeaders()));
+            }
+            if (patch.has("rateLimitPerSecond")) {
+                endpoint.rateLimitPerSecond = patch.getRateLimitPerSecond();
+            }
+            if (patch.has("retryScheduleMs")) {
+                endpoint.retryScheduleMs = patch.getRetryScheduleMs() == null ? null
+                        : List.copyOf(patch.getRetryScheduleMs());
+            }
+        });
+    }
+
+    /** Deletes the endpoint and queues the tombstone (a null value) that removes it from {@code herald.endpoints}. */
+    public Uni<Void> delete(String tenant, String id) {
+        return Panache
+                .withTransaction(() -> locked(tenant, id).chain(endpoint -> endpoints.delete(endpoint))
+                        .chain(() -> endpoints.flush()).chain(() -> outbox.append(id, null, now())))
+                .invoke(relay::trigger).replaceWithVoid();
+    }
+
+    /** The new secret and until when the previous one keeps signing. */
+    public record Rotation(String secret, Instant previousSecretExpiresAt) {
+
+        @Override
+        public String toString() {
+            return "Rotation[secret=<redacted>, previousSecretExpiresAt=" + previousSecretExpiresAt + "]";
+        }
+    }
+
+    /**
+     * Gives the endpoint a new secret; the current one keeps signing until the grace period ends. A secret already in
+     * its grace period is dropped: at most two secrets sign at once.
+     */
+    public Uni<Rotation> rotateSecret(String tenant, String id) {
+        String fresh = WebhookSecret.generate(SECRET_BYTES).encoded();
+        Instant[] expiry = new Instant[1];
+        return Panache.withTransaction(() -> locked(tenant, id).chain(endpoint -> {
+            Instant now = now();
+            expiry[0] = now.plus(rotationGrace);
+            endpoint.previousSecret = endpoint.secret.startsWith("whsec_") ? cipher.encrypt(endpoint.secret, id)
+                    : endpoint.secret;
+            endpoint.previousSecretExpiresAt = expiry[0];
+            endpoint.secret = cipher.encrypt(fresh, id);
+            endpoint.updatedAt = now;
+            return endpoints.flush().chain(() -> publish(endpoint, now));
+        })).invoke(relay::trigger).map(ignored -> new Rotation(fresh, expiry[0]));
+    }
+
+    /**
+     * Disables an endpoint dispatch gave up on (operational event {@code herald.endpoint.disabled}). Nothing happens
+     * when it is gone, already disabled, or was changed by its tenant after {@code disabledAt} (a tenant who re-enabled
+     * it has the last word, also when the event is consumed again). Answers whether it was disabled now.
+     */
+    public Uni<Boolean> disable(String tenant, String id, Instant disabledAt) {
+        return Panache.withTransaction(() -> endpoints.lockForTenant(tenant, id).chain(endpoint -> {
+            if (endpoint == null || !endpoint.enabled
+                    || (disabledAt != null && endpoint.updatedAt.isAfter(disabledAt))) {
+                return Uni.createFrom().item(false);
+            }
+            Instant now = now();
+            endpoint.enabled = false;
+            endpoint.updatedAt = now;
+            return endpoints.flush().chain(() -> publish(endpoint, now)).replaceWith(true);
+        })).invoke(disabled -> {
+            if (disabled) {
+                relay.trigger();
+            }
+        });
+    }
+
+    /**
+     * Removes rotated-out secrets whose grace period is over and publishes those endpoints again with the new secret
+     * only. Answers how many endpoints changed (a full batch means there may be more).
+     */
+    public Uni<Integer> dropExpiredSecrets() {
+        Instant now = now();
+        return Panache.withTransaction(() -> endpoints.lockExpiredRotations(now, SWEEP_BATCH).chain(expired -> {
+            if (expired.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            for (Endpoint endpoint : expired) {
+                endpoint.previousSecret = null;
+                endpoint.previousSecretExpiresAt = null;
+                endpoint.updatedAt = now;
+            }
+            Uni<Void> appended = endpoints.flush();
+            for (Endpoint endpoint : expired) {
+                appended = appended.chain(() -> publish(endpoint, now)).replaceWithVoid();
+            }
+            return appended.replaceWith(expired.size());
+        })).invoke(count -> {
+            if (count > 0) {
+                relay.trigger();
+            }
+        });
     }
 
     /** The tenant's endpoint; 404 when it does not exist or belongs to another tenant (the two look the same). */
     public Uni<Endpoint> get(String tenant, String id) {
         return Panache.withSession(() -> endpoints.findForTenant(tenant, id)).onItem().ifNull()
-                .failWith(() -> ProblemException.notFound("No endpoint with id '" + id + "'"));
+                .failWith(() -> notFound(id));
     }
 
-    public Uni<List<Endpoint>> list(String tenant, int limit) {
-        return Panache.withSession(() -> endpoints.listForTenant(tenant, limit));
+    /** The endpoint's current secret in plaintext. */
+    public Uni<String> secret(String tenant, String id) {
+        return get(tenant, id).map(endpoint -> endpoint.currentSecret(cipher));
+    }
+
+    /** Up to {@code limit} of the tenant's endpoints after {@code afterId} (null: the first page), in id order. */
+    public Uni<List<Endpoint>> list(String tenant, String afterId, int limit) {
+        return Panache.withSession(() -> endpoints.listForTenant(tenant, afterId, limit));
+    }
+
+    private Uni<Endpoint> change(String tenant, String id, Consumer<Endpoint> mutation) {
+        boolean[] changed = new boolean[1];
+        return Panache.withTransaction(() -> locked(tenant, id).chain(endpoint -> {
+            Snapshot before = Snapshot.of(endpoint);
+            mutation.accept(endpoint);
+            if (before.equals(Snapshot.of(endpoint))) {
+                return Uni.createFrom().item(endpoint);
+            }
+            changed[0] = true;
+            Instant now = now();
+            endpoint.updatedAt = now;
+            // The flush bumps the version that the published state carries.
+            return endpoints.flush().chain(() -> publish(endpoint, now)).replaceWith(endpoint);
+        })).invoke(() -> {
+            if (changed[0]) {
+                relay.trigger();
+            }
+        });
+    }
+
+    private Uni<Endpoint> locked(String tenant, String id) {
+        return endpoints.lockForTenant(tenant, id).onItem().ifNull().failWith(() -> notFound(id));
+    }
+
+    private Uni<Endpoint> publish(Endpoint endpoint, Instant now) {
+        return outbox.append(endpoint.id, Json.write(endpoint.toState(cipher, now)), now).replaceWith(endpoint);
+    }
+
+    private Instant now() {
+        // PostgreSQL keeps microseconds: truncate so an answer equals what a later read returns.
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static ProblemException notFound(String id) {
+        return ProblemException.notFound("No endpoint with id '" + id + "'");
+    }
+
+    /** What a patch can change, to tell a no-op patch from a real one. */
+    private record Snapshot(String url, String description, List<String> eventTypes, boolean enabled, String headers,
+            Integer rateLimitPerSecond, List<Long> retryScheduleMs) {
+
+        static Snapshot of(Endpoint e) {
+            return new Snapshot(e.url, e.description, List.copyOf(e.eventTypes), e.enabled, e.headersJson,
+                    e.rateLimitPerSecond, e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs));
+        }
     }
 }

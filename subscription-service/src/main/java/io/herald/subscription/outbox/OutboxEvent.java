@@ -26,7 +26,9 @@ public class OutboxEvent {
     @Column(name = "aggregate_id", nullable = false, updatable = false)
     public String aggregateId;
 
-    /** The Kafka value; may hold a secret, so it is never logged. Null would be a tombstone. */
+    /**
+     * The Kafka value, encrypted (it holds signing secrets), never logged; null is a tombstone (a deleted endpoint).
+     */
     @Column(updatable = false)
     public String payload;
 

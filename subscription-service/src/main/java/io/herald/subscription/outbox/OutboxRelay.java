@@ -25,6 +25,7 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -45,14 +46,14 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final OutboxRepository outbox;
-    private final MutinyEmitter<String> emitter;
+    private final MutinyEmitter<Record<String, String>> emitter;
     private final Vertx vertx;
     private final SubscriptionConfig.Outbox config;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
 
-    public OutboxRelay(OutboxRepository outbox, @Channel(CHANNEL) MutinyEmitter<String> emitter, Vertx vertx,
-            SubscriptionConfig config) {
+    public OutboxRelay(OutboxRepository outbox, @Channel(CHANNEL) MutinyEmitter<Record<String, String>> emitter,
+            Vertx vertx, SubscriptionConfig config) {
         this.outbox = outbox;
         this.emitter = emitter;
         this.vertx = vertx;
@@ -131,11 +132,13 @@ public class OutboxRelay {
 
     /**
      * Emits at once, in call order (the emitter keeps it; the idempotent producer keeps it per partition), and
-     * completes when the broker acknowledged the record.
+     * completes when the broker acknowledged the record. A {@link Record} payload lets the value be null: the tombstone
+     * of a deleted endpoint.
      */
     private CompletableFuture<Void> send(OutboxEvent row) {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
                 .withTopic(Topics.ENDPOINTS).withKey(row.aggregateId).build();
-        return emitter.sendMessage(Message.of(row.payload, Metadata.of(metadata))).subscribeAsCompletionStage();
+        Record<String, String> record = Record.of(row.aggregateId, outbox.payloadOf(row));
+        return emitter.sendMessage(Message.of(record, Metadata.of(metadata))).subscribeAsCompletionStage();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.herald.subscription.secret.SecretCipher;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +14,12 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepository<OutboxEvent> {
 
+    private final SecretCipher cipher;
+
+    public OutboxRepository(SecretCipher cipher) {
+        this.cipher = cipher;
+    }
+
     /**
      * Key of the transaction-scoped advisory lock that makes one relay at a time, across every replica, publish the
      * outbox ("herald.outbox" as a number; any constant unique within the database would do).
@@ -20,11 +27,18 @@ public class OutboxRepository implements PanacheRepository<OutboxEvent> {
     static final long RELAY_LOCK_KEY = 0x6865_7261_6c64_6f62L;
 
     /**
-     * Adds a record to publish. Call it after the change it describes was flushed, so the row lock taken by that change
-     * orders outbox ids of one endpoint by commit.
+     * Adds a record to publish; a null payload is a tombstone. Call it after the change it describes was flushed, so
+     * the row lock taken by that change orders outbox ids of one endpoint by commit. The payload carries plaintext
+     * signing secrets, so it is stored encrypted ({@link SecretCipher}, bound to the aggregate id) and decrypted only
+     * by the relay on its way to Kafka.
      */
     public Uni<OutboxEvent> append(String aggregateId, String payload, Instant now) {
-        return persist(OutboxEvent.of(aggregateId, payload, now));
+        return persist(OutboxEvent.of(aggregateId, cipher.encrypt(payload, aggregateId), now));
+    }
+
+    /** The Kafka value of a row: its payload decrypted, or null for a tombstone. */
+    String payloadOf(OutboxEvent row) {
+        return cipher.decrypt(row.payload, row.aggregateId);
     }
 
     /** True if this transaction now holds the relay lock; released at commit or rollback. Never waits. */

@@ -50,7 +50,7 @@ class OutboxRelayTests {
         String tenant = "t-" + UUID.randomUUID();
         ExtractableResponse<Response> created = given().auth().oauth2(TestTokens.admin(tenant))
                 .contentType(ContentType.JSON)
-                .body(Map.of("url", "https://example.com/relay", "eventTypes", List.of("order.created", "invoice.*")))
+                .body(Map.of("url", "https://localhost/relay", "eventTypes", List.of("order.created", "invoice.*")))
                 .post("/v1/endpoints").then().statusCode(201).extract();
         String id = created.path("id");
 
@@ -60,7 +60,7 @@ class OutboxRelayTests {
         assertThat(state.schemaVersion()).isEqualTo(EndpointState.SCHEMA_VERSION);
         assertThat(state.id()).isEqualTo(id);
         assertThat(state.tenant()).isEqualTo(tenant);
-        assertThat(state.url()).isEqualTo("https://example.com/relay");
+        assertThat(state.url()).isEqualTo("https://localhost/relay");
         assertThat(state.eventTypes()).containsExactly("order.created", "invoice.*");
         assertThat(state.enabled()).isTrue();
         assertThat(state.secrets()).containsExactly(new EndpointSecret(created.path("secret"), null));
@@ -72,7 +72,7 @@ class OutboxRelayTests {
     void shouldPublishARowLeftBehindByACrashOnTheNextScheduledRun() throws Exception {
         // A row committed by a transaction whose process died before the relay ran: nothing nudges the relay now.
         String id = "ep_crash" + UUID.randomUUID().toString().replace("-", "").substring(0, 18);
-        EndpointState state = EndpointState.of(id, "t-crash", "https://example.com/crash", List.of("*"), true,
+        EndpointState state = EndpointState.of(id, "t-crash", "https://localhost/crash", List.of("*"), true,
                 List.of(new EndpointSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)), 0,
                 Instant.parse("2026-01-01T00:00:00Z"));
         String payload = Json.write(state);
@@ -92,7 +92,7 @@ class OutboxRelayTests {
                         .prepareStatement("insert into outbox (aggregate_id, payload) values (?, ?)")) {
             for (int version = 0; version < 5; version++) {
                 insert.setString(1, id);
-                insert.setString(2, Json.write(EndpointState.of(id, "t-order", "https://example.com/" + version,
+                insert.setString(2, Json.write(EndpointState.of(id, "t-order", "https://localhost/" + version,
                         List.of("*"), true, List.of(), version, Instant.parse("2026-01-01T00:00:00Z"))));
                 insert.addBatch();
             }
@@ -116,8 +116,8 @@ class OutboxRelayTests {
                 lock.setLong(1, OutboxRepository.RELAY_LOCK_KEY);
                 lock.execute();
             }
-            insertOutboxRow(id, Json.write(EndpointState.of(id, "t-lock", "https://example.com/lock", List.of("*"),
-                    true, List.of(), 0, Instant.parse("2026-01-01T00:00:00Z"))));
+            insertOutboxRow(id, Json.write(EndpointState.of(id, "t-lock", "https://localhost/lock", List.of("*"), true,
+                    List.of(), 0, Instant.parse("2026-01-01T00:00:00Z"))));
 
             // Several scheduled runs pass; none may publish.
             Thread.sleep(3_000);

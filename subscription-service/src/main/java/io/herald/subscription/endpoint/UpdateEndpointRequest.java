@@ -1,0 +1,128 @@
+package io.herald.subscription.endpoint;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSetter;
+
+/**
+ * Body of {@code PATCH /v1/endpoints/{id}} (JSON merge patch): a field left out stays as it is; {@code null} clears
+ * {@code description}, {@code headers}, {@code rateLimitPerSecond} and {@code retryScheduleMs} back to their defaults
+ * and is refused for the others. The setters record which fields the body carried.
+ */
+@Schema(description = "Fields to change; absent fields stay, null resets an optional field to its default")
+public class UpdateEndpointRequest {
+
+    @JsonIgnore
+    private final Set<String> present = new HashSet<>();
+
+    @Size(max = 2048)
+    @AbsoluteHttpUrl
+    private String url;
+
+    @Size(max = 512)
+    private String description;
+
+    @Size(min = 1, max = 50)
+    @EventTypePatterns
+    private List<String> eventTypes;
+
+    private Boolean enabled;
+
+    private Map<String, String> headers;
+
+    private Integer rateLimitPerSecond;
+
+    private List<Long> retryScheduleMs;
+
+    /** True if the body carried {@code field}, even as null. */
+    public boolean has(String field) {
+        return present.contains(field);
+    }
+
+    public boolean isEmpty() {
+        return present.isEmpty();
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    @JsonSetter("url")
+    public void setUrl(String url) {
+        present.add("url");
+        this.url = url;
+    }
+
+    public String getDescription() {
+        return description;
+    }
+
+    @JsonSetter("description")
+    public void setDescription(String description) {
+        present.add("description");
+        this.description = description;
+    }
+
+    public List<String> getEventTypes() {
+        return eventTypes;
+    }
+
+    @JsonSetter("eventTypes")
+    public void setEventTypes(List<String> eventTypes) {
+        present.add("eventTypes");
+        this.eventTypes = eventTypes;
+    }
+
+    public Boolean getEnabled() {
+        return enabled;
+    }
+
+    @JsonSetter("enabled")
+    public void setEnabled(Boolean enabled) {
+        present.add("enabled");
+        this.enabled = enabled;
+    }
+
+    public Map<String, String> getHeaders() {
+        return headers;
+    }
+
+    @JsonSetter("headers")
+    public void setHeaders(Map<String, String> headers) {
+        present.add("headers");
+        this.headers = headers;
+    }
+
+    public Integer getRateLimitPerSecond() {
+        return rateLimitPerSecond;
+    }
+
+    @JsonSetter("rateLimitPerSecond")
+    public void setRateLimitPerSecond(Integer rateLimitPerSecond) {
+        present.add("rateLimitPerSecond");
+        this.rateLimitPerSecond = rateLimitPerSecond;
+    }
+
+    public List<Long> getRetryScheduleMs() {
+        return retryScheduleMs;
+    }
+
+    @JsonSetter("retryScheduleMs")
+    public void setRetryScheduleMs(List<Long> retryScheduleMs) {
+        present.add("retryScheduleMs");
+        this.retryScheduleMs = retryScheduleMs;
+    }
+
+    @Override
+    public String toString() {
+        return "UpdateEndpointRequest" + present;
+    }
+}

@@ -1,0 +1,62 @@
+package io.herald.subscription;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.herald.contracts.Topics;
+import io.herald.testing.KafkaTestResource;
+
+/** Reads {@code herald.endpoints} of the test broker from the beginning, for assertions on what the relay published. */
+public final class EndpointTopic {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private EndpointTopic() {
+    }
+
+    /**
+     * The records with key {@code endpointId}, in order, as soon as the last one matches {@code until}; fails after a
+     * bounded wait.
+     */
+    public static List<ConsumerRecord<String, String>> awaitRecords(String endpointId,
+            Predicate<List<ConsumerRecord<String, String>>> until) {
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ENDPOINTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            Instant deadline = Instant.now().plus(WAIT);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (endpointId.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+                if (!found.isEmpty() && until.test(found)) {
+                    return found;
+                }
+            }
+            throw new AssertionError("herald.endpoints never held the expected records for " + endpointId + "; found "
+                    + found.size() + " record(s)");
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return new KafkaConsumer<>(props);
+    }
+}

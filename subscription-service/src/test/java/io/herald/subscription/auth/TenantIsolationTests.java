@@ -1,0 +1,178 @@
+package io.herald.subscription.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+
+import io.herald.contracts.Json;
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.auth.TokenMinter;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.PostgresTestResource;
+import io.herald.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Two tenants; each tries every route of the API (read from the service's own OpenAPI document, so a new route is
+ * covered the day it appears) on the other's ids. The answer is 404 or a page without the other's data, and the other's
+ * endpoint is left exactly as it was. Every route also refuses a missing, expired or unsigned token (401) and a token
+ * without the scope (403), all as problem+json.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+class TenantIsolationTests {
+
+    private static final String PROBLEM_JSON = "application/problem+json";
+    /** Routes whose answer for another tenant's id must be exactly 404 (those taking an endpoint id). */
+    private static final Set<String> ENDPOINT_ROUTES = Set.of("GET /v1/endpoints/{id}", "PATCH /v1/endpoints/{id}",
+            "DELETE /v1/endpoints/{id}", "GET /v1/endpoints/{id}/secret", "POST /v1/endpoints/{id}/rotate-secret");
+
+    record Route(String method, String path) {
+
+        String key() {
+            return method + " " + path;
+        }
+    }
+
+    @Test
+    void shouldNeverShowOrChangeAnotherTenantsEndpointOnAnyRoute() {
+        String alice = "t-alice-" + UUID.randomUUID();
+        String bob = "t-bob-" + UUID.randomUUID();
+        Map<String, String> aliceEndpoint = create(alice);
+        Map<String, String> bobEndpoint = create(bob);
+        String aliceBefore = read(alice, aliceEndpoint.get("id"));
+        String bobBefore = read(bob, bobEndpoint.get("id"));
+
+        List<Route> routes = routes();
+        assertThat(routes).extracting(Route::key).containsAll(ENDPOINT_ROUTES).contains("GET /v1/endpoints",
+                "POST /v1/endpoints");
+        List<String> tried = new ArrayList<>();
+        for (Route route : routes) {
+            tryAsOther(route, bob, aliceEndpoint, alice);
+            tryAsOther(route, alice, bobEndpoint, bob);
+            tried.add(route.key());
+        }
+
+        assertThat(read(alice, aliceEndpoint.get("id"))).isEqualTo(aliceBefore);
+        assertThat(read(bob, bobEndpoint.get("id"))).isEqualTo(bobBefore);
+        given().auth().oauth2(TestTokens.admin(alice)).get("/v1/endpoints/" + aliceEndpoint.get("id") + "/secret")
+                .then().statusCode(200).body("secret", equalTo(aliceEndpoint.get("secret")));
+        assertThat(tried).hasSameSizeAs(routes);
+    }
+
+    @Test
+    void shouldAnswer401ForMissingExpiredOrUnsignedTokensAnd403WithoutTheScopeOnEveryRoute() {
+        String tenant = "t-" + UUID.randomUUID();
+        String id = create(tenant).get("id");
+        String expired = TokenMinter.hs256(TestTokens.SECRET, tenant,
+                Set.of(Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE), Duration.ofMinutes(-10));
+        String unsigned = new PlainJWT(new JWTClaimsSet.Builder().claim("tenant", tenant)
+                .claim("scope", Scopes.ENDPOINTS_READ + " " + Scopes.ENDPOINTS_WRITE)
+                .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).build()).serialize();
+        String wrongKey = TokenMinter.hs256("another-hs256-secret-0123456789abcdefghij", tenant,
+                Set.of(Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE), Duration.ofMinutes(5));
+        String noScope = TestTokens.token(tenant, Scopes.EVENTS_WRITE);
+
+        for (Route route : routes()) {
+            String path = path(route, id);
+            request(null, route).when().request(route.method(), path).then().statusCode(401).contentType(PROBLEM_JSON);
+            for (String bad : List.of(expired, unsigned, wrongKey)) {
+                request(bad, route).when().request(route.method(), path).then().statusCode(401)
+                        .contentType(PROBLEM_JSON);
+            }
+            request(noScope, route).when().request(route.method(), path).then().statusCode(403)
+                    .contentType(PROBLEM_JSON);
+        }
+        given().auth().oauth2(TestTokens.admin(tenant)).get("/v1/endpoints/" + id).then().statusCode(200);
+    }
+
+    private static void tryAsOther(Route route, String intruder, Map<String, String> victim, String victimTenant) {
+        ExtractableResponse<Response> answer = request(TestTokens.admin(intruder), route).when()
+                .request(route.method(), path(route, victim.get("id"))).then().extract();
+        String body = answer.body().asString();
+        if (answer.statusCode() != 404) {
+            // A 404 may repeat the id the intruder sent; any other answer must not know it.
+            assertThat(body).as(route.key()).doesNotContain(victim.get("id"));
+        }
+        // The victim's tenant is also its URL path and description here: none of its data may appear.
+        assertThat(body).as(route.key()).doesNotContain(victimTenant).doesNotContain(victim.get("secret").substring(6));
+        if (ENDPOINT_ROUTES.contains(route.key())) {
+            assertThat(answer.statusCode()).as(route.key()).isEqualTo(404);
+            assertThat(answer.contentType()).as(route.key()).startsWith(PROBLEM_JSON);
+        } else {
+            assertThat(answer.statusCode()).as(route.key()).isIn(200, 201, 202, 204, 400, 404);
+        }
+    }
+
+    private static RequestSpecification request(String token, Route route) {
+        RequestSpecification request = given();
+        if (token != null) {
+            request.auth().oauth2(token);
+        }
+        if (route.method().equals("POST") || route.method().equals("PATCH")) {
+            request.contentType(ContentType.JSON).body(
+                    Map.of("url", "https://localhost/intruder", "eventTypes", List.of("*"), "description", "intruder"));
+        }
+        return request.queryParam("since", "2020-01-01T00:00:00Z");
+    }
+
+    /** Every operation of the OpenAPI document under /v1. */
+    private static List<Route> routes() {
+        JsonNode paths = Json.read(
+                given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().asString(),
+                JsonNode.class).get("paths");
+        List<Route> routes = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> path = it.next();
+            if (!path.getKey().startsWith("/v1/")) {
+                continue;
+            }
+            for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext();) {
+                String method = methods.next();
+                if (Set.of("get", "post", "put", "patch", "delete").contains(method)) {
+                    routes.add(new Route(method.toUpperCase(java.util.Locale.ROOT), path.getKey()));
+                }
+            }
+        }
+        return routes;
+    }
+
+    /** The route with every path parameter set to {@code id}: an endpoint id of the victim, or unknown elsewhere. */
+    private static String path(Route route, String id) {
+        return route.path().replaceAll("\\{[^}]+}", id);
+    }
+
+    private static Map<String, String> create(String tenant) {
+        ExtractableResponse<Response> created = given().auth().oauth2(TestTokens.admin(tenant))
+                .contentType(ContentType.JSON)
+                .body(Map.of("url", "https://localhost/" + tenant, "eventTypes", List.of("*"), "description", tenant))
+                .post("/v1/endpoints").then().statusCode(201).extract();
+        return Map.of("id", created.path("id"), "secret", created.path("secret"));
+    }
+
+    private static String read(String tenant, String id) {
+        return given().auth().oauth2(TestTokens.admin(tenant)).get("/v1/endpoints/" + id).then().statusCode(200)
+                .extract().asString();
+    }
+}
