@@ -66,6 +66,8 @@ public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection databa
                 env.put("HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY", secretsEncryptionKey);
                 // Local receivers speak plain http on 127.0.0.1.
                 env.put("HERALD_SUBSCRIPTION_ENDPOINTS_REQUIRE_HTTPS", "false");
+                // ... and live on loopback, which the SSRF check at registration refuses unless exempted.
+                env.put("HERALD_SUBSCRIPTION_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
             }
             case DISPATCH -> env.put("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
             // Idempotency keys live in ingest's own schema of the same database.
