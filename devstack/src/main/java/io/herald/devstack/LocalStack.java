@@ -111,7 +111,6 @@ public final class LocalStack {
                 () -> KafkaBroker.create(home.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT,
                         Map.of("num.partitions", Integer.toString(PARTITIONS))).start(),
                 k -> "127.0.0.1:" + k.port() + ", pid " + k.pid() + ", log " + rel(k.logFile()));
-        Leftovers.remember(home, "kafka", kafka.pid());
         running.push(new Running("Kafka", kafka::stop));
 
         step("Topics", () -> {
@@ -298,17 +297,19 @@ public final class LocalStack {
         private Leftovers() {
         }
 
+        /** Records the pid of a started service. */
         static void remember(Path home, String name, long pid) {
             writeQuietly(home.resolve("run").resolve(name + ".pid"), pid + "\n");
         }
 
         static void stopAll(Path home, PrintStream out) {
             Path run = home.resolve("run");
-            for (String name : List.of(ServiceEnv.DISPATCH, ServiceEnv.INGEST, ServiceEnv.SUBSCRIPTION, "kafka")) {
+            for (String name : List.of(ServiceEnv.DISPATCH, ServiceEnv.INGEST, ServiceEnv.SUBSCRIPTION)) {
                 Path pidFile = run.resolve(name + ".pid");
-                String marker = name.equals("kafka") ? home.resolve("kafka").toString()
-                        : ServiceProcess.jarOf(name).toString();
-                readPid(pidFile).flatMap(ProcessHandle::of).filter(p -> isOurs(p, marker))
+                // A service runs in its quarkus-app directory, which other runs of the same jar share: the pid file
+                // says which one is ours.
+                Path workDir = ServiceProcess.jarOf(name).getParent();
+                readPid(pidFile).flatMap(ProcessHandle::of).filter(p -> runsIn(p, workDir))
                         .ifPresent(p -> stop(p, name, out));
                 try {
                     Files.deleteIfExists(pidFile);
@@ -316,10 +317,24 @@ public final class LocalStack {
                     throw new UncheckedIOException(e);
                 }
             }
-            // PostgreSQL keeps its own pid file; a stale one from a dead server is handled by PostgreSQL itself.
-            readPid(home.resolve("postgres").resolve("data").resolve("postmaster.pid")).flatMap(ProcessHandle::of)
-                    .filter(p -> isOurs(p, home.resolve("postgres").toString()))
+            // Kafka runs in the launcher's own data directory: whatever runs there is ours.
+            Path kafkaDir = home.resolve("kafka");
+            ProcessHandle.allProcesses().filter(p -> runsIn(p, kafkaDir)).forEach(p -> stop(p, "Kafka", out));
+            // PostgreSQL keeps its own pid file and runs in its data directory; a stale file from a dead server is
+            // handled by PostgreSQL itself.
+            Path pgData = home.resolve("postgres").resolve("data");
+            readPid(pgData.resolve("postmaster.pid")).flatMap(ProcessHandle::of).filter(p -> runsIn(p, pgData))
                     .ifPresent(p -> stop(p, "PostgreSQL", out));
+        }
+
+        /** Whether a live process has {@code dir} as its working directory (Linux /proc; elsewhere never). */
+        private static boolean runsIn(ProcessHandle process, Path dir) {
+            try {
+                Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd"));
+                return process.isAlive() && Files.exists(dir) && cwd.equals(dir.toRealPath());
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
         }
 
         private static Optional<Long> readPid(Path file) {
@@ -332,10 +347,6 @@ public final class LocalStack {
             } catch (IOException | NumberFormatException e) {
                 return Optional.empty();
             }
-        }
-
-        private static boolean isOurs(ProcessHandle process, String marker) {
-            return process.isAlive() && process.info().commandLine().map(c -> c.contains(marker)).orElse(false);
         }
 
         private static void stop(ProcessHandle process, String name, PrintStream out) {
