@@ -2,9 +2,10 @@ package io.herald.subscription.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,8 +20,14 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 
 import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.AttemptMessage;
+import io.herald.contracts.messages.AttemptOutcome;
+import io.herald.contracts.messages.DeadLetterMessage;
+import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.auth.TokenMinter;
+import io.herald.subscription.attempt.LogTestSupport;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.PostgresTestResource;
 import io.herald.testing.TestTokens;
@@ -32,10 +39,11 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Two tenants; each tries every route of the API (read from the service's own OpenAPI document, so a new route is
- * covered the day it appears) on the other's ids. The answer is 404 or a page without the other's data, and the other's
- * endpoint is left exactly as it was. Every route also refuses a missing, expired or unsigned token (401) and a token
- * without the scope (403), all as problem+json.
+ * Two tenants, each with an endpoint, a logged attempt and a dead letter; each tries every route of the API (read from
+ * the service's own OpenAPI document, so a new route is covered the day it appears) on the other's ids. The answer is
+ * 404 or a page without the other's data, and the other's endpoint, log and dead letters are left exactly as they were.
+ * Every route also refuses a missing, expired or unsigned token (401) and a token without the scope (403), all as
+ * problem+json.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
@@ -46,7 +54,8 @@ class TenantIsolationTests {
     private static final String PROBLEM_JSON = "application/problem+json";
     /** Routes whose answer for another tenant's id must be exactly 404 (those taking an endpoint id). */
     private static final Set<String> ENDPOINT_ROUTES = Set.of("GET /v1/endpoints/{id}", "PATCH /v1/endpoints/{id}",
-            "DELETE /v1/endpoints/{id}", "GET /v1/endpoints/{id}/secret", "POST /v1/endpoints/{id}/rotate-secret");
+            "DELETE /v1/endpoints/{id}", "GET /v1/endpoints/{id}/secret", "POST /v1/endpoints/{id}/rotate-secret",
+            "GET /v1/endpoints/{id}/attempts", "POST /v1/endpoints/{id}/recover", "POST /v1/dead-letters/{id}/replay");
 
     record Route(String method, String path) {
 
@@ -55,30 +64,49 @@ class TenantIsolationTests {
         }
     }
 
+    /** What one tenant owns; {@code secret} is the plaintext signing secret. */
+    record Victim(String tenant, String endpointId, String secret, String eventId, String deliveryId,
+            String deadLetterId) {
+
+        List<String> data() {
+            return List.of(tenant, eventId, deliveryId, secret.substring(6));
+        }
+
+        /** Everything the tenant can read about what it owns, to compare before and after the intrusions. */
+        List<String> snapshot() {
+            String token = TestTokens.admin(tenant);
+            return List.of(
+                    given().auth().oauth2(token).get("/v1/endpoints/" + endpointId).then().statusCode(200).extract()
+                            .asString(),
+                    given().auth().oauth2(token).get("/v1/endpoints/" + endpointId + "/secret").then().statusCode(200)
+                            .extract().asString(),
+                    given().auth().oauth2(token).get("/v1/endpoints/" + endpointId + "/attempts").then().statusCode(200)
+                            .extract().asString(),
+                    given().auth().oauth2(token).queryParam("endpointId", endpointId).get("/v1/dead-letters").then()
+                            .statusCode(200).extract().asString());
+        }
+    }
+
     @Test
-    void shouldNeverShowOrChangeAnotherTenantsEndpointOnAnyRoute() {
-        String alice = "t-alice-" + UUID.randomUUID();
-        String bob = "t-bob-" + UUID.randomUUID();
-        Map<String, String> aliceEndpoint = create(alice);
-        Map<String, String> bobEndpoint = create(bob);
-        String aliceBefore = read(alice, aliceEndpoint.get("id"));
-        String bobBefore = read(bob, bobEndpoint.get("id"));
+    void shouldNeverShowOrChangeAnotherTenantsDataOnAnyRoute() {
+        Victim alice = victim("t-alice-" + UUID.randomUUID());
+        Victim bob = victim("t-bob-" + UUID.randomUUID());
+        List<String> aliceBefore = alice.snapshot();
+        List<String> bobBefore = bob.snapshot();
 
         List<Route> routes = routes();
         assertThat(routes).extracting(Route::key).containsAll(ENDPOINT_ROUTES).contains("GET /v1/endpoints",
                 "POST /v1/endpoints");
-        List<String> tried = new ArrayList<>();
         for (Route route : routes) {
-            tryAsOther(route, bob, aliceEndpoint, alice);
-            tryAsOther(route, alice, bobEndpoint, bob);
-            tried.add(route.key());
+            tryAsOther(route, bob.tenant(), alice);
+            tryAsOther(route, alice.tenant(), bob);
         }
 
-        assertThat(read(alice, aliceEndpoint.get("id"))).isEqualTo(aliceBefore);
-        assertThat(read(bob, bobEndpoint.get("id"))).isEqualTo(bobBefore);
-        given().auth().oauth2(TestTokens.admin(alice)).get("/v1/endpoints/" + aliceEndpoint.get("id") + "/secret")
-                .then().statusCode(200).body("secret", equalTo(aliceEndpoint.get("secret")));
-        assertThat(tried).hasSameSizeAs(routes);
+        assertThat(alice.snapshot()).isEqualTo(aliceBefore);
+        assertThat(bob.snapshot()).isEqualTo(bobBefore);
+        assertThat(aliceBefore.get(1)).contains(alice.secret());
+        assertThat(aliceBefore.get(2)).contains(alice.eventId());
+        assertThat(aliceBefore.get(3)).contains(alice.deadLetterId());
     }
 
     @Test
@@ -107,16 +135,17 @@ class TenantIsolationTests {
         given().auth().oauth2(TestTokens.admin(tenant)).get("/v1/endpoints/" + id).then().statusCode(200);
     }
 
-    private static void tryAsOther(Route route, String intruder, Map<String, String> victim, String victimTenant) {
+    private static void tryAsOther(Route route, String intruder, Victim victim) {
         ExtractableResponse<Response> answer = request(TestTokens.admin(intruder), route).when()
-                .request(route.method(), path(route, victim.get("id"))).then().extract();
+                .request(route.method(), path(route, victim)).then().extract();
         String body = answer.body().asString();
         if (answer.statusCode() != 404) {
             // A 404 may repeat the id the intruder sent; any other answer must not know it.
-            assertThat(body).as(route.key()).doesNotContain(victim.get("id"));
+            assertThat(body).as(route.key()).doesNotContain(victim.endpointId()).doesNotContain(victim.deadLetterId());
         }
-        // The victim's tenant is also its URL path and description here: none of its data may appear.
-        assertThat(body).as(route.key()).doesNotContain(victimTenant).doesNotContain(victim.get("secret").substring(6));
+        for (String data : victim.data()) {
+            assertThat(body).as(route.key()).doesNotContain(data);
+        }
         if (ENDPOINT_ROUTES.contains(route.key())) {
             assertThat(answer.statusCode()).as(route.key()).isEqualTo(404);
             assertThat(answer.contentType()).as(route.key()).startsWith(PROBLEM_JSON);
@@ -158,7 +187,13 @@ class TenantIsolationTests {
         return routes;
     }
 
-    /** The route with every path parameter set to {@code id}: an endpoint id of the victim, or unknown elsewhere. */
+    /** The route with its path parameter set to the victim's id of that kind. */
+    private static String path(Route route, Victim victim) {
+        String id = route.path().startsWith("/v1/events/") ? victim.eventId()
+                : route.path().startsWith("/v1/dead-letters/") ? victim.deadLetterId() : victim.endpointId();
+        return route.path().replaceAll("\\{[^}]+}", id);
+    }
+
     private static String path(Route route, String id) {
         return route.path().replaceAll("\\{[^}]+}", id);
     }
@@ -171,8 +206,29 @@ class TenantIsolationTests {
         return Map.of("id", created.path("id"), "secret", created.path("secret"));
     }
 
-    private static String read(String tenant, String id) {
-        return given().auth().oauth2(TestTokens.admin(tenant)).get("/v1/endpoints/" + id).then().statusCode(200)
-                .extract().asString();
+    /** A tenant with an endpoint, one failed attempt in the log and one dead letter, all stored. */
+    private static Victim victim(String tenant) {
+        Map<String, String> endpoint = create(tenant);
+        String endpointId = endpoint.get("id");
+        String eventId = "evt_" + UUID.randomUUID();
+        String deliveryId = DeliveryMessage.deliveryId(eventId, endpointId);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        LogTestSupport.publish(Topics.ATTEMPTS, endpointId,
+                List.of(new AttemptMessage(AttemptMessage.SCHEMA_VERSION, AttemptMessage.attemptId(deliveryId, 1),
+                        deliveryId, "msg_" + eventId, tenant, endpointId, eventId, "order.created", 1,
+                        AttemptOutcome.RETRY_SCHEDULED, 503, 12, "HTTP 503", "{}", now, now.plusSeconds(5))));
+        DeliveryMessage delivery = new DeliveryMessage(DeliveryMessage.SCHEMA_VERSION, deliveryId, "msg_" + eventId,
+                tenant, endpointId, eventId, "order.created", "{\"type\":\"order.created\"}", 7, now.minusSeconds(60),
+                now);
+        LogTestSupport.publish(Topics.DLQ, endpointId,
+                List.of(new DeadLetterMessage(DeadLetterMessage.SCHEMA_VERSION, delivery, 503, "HTTP 503", now)));
+        LogTestSupport.await("the attempt and the dead letter of " + tenant + " are stored",
+                () -> LogTestSupport.queryLong("select count(*) from attempt where delivery_id = ?", deliveryId) == 1
+                        && LogTestSupport.queryLong("select count(*) from dead_letter where delivery_id = ?",
+                                deliveryId) == 1);
+        String deadLetterId = given().auth().oauth2(TestTokens.admin(tenant)).queryParam("endpointId", endpointId)
+                .get("/v1/dead-letters").then().statusCode(200).extract().path("data[0].id");
+        return new Victim(tenant, endpointId, endpoint.get("secret"), eventId, deliveryId, deadLetterId);
     }
+
 }

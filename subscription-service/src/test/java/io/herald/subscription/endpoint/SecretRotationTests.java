@@ -39,7 +39,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
-/** Rotation with the test profile's grace period of 3 s (application.properties) and a sweep every 500 ms. */
+/** Rotation with the test profile's grace period of 3 s (application.properties) and a sweep every second. */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
