@@ -5,7 +5,7 @@
 # its daily partitions function and indexes), creates ~30 daily partitions, generates ROWS attempts across many
 # tenants, endpoints and events with generate_series, ANALYZEs, then prints EXPLAIN (ANALYZE, BUFFERS) and timings
 # of GET /v1/endpoints/{id}/attempts and GET /v1/events/{eventId}/attempts as the service issues them (first page
-# and a deep cursor page, plus a filtered page), and drops the scratch database.
+# and a deep cursor page, plus a filtered page) with pgbench latencies, and drops the scratch database.
 #
 # Usage: bench/delivery-log-explain.sh            (PGHOST/PGPORT/PGUSER override 127.0.0.1/5432/postgres)
 #        ROWS=1000000 bench/delivery-log-explain.sh   (a quicker, smaller run)
@@ -18,13 +18,15 @@ DAYS="${DAYS:-30}"
 ENDPOINTS="${ENDPOINTS:-2000}"   # 10 endpoints per tenant
 TENANTS="${TENANTS:-200}"
 PAGE="${PAGE:-50}"
+RUNS="${RUNS:-500}"
 DB="herald_bench_attempts_$$"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MIGRATION="$(ls "$ROOT"/subscription-service/src/main/resources/db/migration/V3__*.sql)"
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
-cleanup() { psql -X -q -d postgres -c "drop database if exists $DB" >/dev/null 2>&1 || true; }
+WORK="$(mktemp -d)"
+cleanup() { psql -X -q -d postgres -c "drop database if exists $DB" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 echo "== PostgreSQL: $(psql -X -At -d postgres -c 'show server_version'), database $DB on $PGHOST:$PGPORT"
@@ -92,10 +94,11 @@ for name in $(printf '%s\n' "${!QUERIES[@]}" | sort); do
   echo "================ $name"
   echo "$q"
   psql_db -c "explain (analyze, buffers) $q"
-  echo "-- timings of 5 runs (psql \\timing, warm cache):"
-  for _ in 1 2 3 4 5; do
-    psql_db -c '\timing on' -c "$q" | grep '^Time:' | tail -1
-  done
+  # Latency over many runs in one session, as prepared statements (the service prepares its queries too, so after a
+  # few runs PostgreSQL may use a generic plan with run-time partition pruning and skip planning).
+  echo "$q;" > "$WORK/$name.sql"
+  echo "-- pgbench, 1 client, $RUNS runs, prepared statements:"
+  pgbench -n -M prepared -c 1 -t "$RUNS" -f "$WORK/$name.sql" "$DB" 2>/dev/null | grep -E '^latency average' || true
 done
 echo
 echo "== dropping $DB"
