@@ -68,12 +68,12 @@ public class BenchIngest {
         int seconds = intEnv("BENCH_SECONDS", 30);
         int warmupSeconds = intEnv("BENCH_WARMUP_SECONDS", 10);
         int rawRecords = intEnv("BENCH_RAW_RECORDS", 300_000);
-        int paceConnections = intEnv("BENCH_PACED_CONNECTIONS", 16);
+        int paceConnections = intEnv("BENCH_PACED_CONNECTIONS", 32);
         String ingestJvm = env("BENCH_INGEST_JVM_ARGS", "-Xmx256m -XX:+UseSerialGC");
         String secret = "herald-bench-hs256-secret-0123456789abcdef";
         String token = TokenMinter.hs256(secret, "bench", Set.of(Scopes.EVENTS_WRITE), Duration.ofHours(2));
 
-        log("work dir " + repo.relativize(work));
+        log("work dir " + repo.relativize(work) + "; " + loadAverage());
         KafkaBroker kafka = KafkaBroker.create(work.resolve("kafka")).start();
         PostgresServer postgres = null;
         ServiceProcess ingest = null;
@@ -86,7 +86,8 @@ public class BenchIngest {
                 admin.createTopics(List.of(new NewTopic(RAW_TOPIC, PARTITIONS, (short) 1))).all().get();
             }
 
-            // 1. The raw limit: Kafka's own producer, same settings as ingest's (acks=all, idempotent, linger 5 ms).
+            // 1. The raw limit: Kafka's own producer with ingest's guarantees (acks=all, idempotent) and Kafka's default
+            // batching (linger.ms=5, batch.size 16 KiB), as fast as one producer thread can send.
             String rawLine = producerPerformance(repo, kafka.bootstrapServers(), rawRecords, work);
             double rawRate = parseRawRate(rawLine);
             log("ProducerPerformance: " + rawLine);
@@ -99,6 +100,13 @@ public class BenchIngest {
             env.putAll(db.quarkusEnv());
             // One tenant drives the whole load: the per-tenant limit would measure itself, not ingest.
             env.put("HERALD_INGEST_RATE_LIMIT_DEFAULT_PER_SECOND", "0");
+            // Experiments: BENCH_INGEST_ENV_<NAME>=<value> reaches ingest as <NAME>=<value>.
+            System.getenv().forEach((name, value) -> {
+                if (name.startsWith("BENCH_INGEST_ENV_")) {
+                    env.put(name.substring("BENCH_INGEST_ENV_".length()), value);
+                    log("ingest env " + name.substring("BENCH_INGEST_ENV_".length()) + "=" + value);
+                }
+            });
             List<String> jvm = new ArrayList<>(List.of(ingestJvm.trim().split("\\s+")));
             if (!env("BENCH_JFR", "").isEmpty()) {
                 jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("ingest.jfr") + ",settings=profile");
@@ -112,12 +120,18 @@ public class BenchIngest {
             WrkResult peak = wrk("peak", threads, connections, seconds, 0, token, url, repo, work);
             long rssPeak = ingest.rssBytes();
             double halfRate = peak.rate() / 2;
-            // Each paced connection waits delay ms between its requests: connections * 1000 / delay ≈ the target rate.
+            // Pacing: each connection sends, waits for the answer, then waits delay ms, so it cycles every delay +
+            // latency and the rate is connections / cycle. A short calibration run measures the latency part at this
+            // load; the delay is then set so that the rate comes out at half the peak.
             int delayMs = (int) Math.max(1, Math.round(paceConnections * 1000.0 / halfRate));
+            WrkResult calibration = wrk("calibration", threads, paceConnections, 5, delayMs, token, url, repo, work);
+            double cycleMs = paceConnections * 1000.0 / Math.max(1, calibration.rate());
+            double latencyMs = Math.max(0, cycleMs - delayMs);
+            delayMs = (int) Math.max(1, Math.round(paceConnections * 1000.0 / halfRate - latencyMs));
             WrkResult half = wrk("half-peak", threads, paceConnections, seconds, delayMs, token, url, repo, work);
             long rssEnd = ingest.rssBytes();
 
-            long accepted = warmup.accepted() + peak.accepted() + half.accepted();
+            long accepted = warmup.accepted() + peak.accepted() + calibration.accepted() + half.accepted();
             long records = recordsIn(kafka.bootstrapServers(), Topics.EVENTS);
 
             StringBuilder table = new StringBuilder();
@@ -132,10 +146,14 @@ public class BenchIngest {
                         r == half ? paceConnections : connections, r.rate(), ms(r.p50us()), ms(r.p99us()),
                         ms(r.p999us()), ms(r.maxUs()), non202, 100 * r.rate() / rawRate));
             }
-            table.append(String.format(Locale.ROOT, "%ningest RSS: %d MB after the peak run, %d MB at the end%n",
+            table.append(String.format(Locale.ROOT, "%nhalf-peak target %.0f events/s, reached %.0f%n", halfRate,
+                    half.rate()));
+            table.append(String.format(Locale.ROOT, "ingest RSS: %d MB after the peak run, %d MB at the end%n",
                     rssPeak >> 20, rssEnd >> 20));
-            table.append(String.format(Locale.ROOT, "202s received (warm-up + peak + half): %d; records in %s: %d "
+            table.append(String.format(Locale.ROOT, "202s received (all wrk runs): %d; records in %s: %d "
                     + "(%s)%n", accepted, Topics.EVENTS, records, records >= accepted ? "OK: never fewer" : "LOST EVENTS"));
+            table.append(String.format(Locale.ROOT, "machine: %d CPUs, %s at the end%n",
+                    Runtime.getRuntime().availableProcessors(), loadAverage()));
             table.append(String.format(Locale.ROOT, "targets: ratio >= 50%% -> %s; p99 <= 20 ms at half the peak -> %s%n",
                     peak.rate() / rawRate >= 0.5 ? "met" : "NOT met", half.p99us() <= 20_000 ? "met" : "NOT met"));
             System.out.println(table);
@@ -243,6 +261,16 @@ public class BenchIngest {
             throw new IllegalStateException(command.get(0) + " exited with " + exit + "; see " + log);
         }
         return lines;
+    }
+
+    /** The 1, 5 and 15 minute load averages: on a shared machine they say how much of it the run had. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "load average " + parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "load average unknown";
+        }
     }
 
     static String ms(long micros) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The ingest benchmark, in one run on this machine (see docs/benchmarks.md, "Ingest"):
 #   1. a real single-node Kafka (devstack's KafkaBroker, a child JVM) with Herald's topics, 3 partitions each;
-#   2. Kafka's ProducerPerformance for the raw limit: 1 KiB records, acks=all, idempotent, linger.ms=5 (ingest's own);
+#   2. Kafka's ProducerPerformance for the raw limit: 1 KiB records, acks=all, idempotent, linger.ms=5 (Kafka's default);
 #   3. the packaged ingest-service (prod profile, -Xmx256m -XX:+UseSerialGC) on that broker and PostgreSQL;
 #   4. wrk: a warm-up, then POST /v1/events with 1 KiB bodies and a valid token, 2 threads, 64 connections, 30 s;
 #   5. wrk again at about half the peak rate (paced connections, see post-event.lua) for latency;
@@ -10,7 +10,8 @@
 #   bench/ingest/run.sh            uses the jars already built; builds only what is missing
 #   BENCH_SECONDS=10 BENCH_JFR=1 bench/ingest/run.sh     shorter runs, and a JFR recording of ingest
 # Environment: BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10),
-# BENCH_PACED_CONNECTIONS (16), BENCH_RAW_RECORDS (300000), BENCH_INGEST_JVM_ARGS, BENCH_JFR, HERALD_TEST_DB_URL.
+# BENCH_PACED_CONNECTIONS (32), BENCH_RAW_RECORDS (300000), BENCH_INGEST_JVM_ARGS, BENCH_JFR, HERALD_TEST_DB_URL,
+# BENCH_INGEST_ENV_<NAME>=<value> (passed to ingest as <NAME>, e.g. BENCH_INGEST_ENV_MP_MESSAGING_OUTGOING_EVENTS_LINGER_MS=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
