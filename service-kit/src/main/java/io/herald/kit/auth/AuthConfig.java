@@ -21,6 +21,12 @@ public interface AuthConfig {
      */
     Optional<String> jwksUrl();
 
+    /** When set, tokens must carry exactly this {@code iss}; env {@code HERALD_AUTH_ISSUER}. */
+    Optional<String> issuer();
+
+    /** When set, tokens' {@code aud} must include this value; env {@code HERALD_AUTH_AUDIENCE}. */
+    Optional<String> audience();
+
     /** How long fetched JWKS keys are used before they are fetched again, in ms. */
     @WithDefault("300000")
     long jwksCacheTtlMs();

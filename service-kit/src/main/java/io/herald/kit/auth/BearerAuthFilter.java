@@ -53,7 +53,8 @@ public class BearerAuthFilter {
                 throw new IllegalStateException("herald.auth.jwks-url is not an absolute URL", e);
             }
         }
-        return JwtVerifier.of(config.hs256Secret().orElse(null), jwks);
+        return JwtVerifier.of(config.hs256Secret().orElse(null), jwks, config.issuer().orElse(null),
+                config.audience().orElse(null));
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)

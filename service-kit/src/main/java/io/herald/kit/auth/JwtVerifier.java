@@ -65,6 +65,15 @@ public final class JwtVerifier {
      * both. The token's {@code alg} header picks the key source; an algorithm without one is rejected.
      */
     public static JwtVerifier of(String hs256Secret, JWKSource<SecurityContext> jwks) {
+        return of(hs256Secret, jwks, null, null);
+    }
+
+    /**
+     * Like {@link #of(String, JWKSource)}, also requiring {@code iss} to equal {@code issuer} and {@code aud} to
+     * contain {@code audience}, each when not null: with a shared identity provider, a token minted for another service
+     * must not pass.
+     */
+    public static JwtVerifier of(String hs256Secret, JWKSource<SecurityContext> jwks, String issuer, String audience) {
         if (hs256Secret == null && jwks == null) {
             throw new IllegalArgumentException("Configure an HS256 secret, a JWKS URL, or both");
         }
@@ -82,8 +91,9 @@ public final class JwtVerifier {
                 : new JWSVerificationKeySelector<>(JWKS_ALGORITHMS, jwks);
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new ByAlgorithm(hmac, asymmetric));
-        processor.setJWTClaimsSetVerifier(
-                new DefaultJWTClaimsVerifier<>(null, Set.of(JWTClaimNames.EXPIRATION_TIME, TENANT_CLAIM)));
+        JWTClaimsSet exact = issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build();
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience == null ? null : Set.of(audience),
+                exact, Set.of(JWTClaimNames.EXPIRATION_TIME, TENANT_CLAIM), null));
         return new JwtVerifier(processor);
     }
 
@@ -96,7 +106,8 @@ public final class JwtVerifier {
     public static JWKSource<SecurityContext> jwksSource(URL url, Duration cacheTtl, Duration minRefreshInterval) {
         return JWKSourceBuilder.<SecurityContext> create(url)
                 .cache(cacheTtl.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
-                .rateLimited(minRefreshInterval.toMillis()).retrying(false).build();
+                // Refresh ahead of expiry in the background, so only a first fetch or an unknown kid waits on it.
+                .refreshAheadCache(true).rateLimited(minRefreshInterval.toMillis()).retrying(false).build();
     }
 
     public Caller verify(String token) throws AuthenticationException {

@@ -154,8 +154,21 @@ class JwksVerifierTests {
     void shouldAcceptBothKindsWhenHs256AndJwksAreConfigured() throws Exception {
         JwtVerifier both = BearerAuthFilter.verifier(config(Optional.of(HS_SECRET), Optional.of(jwksUrl().toString())));
 
-        assertThat(both.verify(hs256(HS_SECRET, claims())).tenant()).isEqualTo("acme");
-        assertThat(both.verify(sign(ec, JWSAlgorithm.ES256, claims())).tenant()).isEqualTo("acme");
+        assertThat(both.verify(hs256(HS_SECRET, forHerald())).tenant()).isEqualTo("acme");
+        assertThat(both.verify(sign(ec, JWSAlgorithm.ES256, forHerald())).tenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void shouldRejectAnotherIssuerOrAudienceWhenConfigured() throws Exception {
+        JwtVerifier strict = BearerAuthFilter.verifier(config(Optional.empty(), Optional.of(jwksUrl().toString())));
+
+        assertThat(strict.verify(sign(rsa, JWSAlgorithm.RS256, forHerald())).tenant()).isEqualTo("acme");
+        assertThatThrownBy(() -> strict.verify(sign(rsa, JWSAlgorithm.RS256, forHerald().issuer("https://other"))))
+                .isInstanceOf(AuthenticationException.class);
+        assertThatThrownBy(() -> strict.verify(sign(rsa, JWSAlgorithm.RS256, forHerald().audience("billing"))))
+                .isInstanceOf(AuthenticationException.class);
+        assertThatThrownBy(() -> strict.verify(sign(rsa, JWSAlgorithm.RS256, claims())))
+                .isInstanceOf(AuthenticationException.class);
     }
 
     @Test
@@ -187,6 +200,16 @@ class JwksVerifierTests {
             }
 
             @Override
+            public Optional<String> issuer() {
+                return Optional.of("https://idp.example");
+            }
+
+            @Override
+            public Optional<String> audience() {
+                return Optional.of("herald");
+            }
+
+            @Override
             public long jwksCacheTtlMs() {
                 return 300_000;
             }
@@ -201,6 +224,10 @@ class JwksVerifierTests {
     private static JWTClaimsSet.Builder claims() {
         return new JWTClaimsSet.Builder().claim("tenant", "acme").claim("scope", "events:write")
                 .expirationTime(Date.from(Instant.now().plusSeconds(300)));
+    }
+
+    private static JWTClaimsSet.Builder forHerald() {
+        return claims().issuer("https://idp.example").audience("herald");
     }
 
     private static String sign(JWK key, JWSAlgorithm algorithm, JWTClaimsSet.Builder claims) throws Exception {
