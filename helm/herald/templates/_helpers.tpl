@@ -90,12 +90,17 @@ annotations:
 {{- if has .component (list "ingest" "subscription") -}}true{{- end -}}
 {{- end -}}
 
-{{/* A values scalar as a config string: whole numbers print without exponent (YAML numbers reach templates as floats). */}}
+{{/*
+A value as a config string: whole numbers print without exponent (YAML numbers reach templates as floats), lists as
+comma-separated values (how MicroProfile Config reads a list).
+*/}}
 {{- define "herald.scalar" -}}
 {{- if kindIs "float64" . -}}
 {{- if eq (float64 (int64 .)) . -}}{{- int64 . -}}{{- else -}}{{- . -}}{{- end -}}
 {{- else if kindIs "slice" . -}}
-{{- join "," . -}}
+{{- $items := list -}}
+{{- range . -}}{{- $items = append $items (include "herald.scalar" .) -}}{{- end -}}
+{{- join "," $items -}}
 {{- else -}}
 {{- . -}}
 {{- end -}}
@@ -166,6 +171,12 @@ QUARKUS_FLYWAY_MIGRATE_AT_START: {{ $root.Values.migrations.migrateAtStart | quo
 {{- include "herald.flattenEnv" (dict "prefix" "HERALD_AUTH" "values" $root.Values.auth.config) }}
 {{- with $root.Values.auth.jwksUrl }}
 HERALD_AUTH_JWKS_URL: {{ . | quote }}
+{{- end }}
+{{- with $root.Values.auth.issuer }}
+HERALD_AUTH_ISSUER: {{ . | quote }}
+{{- end }}
+{{- with $root.Values.auth.audience }}
+HERALD_AUTH_AUDIENCE: {{ . | quote }}
 {{- end }}
 {{- end }}
 {{- if eq .component "ingest" }}

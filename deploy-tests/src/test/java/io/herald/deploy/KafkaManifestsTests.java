@@ -84,6 +84,25 @@ class KafkaManifestsTests {
         assertThat(kafka.getSpec().getEntityOperator().getTopicOperator()).isNotNull();
     }
 
+    @Test
+    void shouldPointTheChartAtThisKafkaByDefault() {
+        Kafka kafka = Manifests.ofKind(KAFKA, Kafka.class).get(0);
+        int plainPort = kafka.getSpec().getKafka().getListeners().stream().filter(l -> !l.isTls()).findFirst()
+                .orElseThrow().getPort();
+        Map<String, String> env = ContainerEnv.of(Renders.DEFAULTS.container("dispatch"), Renders.DEFAULTS.resources());
+        var kafkaRule = Manifests
+                .named(Renders.DEFAULTS.resources(), io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
+                        "herald-dispatch")
+                .getSpec().getEgress().stream()
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == plainPort))
+                .findFirst().orElseThrow();
+
+        assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS",
+                kafka.getMetadata().getName() + "-kafka-bootstrap:" + plainPort);
+        assertThat(kafkaRule.getTo().get(0).getPodSelector().getMatchLabels()).containsEntry("strimzi.io/cluster",
+                kafka.getMetadata().getName());
+    }
+
     private static String topicName(KafkaTopic topic) {
         return topic.getSpec().getTopicName() != null ? topic.getSpec().getTopicName() : topic.getMetadata().getName();
     }

@@ -43,8 +43,9 @@ import io.smallrye.config.ConfigMappings;
  * </ul>
  * The classes are read with Jandex from the service's jar (or classes directory) that Maven resolved for this module
  * (in a reactor build: the jar just packaged), falling back to the service's {@code target/classes} when that artifact
- * holds no classes (a stale or empty snapshot in the local repository). They are loaded child-first, so the classes
- * read are the classes inspected. application.properties is read from the source tree.
+ * is empty or stale (an old snapshot in the local repository); classes older than the sources fail the check. They are
+ * loaded child-first, so the classes read are the classes inspected. application.properties is read from the source
+ * tree.
  */
 final class ServiceConfiguration {
 
@@ -84,6 +85,8 @@ final class ServiceConfiguration {
     final List<Key> mappingKeys = new ArrayList<>();
     final List<Key> injectedKeys = new ArrayList<>();
     final Set<String> expandedEnvVars = new TreeSet<>();
+    /** Defaults of mapping properties ({@code @WithDefault}), by key. */
+    final java.util.Map<String, String> mappingDefaults = new java.util.TreeMap<>();
 
     private ServiceConfiguration(String component) {
         this.component = component;
@@ -96,12 +99,25 @@ final class ServiceConfiguration {
     static ServiceConfiguration of(String component) {
         ServiceConfiguration config = new ServiceConfiguration(component);
         config.readProperties(Repo.ROOT.resolve(component + "-service/src/main/resources/application.properties"));
-        config.readAnnotations(classes("herald.service." + component, component + "-service"));
+        config.readAnnotations("herald.service." + component, component + "-service");
         if (dependsOnServiceKit(component)) {
-            config.readAnnotations(classes("herald.service-kit", "service-kit"));
+            config.readAnnotations("herald.service-kit", "service-kit");
         }
         assertThat(config.mappingKeys).as("@ConfigMapping properties of " + component).isNotEmpty();
         return config;
+    }
+
+    /**
+     * The value the service runs with in production when nothing is set: application.properties (no profile, or %prod)
+     * wins over the mapping's {@code @WithDefault}; null when neither gives one.
+     */
+    String productionDefault(String key) {
+        String prod = properties.getProperty("%prod." + key);
+        if (prod != null) {
+            return prod;
+        }
+        String plain = properties.getProperty(key);
+        return plain != null ? plain : mappingDefaults.get(key);
     }
 
     /** Keys of application.properties that apply in production (no profile, or %prod), profile prefix removed. */
@@ -140,8 +156,33 @@ final class ServiceConfiguration {
         }
     }
 
-    private void readAnnotations(Path artifact) {
-        Index index = index(artifact);
+    /**
+     * Reads the module's annotations from the first current copy of its classes: the artifact Maven resolved (named by
+     * a system property), else the module's target/classes. A copy lacking a class its sources annotate with
+     * {@code @ConfigMapping} is stale and skipped, so the check never passes on old classes.
+     */
+    private void readAnnotations(String property, String module) {
+        List<String> expected = sourceMappings(module);
+        List<Path> candidates = new ArrayList<>();
+        String resolved = System.getProperty(property);
+        if (resolved != null && !resolved.isBlank() && !resolved.contains("${")) {
+            candidates.add(Path.of(resolved));
+        }
+        candidates.add(Repo.ROOT.resolve(module + "/target/classes"));
+        for (Path artifact : candidates) {
+            if (hasClasses(artifact)) {
+                Index index = index(artifact);
+                if (expected.stream().allMatch(c -> index.getClassByName(DotName.createSimple(c)) != null)) {
+                    readAnnotations(artifact, index);
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("No current classes of " + module + " in " + candidates + " (sources declare "
+                + expected + "): build " + module + " first; a reactor build always does");
+    }
+
+    private void readAnnotations(Path artifact, Index index) {
         for (AnnotationInstance mapping : index.getAnnotations(CONFIG_MAPPING)) {
             if (mapping.target().kind() != AnnotationTarget.Kind.CLASS) {
                 continue;
@@ -197,18 +238,16 @@ final class ServiceConfiguration {
         return indexer.complete();
     }
 
-    /** The service's classes: the artifact Maven resolved, else its target/classes. */
-    private static Path classes(String property, String module) {
-        String path = System.getProperty(property);
-        if (path != null && !path.isBlank() && !path.contains("${") && hasClasses(Path.of(path))) {
-            return Path.of(path);
+    /** Classes the module's sources annotate with @ConfigMapping, to tell a stale artifact from a current one. */
+    private static List<String> sourceMappings(String module) {
+        Path sources = Repo.ROOT.resolve(module + "/src/main/java");
+        try (Stream<Path> files = Files.walk(sources)) {
+            return files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> Repo.read(f).contains("@ConfigMapping("))
+                    .map(f -> sources.relativize(f).toString().replace('/', '.').replaceAll("\\.java$", "")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Path built = Repo.ROOT.resolve(module + "/target/classes");
-        if (hasClasses(built)) {
-            return built;
-        }
-        throw new AssertionError("No classes of " + module + " (system property " + property + " = " + path + ", nor "
-                + built + "): build the module first");
     }
 
     private static boolean hasClasses(Path artifact) {

@@ -75,6 +75,30 @@ class ServiceConfigurationTests {
 
     @ParameterizedTest
     @ValueSource(strings = { "ingest", "subscription", "dispatch" })
+    void shouldDefaultEveryValueToWhatTheServiceUsesWithoutIt(String component) {
+        ServiceConfiguration config = ServiceConfiguration.of(component);
+        Map<String, String> env = ContainerEnv.of(Renders.DEFAULTS.container(component), Renders.DEFAULTS.resources());
+
+        List<String> differing = new java.util.ArrayList<>();
+        int compared = 0;
+        for (ServiceConfiguration.Key key : heraldKeys(config)) {
+            String serviceDefault = config.productionDefault(key.name());
+            String chartDefault = env.get(key.envName());
+            if (serviceDefault == null || chartDefault == null || chartDefault.startsWith("secret:")) {
+                continue;
+            }
+            compared++;
+            if (!chartDefault.equals(serviceDefault)) {
+                differing.add(key.name() + ": chart " + chartDefault + ", service " + serviceDefault);
+            }
+        }
+
+        assertThat(differing).as("values.yaml documents defaults the %s service does not use", component).isEmpty();
+        assertThat(compared).isGreaterThan(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "ingest", "subscription", "dispatch" })
     void shouldPassExtraVariablesToTheContainerForEveryOtherKey(String component) {
         Container container = Renders.EVERY_OPTION.container(component);
 
