@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -62,7 +63,10 @@ public class Endpoint {
     @Column(name = "previous_secret_expires_at")
     public Instant previousSecretExpiresAt;
 
-    /** Custom delivery headers as a JSON object, or null. */
+    /**
+     * Custom delivery headers as a JSON object, encrypted like the secrets (they often carry a receiver's credential),
+     * or null.
+     */
     @Column(name = "headers")
     public String headersJson;
 
@@ -98,19 +102,24 @@ public class Endpoint {
         return endpoint;
     }
 
-    public Map<String, String> headers() {
+    /** The custom headers in plaintext, or null. */
+    public Map<String, String> headers(SecretCipher cipher) {
         if (headersJson == null) {
             return null;
         }
         try {
-            return Json.mapper().readValue(headersJson, HEADERS);
+            return Json.mapper().readValue(cipher.decrypt(headersJson, id), HEADERS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Endpoint " + id + " has unreadable headers", e);
         }
     }
 
-    public void headers(Map<String, String> headers) {
-        headersJson = headers == null || headers.isEmpty() ? null : Json.write(headers);
+    /** Sets the custom headers (null or empty: none); leaves the row untouched when they are the same. */
+    public void headers(Map<String, String> headers, SecretCipher cipher) {
+        Map<String, String> wanted = headers == null || headers.isEmpty() ? null : headers;
+        if (!Objects.equals(wanted, headers(cipher))) {
+            headersJson = wanted == null ? null : cipher.encrypt(Json.write(wanted), id);
+        }
     }
 
     /** The current secret in plaintext ({@code whsec_...}). */
@@ -129,7 +138,7 @@ public class Endpoint {
             secrets.add(new EndpointSecret(cipher.decrypt(previousSecret, id), previousSecretExpiresAt));
         }
         return EndpointState.of(id, tenant, url, List.copyOf(eventTypes), enabled, List.copyOf(secrets),
-                version == null ? 0 : version, updatedAt).withDeliveryOptions(headers(), rateLimitPerSecond,
+                version == null ? 0 : version, updatedAt).withDeliveryOptions(headers(cipher), rateLimitPerSecond,
                         retryScheduleMs == null ? null : List.copyOf(retryScheduleMs));
     }
 

@@ -29,6 +29,7 @@ import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.SubscriptionConfig;
+import io.herald.subscription.secret.SecretCipher;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -51,15 +52,17 @@ public class EndpointResource {
     private final CurrentCaller currentCaller;
     private final Validator validator;
     private final SubscriptionConfig.Endpoints config;
+    private final SecretCipher cipher;
 
     public EndpointResource(EndpointService service, EndpointRules rules, EndpointEgressGuard egress,
-            CurrentCaller currentCaller, Validator validator, SubscriptionConfig config) {
+            CurrentCaller currentCaller, Validator validator, SubscriptionConfig config, SecretCipher cipher) {
         this.service = service;
         this.rules = rules;
         this.egress = egress;
         this.currentCaller = currentCaller;
         this.validator = validator;
         this.config = config.endpoints();
+        this.cipher = cipher;
     }
 
     /** Registers an endpoint; the answer carries its signing secret, the only one that does besides /secret. */
@@ -77,7 +80,7 @@ public class EndpointResource {
         failIfAny(errors);
         return egress.check(request.url()).chain(() -> service.create(caller.tenant(), request))
                 .map(created -> Response.created(URI.create("/v1/endpoints/" + created.endpoint().id))
-                        .entity(CreatedEndpointResponse.of(created)).build());
+                        .entity(CreatedEndpointResponse.of(created, cipher)).build());
     }
 
     /**
@@ -97,8 +100,8 @@ public class EndpointResource {
         return service.list(caller.tenant(), afterId, size + 1).map(endpoints -> {
             List<Endpoint> page = endpoints.size() > size ? endpoints.subList(0, size) : endpoints;
             String next = endpoints.size() > size ? encodeCursor(page.get(page.size() - 1).id) : null;
-            Response.ResponseBuilder response = Response
-                    .ok(new EndpointListResponse(page.stream().map(EndpointResponse::of).toList(), next));
+            Response.ResponseBuilder response = Response.ok(
+                    new EndpointListResponse(page.stream().map(e -> EndpointResponse.of(e, cipher)).toList(), next));
             if (next != null) {
                 response.link(UriBuilder.fromPath("/v1/endpoints").queryParam("limit", size).queryParam("cursor", next)
                         .build(), "next");
@@ -111,7 +114,7 @@ public class EndpointResource {
     @Path("/{id}")
     public Uni<EndpointResponse> get(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        return service.get(caller.tenant(), id).map(EndpointResponse::of);
+        return service.get(caller.tenant(), id).map(e -> EndpointResponse.of(e, cipher));
     }
 
     /**
@@ -143,7 +146,8 @@ public class EndpointResource {
         rules.retrySchedule(request.getRetryScheduleMs(), errors);
         failIfAny(errors);
         Uni<Void> checked = request.getUrl() == null ? Uni.createFrom().voidItem() : egress.check(request.getUrl());
-        return checked.chain(() -> service.update(caller.tenant(), id, request)).map(EndpointResponse::of);
+        return checked.chain(() -> service.update(caller.tenant(), id, request))
+                .map(e -> EndpointResponse.of(e, cipher));
     }
 
     /** Deletes the endpoint; deliveries stop once dispatch reads its tombstone on {@code herald.endpoints}. */

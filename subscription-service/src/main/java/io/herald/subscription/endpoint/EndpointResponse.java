@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.herald.subscription.secret.SecretCipher;
+
 /**
  * An endpoint as the API shows it: never with its secret. {@code headers}, {@code rateLimitPerSecond} and
  * {@code retryScheduleMs} are null when the endpoint uses the defaults.
@@ -12,9 +14,9 @@ public record EndpointResponse(String id, String url, String description, List<S
         Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs, Instant createdAt,
         Instant updatedAt) {
 
-    static EndpointResponse of(Endpoint endpoint) {
+    static EndpointResponse of(Endpoint endpoint, SecretCipher cipher) {
         return new EndpointResponse(endpoint.id, endpoint.url, endpoint.description, List.copyOf(endpoint.eventTypes),
-                endpoint.enabled, endpoint.headers(), endpoint.rateLimitPerSecond,
+                endpoint.enabled, endpoint.headers(cipher), endpoint.rateLimitPerSecond,
                 endpoint.retryScheduleMs == null ? null : List.copyOf(endpoint.retryScheduleMs), endpoint.createdAt,
                 endpoint.updatedAt);
     }

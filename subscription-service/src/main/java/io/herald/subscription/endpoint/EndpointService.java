@@ -67,7 +67,7 @@ public class EndpointService {
         Endpoint endpoint = Endpoint.create(id, tenant, request.url(), request.description(),
                 List.copyOf(new LinkedHashSet<>(request.eventTypes())), request.enabledOrDefault(),
                 cipher.encrypt(secret, id), now);
-        endpoint.headers(request.headers() == null ? null : new LinkedHashMap<>(request.headers()));
+        endpoint.headers(request.headers() == null ? null : new LinkedHashMap<>(request.headers()), cipher);
         endpoint.rateLimitPerSecond = request.rateLimitPerSecond();
         endpoint.retryScheduleMs = request.retryScheduleMs();
         // Flush before the outbox insert: the state carries the version the flush assigned.
@@ -91,7 +91,7 @@ public class EndpointService {
                 endpoint.enabled = patch.getEnabled();
             }
             if (patch.has("headers")) {
-                endpoint.headers(patch.getHeaders() == null ? null : new LinkedHashMap<>(patch.getHeaders()));
+                endpoint.headers(patch.getHeaders() == null ? null : new LinkedHashMap<>(patch.getHeaders()), cipher);
             }
             if (patch.has("rateLimitPerSecond")) {
                 endpoint.rateLimitPerSecond = patch.getRateLimitPerSecond();

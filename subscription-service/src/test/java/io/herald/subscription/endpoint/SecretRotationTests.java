@@ -86,10 +86,12 @@ class SecretRotationTests {
     }
 
     @Test
-    void shouldKeepSecretsEncryptedAtRestAndOutOfListsAndErrors() throws Exception {
+    void shouldKeepSecretsAndHeadersEncryptedAtRestAndSecretsOutOfListsAndErrors() throws Exception {
         String tenant = "t-" + UUID.randomUUID();
         ExtractableResponse<Response> created = given().auth().oauth2(TestTokens.admin(tenant))
-                .contentType(ContentType.JSON).body(Map.of("url", "https://localhost/rest", "eventTypes", List.of("*")))
+                .contentType(ContentType.JSON)
+                .body(Map.of("url", "https://localhost/rest", "eventTypes", List.of("*"), "headers",
+                        Map.of("Authorization", "Bearer receiver-credential-42")))
                 .post("/v1/endpoints").then().statusCode(201).extract();
         String id = created.path("id");
         String secret = created.path("secret");
@@ -98,12 +100,13 @@ class SecretRotationTests {
 
         try (Connection db = database();
                 PreparedStatement query = db
-                        .prepareStatement("select secret, previous_secret from endpoint where id = ?")) {
+                        .prepareStatement("select secret, previous_secret, headers from endpoint where id = ?")) {
             query.setString(1, id);
             try (ResultSet row = query.executeQuery()) {
                 assertThat(row.next()).isTrue();
                 assertThat(row.getString(1)).startsWith("v1:").doesNotContain(rotated.substring(6));
                 assertThat(row.getString(2)).startsWith("v1:").doesNotContain(secret.substring(6));
+                assertThat(row.getString(3)).startsWith("v1:").doesNotContain("receiver-credential-42");
             }
         }
         String key = secret.substring(6);
