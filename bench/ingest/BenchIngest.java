@@ -43,6 +43,7 @@ public class BenchIngest {
 
     static final int PARTITIONS = 3;
     static final String RAW_TOPIC = "bench.raw";
+    static final int BATCH_SIZE = 100;
     static final Pattern RESULT = Pattern.compile(
             "RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+) "
                     + "errors=(\\d+) statuses=(\\S*)");
@@ -130,8 +131,14 @@ public class BenchIngest {
             delayMs = (int) Math.max(1, Math.round(paceConnections * 1000.0 / halfRate - latencyMs));
             WrkResult half = wrk("half-peak", threads, paceConnections, seconds, delayMs, token, url, repo, work);
             long rssEnd = ingest.rssBytes();
+            // Not a target, for comparison: the same events 100 at a time through POST /v1/events/batch, on as many
+            // connections as keep them within herald.ingest.max-in-flight (1000), past which items get 503.
+            int batchConnections = Math.max(1, 1000 / BATCH_SIZE - 2);
+            WrkResult batch = wrk("batch", "post-batch.lua", threads, batchConnections, seconds, 0, token,
+                    url + "/batch", repo, work);
+            long batchEvents = batch.statuses().getOrDefault(1202, 0L);
 
-            long accepted = warmup.accepted() + peak.accepted() + calibration.accepted() + half.accepted();
+            long accepted = warmup.accepted() + peak.accepted() + calibration.accepted() + half.accepted() + batchEvents;
             long records = recordsIn(kafka.bootstrapServers(), Topics.EVENTS);
 
             StringBuilder table = new StringBuilder();
@@ -146,6 +153,11 @@ public class BenchIngest {
                         r == half ? paceConnections : connections, r.rate(), ms(r.p50us()), ms(r.p99us()),
                         ms(r.p999us()), ms(r.maxUs()), non202, 100 * r.rate() / rawRate));
             }
+            table.append(String.format(Locale.ROOT, "| ingest batch of %d (`/v1/events/batch`) | %d | %.0f | %s | %s | %s "
+                    + "| %s | %d events | %.0f%% |%n", BATCH_SIZE, batchConnections, batchEvents / batch.seconds(),
+                    ms(batch.p50us()), ms(batch.p99us()), ms(batch.p999us()), ms(batch.maxUs()),
+                    batch.statuses().getOrDefault(207, 0L) * BATCH_SIZE - batchEvents + batch.errors(),
+                    100 * batchEvents / batch.seconds() / rawRate));
             table.append(String.format(Locale.ROOT, "%nhalf-peak target %.0f events/s, reached %.0f%n", halfRate,
                     half.rate()));
             table.append(String.format(Locale.ROOT, "ingest RSS: %d MB after the peak run, %d MB at the end%n",
@@ -199,11 +211,17 @@ public class BenchIngest {
 
     static WrkResult wrk(String name, int threads, int connections, int seconds, int delayMs, String token, String url,
             Path repo, Path work) throws Exception {
+        return wrk(name, "post-event.lua", threads, connections, seconds, delayMs, token, url, repo, work);
+    }
+
+    static WrkResult wrk(String name, String script, int threads, int connections, int seconds, int delayMs,
+            String token, String url, Path repo, Path work) throws Exception {
         log(String.format(Locale.ROOT, "wrk %s: -t%d -c%d -d%ds%s", name, threads, connections, seconds,
                 delayMs > 0 ? ", " + delayMs + " ms between requests per connection" : ""));
         List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout",
-                "10s", "-s", repo.resolve("bench/ingest/post-event.lua").toString(), url);
-        Map<String, String> env = Map.of("HERALD_TOKEN", token, "BENCH_DELAY_MS", Integer.toString(delayMs));
+                "10s", "-s", repo.resolve("bench/ingest").resolve(script).toString(), url);
+        Map<String, String> env = Map.of("HERALD_TOKEN", token, "BENCH_DELAY_MS", Integer.toString(delayMs),
+                "BENCH_BATCH_SIZE", Integer.toString(BATCH_SIZE));
         List<String> lines = run(command, env, work.resolve("wrk-" + name + ".log"));
         for (String line : lines) {
             Matcher m = RESULT.matcher(line);
@@ -218,7 +236,7 @@ public class BenchIngest {
                 WrkResult r = new WrkResult(name, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) / 1e6,
                         Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
                         Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), statuses);
-                log(String.format(Locale.ROOT, "  %s: %.0f events/s, p50 %s, p99 %s, p99.9 %s, statuses %s", name,
+                log(String.format(Locale.ROOT, "  %s: %.0f 202s/s, p50 %s, p99 %s, p99.9 %s, statuses %s", name,
                         r.rate(), ms(r.p50us()), ms(r.p99us()), ms(r.p999us()), statuses));
                 return r;
             }

@@ -5,6 +5,7 @@
 #   3. the packaged ingest-service (prod profile, -Xmx256m -XX:+UseSerialGC) on that broker and PostgreSQL;
 #   4. wrk: a warm-up, then POST /v1/events with 1 KiB bodies and a valid token, 2 threads, 64 connections, 30 s;
 #   5. wrk again at about half the peak rate (paced connections, see post-event.lua) for latency;
+#   6. for comparison, the same 1 KiB events 100 at a time through POST /v1/events/batch (post-batch.lua), 8 connections;
 # then prints events/s, p50/p99/p99.9, the ratio to the raw rate, ingest's RSS, and 202s vs records in herald.events.
 #
 #   bench/ingest/run.sh            uses the jars already built; builds only what is missing
