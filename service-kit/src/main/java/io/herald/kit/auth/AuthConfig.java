@@ -37,4 +37,8 @@ public interface AuthConfig {
      */
     @WithDefault("30000")
     long jwksRefreshMinIntervalMs();
+
+    /** Connect and read timeout of one JWKS fetch, in ms (a fetch happens only on a cache miss or unknown kid). */
+    @WithDefault("2000")
+    long jwksFetchTimeoutMs();
 }

@@ -48,7 +48,8 @@ public class BearerAuthFilter {
             try {
                 jwks = JwtVerifier.jwksSource(URI.create(config.jwksUrl().get()).toURL(),
                         Duration.ofMillis(config.jwksCacheTtlMs()),
-                        Duration.ofMillis(config.jwksRefreshMinIntervalMs()));
+                        Duration.ofMillis(config.jwksRefreshMinIntervalMs()),
+                        Duration.ofMillis(config.jwksFetchTimeoutMs()));
             } catch (MalformedURLException | IllegalArgumentException e) {
                 throw new IllegalStateException("herald.auth.jwks-url is not an absolute URL", e);
             }

@@ -22,6 +22,7 @@ import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -100,11 +101,15 @@ public final class JwtVerifier {
     /**
      * The keys published at a JWKS URL, cached for {@code cacheTtl}. A token whose {@code kid} is not in the cached set
      * makes one refresh at once (key rotation at the identity provider), rate limited to two fetches per
-     * {@code minRefreshInterval} so random {@code kid}s cannot hammer the provider. Nimbus fetches with its own short
-     * connect/read timeouts (500 ms each) on the verifying thread: only a cache miss blocks, and briefly.
+     * {@code minRefreshInterval} so random {@code kid}s cannot hammer the provider. A fetch runs on the verifying
+     * thread with {@code fetchTimeout} for connect and for read: only a cache miss blocks.
      */
-    public static JWKSource<SecurityContext> jwksSource(URL url, Duration cacheTtl, Duration minRefreshInterval) {
-        return JWKSourceBuilder.<SecurityContext> create(url)
+    public static JWKSource<SecurityContext> jwksSource(URL url, Duration cacheTtl, Duration minRefreshInterval,
+            Duration fetchTimeout) {
+        int timeoutMs = Math.toIntExact(fetchTimeout.toMillis());
+        return JWKSourceBuilder
+                .<SecurityContext> create(url,
+                        new DefaultResourceRetriever(timeoutMs, timeoutMs, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT))
                 .cache(cacheTtl.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
                 // Refresh ahead of expiry in the background, so only a first fetch or an unknown kid waits on it.
                 .refreshAheadCache(true).rateLimited(minRefreshInterval.toMillis()).retrying(false).build();

@@ -67,7 +67,8 @@ class JwksVerifierTests {
             }
         });
         server.start();
-        verifier = JwtVerifier.jwks(JwtVerifier.jwksSource(jwksUrl(), Duration.ofMinutes(5), Duration.ofSeconds(30)));
+        verifier = JwtVerifier.jwks(JwtVerifier.jwksSource(jwksUrl(), Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(5)));
     }
 
     @AfterEach
@@ -217,6 +218,11 @@ class JwksVerifierTests {
             @Override
             public long jwksRefreshMinIntervalMs() {
                 return 30_000;
+            }
+
+            @Override
+            public long jwksFetchTimeoutMs() {
+                return 5_000;
             }
         };
     }
