@@ -172,7 +172,8 @@ final class ServiceConfiguration {
         for (Path artifact : candidates) {
             if (hasClasses(artifact)) {
                 Index index = index(artifact);
-                if (expected.stream().allMatch(c -> index.getClassByName(DotName.createSimple(c)) != null)) {
+                if (expected.stream().allMatch(c -> index.getClassByName(DotName.createSimple(c)) != null
+                        && !newerThan(sourceFile(module, c), classFile(artifact, c)))) {
                     readAnnotations(artifact, index);
                     return;
                 }
@@ -236,6 +237,23 @@ final class ServiceConfiguration {
             throw new UncheckedIOException(e);
         }
         return indexer.complete();
+    }
+
+    private static Path sourceFile(String module, String className) {
+        return Repo.ROOT.resolve(module + "/src/main/java/" + className.replace('.', '/') + ".java");
+    }
+
+    /** The class file in a classes directory, or the jar itself. */
+    private static Path classFile(Path artifact, String className) {
+        return Files.isDirectory(artifact) ? artifact.resolve(className.replace('.', '/') + ".class") : artifact;
+    }
+
+    private static boolean newerThan(Path source, Path compiled) {
+        try {
+            return Files.getLastModifiedTime(source).compareTo(Files.getLastModifiedTime(compiled)) > 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Classes the module's sources annotate with @ConfigMapping, to tell a stale artifact from a current one. */
