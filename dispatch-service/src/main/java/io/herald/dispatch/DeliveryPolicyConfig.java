@@ -91,17 +91,19 @@ public interface DeliveryPolicyConfig {
         int defaultRatePerSecond();
 
         /**
-         * Longest a delivery waits in memory for its endpoint's rate limit, in milliseconds; a longer wait is handed to
-         * a retry tier instead (keep it far below {@code throttled.unprocessed-record-max-age.ms}).
+         * Longest a delivery waits in memory for a concurrency slot or a rate-limit token of its endpoint, in
+         * milliseconds; a longer wait is handed to a retry tier instead (keep it far below
+         * {@code throttled.unprocessed-record-max-age.ms}).
          */
         @WithDefault("1000")
         long maxWaitMs();
 
         /**
-         * Deliveries to one endpoint in flight or waiting at once per instance; more are rescheduled, so one slow
-         * endpoint holds at most this many of the instance's delivery slots.
+         * Requests in flight to one endpoint at once per instance. As many more deliveries may wait for a slot (up to
+         * {@code max-wait-ms}); beyond that they are rescheduled, so one slow endpoint holds at most twice this many of
+         * the instance's delivery slots.
          */
-        @WithDefault("8")
+        @WithDefault("16")
         int maxInFlightPerEndpoint();
 
         /** How far a delivery over the concurrency cap is pushed back, in milliseconds. */

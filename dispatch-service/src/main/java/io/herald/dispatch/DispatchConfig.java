@@ -47,6 +47,14 @@ public interface DispatchConfig {
         /** Deliveries of one event handed to the Kafka producer at once (an event may match many endpoints). */
         @WithDefault("64")
         int sendConcurrency();
+
+        /**
+         * Events fanned out at once per instance. Their sends are issued in arrival order (the idempotent producer
+         * keeps that order per partition); acknowledgements complete out of order and the {@code throttled} commit
+         * strategy commits an offset only once every event before it was fanned out.
+         */
+        @WithDefault("16")
+        int eventConcurrency();
     }
 
     interface Delivery {

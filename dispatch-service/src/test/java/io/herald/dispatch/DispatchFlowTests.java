@@ -189,6 +189,24 @@ class DispatchFlowTests {
         }
     }
 
+    @Test
+    void shouldSendTheEndpointsCustomHeadersButNeverLetThemReplaceTheSignature() throws Exception {
+        String secret = secret();
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret)
+                .withDeliveryOptions(Map.of("X-Team", "payments", "Authorization", "Bearer abc",
+                        WebhookHeaders.SIGNATURE, "v1,forged"), null, null));
+        EventMessage event = event(endpoint.tenant(), "order.created");
+
+        kafka.publishEvent(event);
+
+        Received received = receiver.await(1, TIMEOUT).get(0);
+        assertThat(received.header("x-team")).isEqualTo("payments");
+        assertThat(received.header("authorization")).isEqualTo("Bearer abc");
+        assertThat(received.header(WebhookHeaders.SIGNATURE)).isNotEqualTo("v1,forged");
+        assertThatCode(() -> WebhookVerifier.of(secret).verify(received.body(), received.headers()))
+                .doesNotThrowAnyException();
+    }
+
     private EndpointState register(EndpointState endpoint) {
         kafka.publishEndpoint(endpoint);
         Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,

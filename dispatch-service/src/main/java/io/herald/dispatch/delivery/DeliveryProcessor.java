@@ -152,10 +152,13 @@ public class DeliveryProcessor {
                 return publish(attemptRecord(delivery, now, AttemptOutcome.DROPPED, NO_RESPONSE, dropReason, null));
             }
             EndpointState endpoint = found.get();
-            if (!limits.tryEnter(endpoint.id())) {
-                return reschedule(delivery, now, Duration.ofMillis(policy.limits().busyRescheduleMs()), "busy");
-            }
-            return guarded(delivery, endpoint, now).eventually(() -> limits.leave(endpoint.id()));
+            return limits.enter(endpoint.id()).chain(entered -> {
+                if (!entered) {
+                    return reschedule(delivery, clock.instant(), Duration.ofMillis(policy.limits().busyRescheduleMs()),
+                            "busy");
+                }
+                return guarded(delivery, endpoint, clock.instant()).eventually(() -> limits.leave(endpoint.id()));
+            });
         });
     }
 

@@ -17,6 +17,7 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
+import io.herald.dispatch.DispatchConfig;
 import io.herald.dispatch.routing.EndpointStateConsumer;
 import io.herald.dispatch.routing.RoutingTable;
 import io.micrometer.core.instrument.Counter;
@@ -30,8 +31,9 @@ import io.smallrye.mutiny.Uni;
  * {@code herald.deliveries}, and acknowledges the event only after Kafka acknowledged all of them (at-least-once).
  * <p>
  * The channel is subscribed only once the routing table is loaded, so no record is even fetched before: an event
- * processed earlier would fan out to nobody and be lost. Events are handled one at a time, in partition order, so
- * deliveries of one ordering key are written in order.
+ * processed earlier would fan out to nobody and be lost. Up to {@code herald.dispatch.fan-out.event-concurrency} events
+ * are fanned out at once (waiting for each event's acknowledgements one after the other caps fan-out at a few dozen
+ * events per second); their sends start in arrival order.
  */
 @ApplicationScoped
 public class FanOut {
@@ -44,9 +46,10 @@ public class FanOut {
     private final DeliveryPublisher publisher;
     private final Clock clock;
     private final Counter created;
+    private final int concurrency;
 
     FanOut(@Channel("events-in") Multi<Message<String>> events, EndpointStateConsumer routing, RoutingTable table,
-            DeliveryPublisher publisher, Clock clock, MeterRegistry registry) {
+            DeliveryPublisher publisher, Clock clock, MeterRegistry registry, DispatchConfig config) {
         this.events = events;
         this.routing = routing;
         this.table = table;
@@ -54,6 +57,7 @@ public class FanOut {
         this.clock = clock;
         this.created = Counter.builder("herald.fanout.deliveries").description("Deliveries created by fan-out")
                 .register(registry);
+        this.concurrency = config == null ? 1 : config.fanOut().eventConcurrency();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -73,7 +77,7 @@ public class FanOut {
 
     private void consume() {
         LOG.infof("Consuming %s", Topics.EVENTS);
-        events.onItem().transformToUniAndConcatenate(this::fanOut).subscribe().with(ignored -> {
+        events.onItem().transformToUni(this::fanOut).merge(concurrency).subscribe().with(ignored -> {
         }, failure -> LOG.errorf(failure, "Fan-out stopped consuming %s", Topics.EVENTS));
     }
 

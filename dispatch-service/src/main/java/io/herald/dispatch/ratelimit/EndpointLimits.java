@@ -1,8 +1,10 @@
 package io.herald.dispatch.ratelimit;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,10 +14,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.dispatch.DeliveryPolicyConfig;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Per-endpoint concurrency cap and rate limit (a Bucket4j token bucket: {@code rate} tokens per second, bursts of
- * {@code rate}). Both are local to the instance owning the endpoint's partition; idle entries are evicted.
+ * Per-endpoint concurrency cap (with a short, bounded queue for a slot) and rate limit (a Bucket4j token bucket:
+ * {@code rate} tokens per second, bursts of {@code rate}). Both are local to the instance owning the endpoint's
+ * partition; idle entries are evicted.
  */
 @ApplicationScoped
 public class EndpointLimits {
@@ -48,28 +52,35 @@ public class EndpointLimits {
                 .build();
     }
 
-    /** Takes one of the endpoint's concurrency slots, unless all are taken; a slot taken must be given back. */
-    public boolean tryEnter(String endpointId) {
-        AtomicInteger inFlight = limits(endpointId).inFlight;
-        while (true) {
-            int current = inFlight.get();
-            if (current >= maxInFlight) {
-                return false;
-            }
-            if (inFlight.compareAndSet(current, current + 1)) {
-                return true;
-            }
+    /**
+     * Takes one of the endpoint's concurrency slots: at once if one is free, else after waiting up to
+     * {@code max-wait-ms} behind at most {@code max-in-flight-per-endpoint} other waiting deliveries (so one endpoint
+     * holds at most twice its cap of the instance's delivery slots). Completes with false when no slot came: the caller
+     * reschedules. A slot taken must be given back with {@link #leave}.
+     */
+    public Uni<Boolean> enter(String endpointId) {
+        Limits held = limits(endpointId);
+        CompletableFuture<Boolean> slot = held.enterOrQueue(maxInFlight);
+        if (slot == null) {
+            return Uni.createFrom().item(false);
         }
+        if (slot.isDone()) {
+            return Uni.createFrom().item(true);
+        }
+        // A copy: giving up cancels what the Uni waits on, and the queued future must stay completable.
+        return Uni.createFrom().completionStage(slot.copy()).ifNoItem().after(Duration.ofNanos(maxWaitNanos))
+                .recoverWithItem(() -> held.abandon(slot));
     }
 
+    /** Gives a slot back, to the longest-waiting delivery if any. */
     public void leave(String endpointId) {
-        limits(endpointId).inFlight.decrementAndGet();
+        limits(endpointId).leave();
     }
 
     /** Deliveries to the endpoint in flight or waiting on this instance. */
     public int inFlight(String endpointId) {
         Limits held = limits.getIfPresent(endpointId);
-        return held == null ? 0 : held.inFlight.get();
+        return held == null ? 0 : held.inFlight();
     }
 
     /**
@@ -95,7 +106,7 @@ public class EndpointLimits {
     /** Forgets an endpoint (deleted or disabled). */
     public void forget(String endpointId) {
         Limits held = limits.getIfPresent(endpointId);
-        if (held != null && held.inFlight.get() == 0) {
+        if (held != null && held.inFlight() == 0) {
             limits.invalidate(endpointId);
         }
     }
@@ -106,9 +117,47 @@ public class EndpointLimits {
 
     private static final class Limits {
 
-        final AtomicInteger inFlight = new AtomicInteger();
+        private final Queue<CompletableFuture<Boolean>> waiting = new ArrayDeque<>();
+        private int inFlight;
         private int rate;
         private Bucket bucket;
+
+        synchronized int inFlight() {
+            return inFlight + waiting.size();
+        }
+
+        /** A completed future when a slot is free, a pending one queued for the next free slot, null when full. */
+        synchronized CompletableFuture<Boolean> enterOrQueue(int cap) {
+            if (inFlight < cap) {
+                inFlight++;
+                return CompletableFuture.completedFuture(true);
+            }
+            if (waiting.size() >= cap) {
+                return null;
+            }
+            CompletableFuture<Boolean> slot = new CompletableFuture<>();
+            waiting.add(slot);
+            return slot;
+        }
+
+        /** The wait ran out: leave the queue, unless a slot was handed over meanwhile. */
+        synchronized boolean abandon(CompletableFuture<Boolean> slot) {
+            if (slot.complete(false)) {
+                waiting.remove(slot);
+                return false;
+            }
+            return slot.join();
+        }
+
+        synchronized void leave() {
+            CompletableFuture<Boolean> next = waiting.poll();
+            if (next == null) {
+                inFlight--;
+            } else {
+                // The slot passes to the waiter; it cannot have given up: abandon() leaves the queue under this lock.
+                next.complete(true);
+            }
+        }
 
         synchronized Bucket bucket(int perSecond) {
             if (bucket == null || rate != perSecond) {

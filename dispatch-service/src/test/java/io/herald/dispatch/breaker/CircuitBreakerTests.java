@@ -90,14 +90,14 @@ class CircuitBreakerTests {
 
         healthy.set(true);
 
-        Await.until("every event arrives", TIMEOUT, () -> receiver.received().stream()
-                .map(r -> r.header(WebhookHeaders.ID)).distinct().count() == events.size());
+        Await.until("every event arrives", TIMEOUT, () -> receiver.received().size() >= 3 + events.size());
         List<Received> received = receiver.received();
         assertThat(Duration.between(received.get(2).at(), received.get(3).at()))
                 .as("from the failure that opened it to the probe").isGreaterThanOrEqualTo(Duration.ofMillis(1400));
         assertThat(received.get(3).header(WebhookHeaders.ID)).isIn(events.stream().map(EventMessage::id).toList());
         assertThat(breakers.state(endpoint.id())).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(received).hasSize(3 + events.size());
+        assertThat(received.subList(3, received.size())).extracting(r -> r.header(WebhookHeaders.ID))
+                .containsExactlyInAnyOrderElementsOf(events.stream().map(EventMessage::id).toList());
         assertThat(metrics()).containsPattern("herald_breaker_endpoints\\{state=\"closed\"} [1-9]");
     }
 
