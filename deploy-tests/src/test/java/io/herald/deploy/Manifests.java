@@ -74,7 +74,11 @@ final class Manifests {
             try {
                 parsed = SERIALIZATION.unmarshal(doc.toString());
             } catch (RuntimeException e) {
-                problems.add(name + ": " + e.getMessage());
+                Throwable cause = e;
+                while (cause.getCause() != null && cause.getCause() != cause) {
+                    cause = cause.getCause();
+                }
+                problems.add(name + ": " + e.getMessage() + " " + cause.getMessage());
                 continue;
             }
             if (!(parsed instanceof HasMetadata resource) || parsed instanceof GenericKubernetesResource) {

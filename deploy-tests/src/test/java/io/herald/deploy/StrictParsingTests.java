@@ -24,6 +24,14 @@ class StrictParsingTests {
     }
 
     @Test
+    void shouldRejectAValueOfTheWrongType() {
+        String wrong = Renders.DEFAULTS.yaml().replaceFirst("revisionHistoryLimit: 5", "revisionHistoryLimit: five");
+
+        assertThatThrownBy(() -> Manifests.parseStrictly(wrong)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("revisionHistoryLimit");
+    }
+
+    @Test
     void shouldRejectAKindNoModelKnows() {
         String unknown = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n";
 
