@@ -218,13 +218,16 @@ public final class LocalStack {
             if (next == null) {
                 return;
             }
-            out.printf("Stopping %s%n", next.name());
+            out.printf("Stopping %-22s ", next.name());
             out.flush();
+            long begin = System.nanoTime();
             try {
                 next.stop().run();
+                out.printf("stopped in %4.1fs%n", (System.nanoTime() - begin) / 1e9);
             } catch (RuntimeException e) {
-                System.err.println("  could not stop " + next.name() + ": " + e.getMessage());
+                out.println("FAILED: " + e.getMessage());
             }
+            out.flush();
         }
     }
 
