@@ -99,7 +99,7 @@ class ServiceProcessTests {
     void shouldFindTheRepositoryRootHoldingMvnw() {
         assertThat(ServiceProcess.repoRoot().resolve("mvnw")).isRegularFile();
         assertThat(ServiceProcess.jarOf("ingest-service"))
-                .endsWith(Path.of("ingest-service", "target", "quarkus-app", "quarkus-run.jar"));
+                .endsWithRaw(Path.of("ingest-service", "target", "quarkus-app", "quarkus-run.jar"));
     }
 
     private static ServiceProcess.Builder fake(String mode) {
