@@ -16,6 +16,7 @@ import io.herald.contracts.messages.EndpointState;
 import io.herald.dispatch.routing.EndpointStateConsumer;
 import io.herald.dispatch.routing.RoutingTable;
 import io.herald.testing.KafkaTestResource;
+import io.herald.testing.WebhookReceiver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -58,6 +59,33 @@ class HealthAndMetricsTests {
             Await.until("the tombstone is applied", TIMEOUT, () -> table.get(endpoint.id()).isEmpty());
             assertThat(endpointsGauge()).isEqualTo(table.size());
         }
+    }
+
+    @Test
+    void shouldExportDeliveryRetryBreakerAndDeadLetterMetricsWithoutPerEndpointLabels() throws Exception {
+        try (TestKafka kafka = TestKafka.connect();
+                WebhookReceiver receiver = WebhookReceiver.start()) {
+            EndpointState endpoint = Fixtures.endpoint(Fixtures.tenant(), receiver.url("/hook"), List.of("order.*"),
+                    Fixtures.secret());
+            kafka.publishEndpoint(endpoint);
+            Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+            kafka.publishEvent(Fixtures.event(endpoint.tenant(), "order.created"));
+            receiver.await(1, TIMEOUT);
+            Await.until("the attempt is counted", TIMEOUT,
+                    () -> metrics().contains("herald_delivery_attempts_total{outcome=\"SUCCEEDED\"}"));
+
+            String metrics = metrics();
+
+            assertThat(metrics).contains("herald_delivery_http_seconds_bucket{", "herald_retry_waiting{tier=\"5s\"}",
+                    "herald_retry_waiting{tier=\"10h\"}", "herald_breaker_endpoints{state=\"closed\"}",
+                    "herald_breaker_endpoints{state=\"open\"}", "herald_breaker_endpoints{state=\"half_open\"}",
+                    "herald_dlq_deliveries_total", "kafka_consumer_fetch_manager_records_lag");
+            assertThat(metrics).doesNotContain(endpoint.id(), endpoint.tenant());
+        }
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     private static int endpointsGauge() {

@@ -3,6 +3,7 @@ package io.herald.dispatch.delivery;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -13,6 +14,7 @@ import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -28,6 +30,11 @@ public class DeadLetterPublisher {
         this.emitter = emitter;
         this.deadLetters = Counter.builder("herald.dlq.deliveries")
                 .description("Deliveries written to the dead-letter topic").register(registry);
+    }
+
+    /** Instantiates the bean at startup so that the counter is exported (at 0) before the first dead letter. */
+    void onStart(@Observes StartupEvent event) {
+        deadLetters.count();
     }
 
     /** Completes once Kafka acknowledged the record. */

@@ -72,20 +72,28 @@ class IsolationTests {
             String warmUpTenant = tenant();
             register(endpointOn(partition, warmUpTenant, healthy.url("/warm-up")));
             runAndMeasure(warmUpTenant, healthy, "/warm-up");
-            String soloTenant = tenant();
-            register(endpointOn(partition, soloTenant, healthy.url("/solo")));
-            long soloP99 = p99(runAndMeasure(soloTenant, healthy, "/solo"));
+            // Two rounds each, alternating, best of each: one scheduler hiccup on a shared machine moves a p99 of 200
+            // samples by more than the effect measured.
+            long[] solo = new long[2];
+            long[] mixed = new long[2];
+            for (int round = 0; round < 2; round++) {
+                String soloTenant = tenant();
+                register(endpointOn(partition, soloTenant, healthy.url("/solo" + round)));
+                solo[round] = p99(runAndMeasure(soloTenant, healthy, "/solo" + round));
 
-            String mixedTenant = tenant();
-            register(endpointOn(partition, mixedTenant, healthy.url("/mixed")));
-            register(endpointOn(partition, mixedTenant, hanging.url("/hang")));
-            register(endpointOn(partition, mixedTenant, failing.url("/fail")));
-            long mixedP99 = p99(runAndMeasure(mixedTenant, healthy, "/mixed"));
+                String mixedTenant = tenant();
+                register(endpointOn(partition, mixedTenant, healthy.url("/mixed" + round)));
+                register(endpointOn(partition, mixedTenant, hanging.url("/hang" + round)));
+                register(endpointOn(partition, mixedTenant, failing.url("/fail" + round)));
+                mixed[round] = p99(runAndMeasure(mixedTenant, healthy, "/mixed" + round));
+            }
+            long soloP99 = Math.min(solo[0], solo[1]);
+            long mixedP99 = Math.min(mixed[0], mixed[1]);
 
-            System.out.printf(
-                    "Isolation: healthy endpoint p99 solo %d ms, beside a hanging and a failing one %d ms "
-                            + "(%d events each; hanging got %d requests, failing %d)%n",
-                    soloP99, mixedP99, EVENTS, hanging.received().size(), failing.received().size());
+            System.out.printf("Isolation: healthy endpoint p99 solo %d ms (rounds %d, %d), beside a hanging and a "
+                    + "failing one %d ms (rounds %d, %d); %d events per round; hanging got %d requests, failing %d%n",
+                    soloP99, solo[0], solo[1], mixedP99, mixed[0], mixed[1], EVENTS, hanging.received().size(),
+                    failing.received().size());
             assertThat(hanging.received()).isNotEmpty();
             assertThat(failing.received()).isNotEmpty();
             assertThat(mixedP99).isLessThanOrEqualTo(2 * Math.max(soloP99, 25));

@@ -1,0 +1,76 @@
+package io.herald.dispatch.delivery;
+
+import static io.herald.dispatch.Fixtures.endpoint;
+import static io.herald.dispatch.Fixtures.event;
+import static io.herald.dispatch.Fixtures.secret;
+import static io.herald.dispatch.Fixtures.tenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.messages.EventMessage;
+import io.herald.contracts.messages.OperationalEvents;
+import io.herald.dispatch.Await;
+import io.herald.dispatch.TestKafka;
+import io.herald.dispatch.routing.RoutingTable;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.WebhookReceiver;
+import io.herald.testing.WebhookReceiver.Reply;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** An endpoint whose every request fails for the whole window (shortened here to 1500 ms) is disabled. */
+@QuarkusTest
+@TestProfile(AutoDisableTests.ShortWindow.class)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+class AutoDisableTests {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    public static class ShortWindow implements QuarkusTestProfile {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("herald.dispatch.auto-disable.failing-for-ms", "1500");
+        }
+    }
+
+    @Inject
+    RoutingTable table;
+
+    @Test
+    void shouldDisableAnEndpointThatKeepsFailingForTheWholeWindow() throws Exception {
+        try (TestKafka kafka = TestKafka.connect();
+                WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.respond(r -> Reply.status(500));
+            EndpointState endpoint = endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())
+                    .withDeliveryOptions(null, null, Collections.nCopies(30, 200L));
+            kafka.publishEndpoint(endpoint);
+            Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+
+            kafka.publishEvent(event(endpoint.tenant(), "order.created"));
+
+            Await.until("the endpoint is disabled", TIMEOUT,
+                    () -> table.get(endpoint.id()).map(e -> !e.enabled()).orElse(false));
+            EventMessage disabled = kafka.await(Topics.EVENTS, EventMessage.class,
+                    e -> OperationalEvents.ENDPOINT_DISABLED.equals(e.type()) && endpoint.tenant().equals(e.tenant()),
+                    1, TIMEOUT).get(0);
+            assertThat(disabled.data().get("endpointId").asText()).isEqualTo(endpoint.id());
+            assertThat(disabled.data().get("reason").asText()).startsWith("Every delivery failed since");
+            assertThat(Duration.between(receiver.received().get(0).at(),
+                    receiver.received().get(receiver.received().size() - 1).at()))
+                            .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        }
+    }
+}
