@@ -15,9 +15,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.herald.subscription.PeriodicJobs;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
-import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -43,15 +42,12 @@ public class AttemptPartitions {
         this.clock = clock;
     }
 
-    void schedule(@Observes StartupEvent event, Scheduler scheduler) {
-        scheduler.newJob("delivery-log-partitions")
-                .setInterval(Duration.ofMillis(config.maintenanceIntervalMs()).toString())
-                .setConcurrentExecution(ConcurrentExecution.SKIP)
-                .setAsyncTask(execution -> maintain().onFailure()
+    void schedule(@Observes StartupEvent event, PeriodicJobs jobs) {
+        jobs.everyAsync("delivery-log-partitions", Duration.ofMillis(config.maintenanceIntervalMs()),
+                () -> maintain().onFailure()
                         .invoke(failure -> LOG
                                 .warnf("Delivery-log partition maintenance failed; the next run retries: %s", failure))
-                        .onFailure().recoverWithNull())
-                .schedule();
+                        .onFailure().recoverWithNull());
     }
 
     /** Attempts before this instant are past the retention: not ingested, and their partitions are dropped. */

@@ -8,10 +8,9 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.herald.subscription.PeriodicJobs;
 import io.herald.subscription.secret.SecretsConfig;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -39,9 +38,8 @@ public class SecretExpirySweep {
         this.intervalMs = config.expirySweepIntervalMs();
     }
 
-    void schedule(@Observes StartupEvent event, Scheduler scheduler) {
-        scheduler.newJob("secret-expiry-sweep").setInterval(Duration.ofMillis(intervalMs).toString())
-                .setConcurrentExecution(ConcurrentExecution.SKIP).setTask(execution -> sweep()).schedule();
+    void schedule(@Observes StartupEvent event, PeriodicJobs jobs) {
+        jobs.every("secret-expiry-sweep", Duration.ofMillis(intervalMs), this::sweep);
     }
 
     private void sweep() {

@@ -16,11 +16,10 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 import io.herald.contracts.Topics;
+import io.herald.subscription.PeriodicJobs;
 import io.herald.subscription.SubscriptionConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -51,22 +50,27 @@ public class OutboxRelay {
     private final SubscriptionConfig.Outbox config;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final PeriodicJobs jobs;
 
     public OutboxRelay(OutboxRepository outbox, @Channel(CHANNEL) MutinyEmitter<Record<String, String>> emitter,
-            Vertx vertx, SubscriptionConfig config) {
+            Vertx vertx, SubscriptionConfig config, PeriodicJobs jobs) {
         this.outbox = outbox;
+        this.jobs = jobs;
         this.emitter = emitter;
         this.vertx = vertx;
         this.config = config.outbox();
     }
 
-    void schedule(@Observes StartupEvent event, Scheduler scheduler) {
-        scheduler.newJob("outbox-relay").setInterval(Duration.ofMillis(config.relayIntervalMs()).toString())
-                .setConcurrentExecution(ConcurrentExecution.SKIP).setTask(execution -> trigger()).schedule();
+    void schedule(@Observes StartupEvent event) {
+        jobs.every("outbox-relay", Duration.ofMillis(config.relayIntervalMs()), this::trigger);
     }
 
     /** Asks for a relay run as soon as possible and returns at once; runs requested meanwhile fold into one. */
     public void trigger() {
+        if (jobs.stopped()) {
+            // Shutting down: unpublished rows stay for the next start.
+            return;
+        }
         pending.set(true);
         if (running.compareAndSet(false, true)) {
             start();
@@ -96,7 +100,7 @@ public class OutboxRelay {
 
     private void finish() {
         running.set(false);
-        if (pending.get() && running.compareAndSet(false, true)) {
+        if (pending.get() && !jobs.stopped() && running.compareAndSet(false, true)) {
             start();
         }
     }
