@@ -11,12 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.messages.AttemptMessage;
@@ -25,7 +19,6 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
-import io.herald.dispatch.routing.RoutingTable;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Reply;
@@ -38,34 +31,9 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class DeliveryOutcomeTests {
+class DeliveryOutcomeTests extends DeliveryTestBase {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static TestKafka kafka;
-
-    @Inject
-    RoutingTable table;
-    WebhookReceiver receiver;
-
-    @BeforeAll
-    static void connect() {
-        kafka = TestKafka.connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
-
-    @BeforeEach
-    void startReceiver() {
-        receiver = WebhookReceiver.start();
-    }
-
-    @AfterEach
-    void stopReceiver() {
-        receiver.close();
-    }
 
     @Test
     void shouldRecordAServerErrorWithTheStartOfItsBody() {
@@ -157,10 +125,4 @@ class DeliveryOutcomeTests {
         assertThat(receiver.received()).isEmpty();
     }
 
-    private EndpointState register(EndpointState endpoint) {
-        kafka.publishEndpoint(endpoint);
-        Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,
-                () -> table.get(endpoint.id()).map(e -> e.version() == endpoint.version()).orElse(false));
-        return endpoint;
-    }
 }

@@ -15,12 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.WebhookHeaders;
@@ -33,9 +27,7 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
 import io.herald.contracts.signing.WebhookVerificationException;
 import io.herald.contracts.signing.WebhookVerifier;
-import io.herald.dispatch.routing.RoutingTable;
 import io.herald.testing.KafkaTestResource;
-import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Received;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,34 +35,9 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Events on the real broker become signed webhooks at a real HTTP receiver, and attempt records on Kafka. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class DispatchFlowTests {
+class DispatchFlowTests extends DeliveryTestBase {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static TestKafka kafka;
-
-    @Inject
-    RoutingTable table;
-    WebhookReceiver receiver;
-
-    @BeforeAll
-    static void connect() {
-        kafka = TestKafka.connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
-
-    @BeforeEach
-    void startReceiver() {
-        receiver = WebhookReceiver.start();
-    }
-
-    @AfterEach
-    void stopReceiver() {
-        receiver.close();
-    }
 
     @Test
     void shouldDeliverTheRenderedPayloadSignedWithTheEndpointSecret() throws Exception {
@@ -207,10 +174,4 @@ class DispatchFlowTests {
                 .doesNotThrowAnyException();
     }
 
-    private EndpointState register(EndpointState endpoint) {
-        kafka.publishEndpoint(endpoint);
-        Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,
-                () -> table.get(endpoint.id()).map(e -> e.version() == endpoint.version()).orElse(false));
-        return endpoint;
-    }
 }

@@ -14,10 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -25,10 +21,8 @@ import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.dispatch.Await;
-import io.herald.dispatch.TestKafka;
-import io.herald.dispatch.routing.RoutingTable;
+import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
-import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Received;
 import io.herald.testing.WebhookReceiver.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -37,36 +31,12 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The per-endpoint breaker (test profile: opens after 3 consecutive failures, stays open 1500 ms). */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class CircuitBreakerTests {
+class CircuitBreakerTests extends DeliveryTestBase {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static TestKafka kafka;
 
-    @Inject
-    RoutingTable table;
     @Inject
     EndpointBreakers breakers;
-    WebhookReceiver receiver;
-
-    @BeforeAll
-    static void connect() {
-        kafka = TestKafka.connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
-
-    @BeforeEach
-    void startReceiver() {
-        receiver = WebhookReceiver.start();
-    }
-
-    @AfterEach
-    void stopReceiver() {
-        receiver.close();
-    }
 
     @Test
     void shouldOpenAfterTheThresholdSendNothingWhileOpenAndCloseOnASuccessfulProbe() throws Exception {
@@ -105,10 +75,4 @@ class CircuitBreakerTests {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
-    private EndpointState register(EndpointState endpoint) {
-        kafka.publishEndpoint(endpoint);
-        Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,
-                () -> table.get(endpoint.id()).map(e -> e.version() == endpoint.version()).orElse(false));
-        return endpoint;
-    }
 }

@@ -14,11 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.inject.Inject;
-
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.WebhookHeaders;
@@ -26,8 +22,7 @@ import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.dispatch.Await;
-import io.herald.dispatch.TestKafka;
-import io.herald.dispatch.routing.RoutingTable;
+import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Reply;
@@ -40,25 +35,11 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class IsolationTests {
+class IsolationTests extends DeliveryTestBase {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final int EVENTS = 200;
     static final Duration PACE = Duration.ofMillis(20);
-    static TestKafka kafka;
-
-    @Inject
-    RoutingTable table;
-
-    @BeforeAll
-    static void connect() {
-        kafka = TestKafka.connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
 
     @Test
     void shouldDeliverToAHealthyEndpointAsFastBesideAHangingAndAFailingOne() throws Exception {
@@ -138,9 +119,4 @@ class IsolationTests {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % KafkaTestResource.PARTITIONS;
     }
 
-    private void register(EndpointState endpoint) {
-        kafka.publishEndpoint(endpoint);
-        Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,
-                () -> table.get(endpoint.id()).isPresent());
-    }
 }

@@ -12,12 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Topics;
@@ -29,9 +23,7 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.OperationalEvents;
-import io.herald.dispatch.Await;
-import io.herald.dispatch.TestKafka;
-import io.herald.dispatch.routing.RoutingTable;
+import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Received;
@@ -45,34 +37,9 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class RetryTests {
+class RetryTests extends DeliveryTestBase {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static TestKafka kafka;
-
-    @Inject
-    RoutingTable table;
-    WebhookReceiver receiver;
-
-    @BeforeAll
-    static void connect() {
-        kafka = TestKafka.connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
-
-    @BeforeEach
-    void startReceiver() {
-        receiver = WebhookReceiver.start();
-    }
-
-    @AfterEach
-    void stopReceiver() {
-        receiver.close();
-    }
 
     @Test
     void shouldRetryWithTheSameWebhookIdSpacedPerTheSchedule() throws Exception {
@@ -237,10 +204,4 @@ class RetryTests {
         assertThat(deadLetter.lastStatusCode()).isNull();
     }
 
-    private EndpointState register(EndpointState endpoint) {
-        kafka.publishEndpoint(endpoint);
-        Await.until("endpoint " + endpoint.id() + " is in the routing table", TIMEOUT,
-                () -> table.get(endpoint.id()).map(e -> e.version() == endpoint.version()).orElse(false));
-        return endpoint;
-    }
 }

@@ -10,19 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.dispatch.Await;
-import io.herald.dispatch.TestKafka;
-import io.herald.dispatch.routing.RoutingTable;
+import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -30,36 +23,11 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class RateLimitTests {
+class RateLimitTests extends DeliveryTestBase {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final int RATE = 5;
     static final int EVENTS = 25;
-    static TestKafka kafka;
-
-    @Inject
-    RoutingTable table;
-    WebhookReceiver receiver;
-
-    @BeforeAll
-    static void connect() {
-        kafka = TestKafka.connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
-
-    @BeforeEach
-    void startReceiver() {
-        receiver = WebhookReceiver.start();
-    }
-
-    @AfterEach
-    void stopReceiver() {
-        receiver.close();
-    }
 
     @Test
     void shouldNeverSendAnEndpointMoreThanItsRatePlusBurstInAnySecond() throws Exception {
