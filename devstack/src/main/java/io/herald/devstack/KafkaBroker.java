@@ -30,7 +30,7 @@ import org.apache.kafka.common.Uuid;
  * generated {@code server.properties}, the log dirs and {@code kafka.log}; starting again on the same directory keeps
  * the topics and their records. Listens on 127.0.0.1 only.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ChildProcess {
 
     /** How long a start may take before it fails (a cold JVM on a busy two-core machine is slow). */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -42,9 +42,9 @@ public final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Map<String, String> overrides;
     private final String maxHeap;
-    private Process process;
 
     private KafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides, String maxHeap) {
+        super(STOP_GRACE);
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
@@ -93,39 +93,6 @@ public final class KafkaBroker implements AutoCloseable {
         return this;
     }
 
-    /** Stops the broker gracefully (SIGTERM: controlled shutdown, logs flushed); SIGKILL after 30 s. */
-    public synchronized void stop() {
-        if (process != null) {
-            Processes.terminate(process, STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /** Kills the broker at once (SIGKILL), as a crash would: no controlled shutdown, no flush. */
-    public synchronized void kill() {
-        if (process != null) {
-            Processes.kill(process);
-            process = null;
-        }
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** The process id of the running broker. */
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException("Kafka is not running");
-        }
-        return process.pid();
-    }
-
-    /** Resident memory of the broker process, -1 when not running or unknown. */
-    public synchronized long rssBytes() {
-        return isRunning() ? Processes.rssBytes(process.pid()) : -1;
-    }
-
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
@@ -152,8 +119,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        stop();
+    protected String label() {
+        return "Kafka";
     }
 
     private Path writeServerProperties() throws IOException {

@@ -23,7 +23,7 @@ import java.util.Map;
  * in production: prod profile, configured through environment variables, output to a log file. {@link #start()} returns
  * once {@code GET /q/health/ready} answers 200.
  */
-public final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess extends ChildProcess {
 
     /** System property naming the repository root; else the nearest ancestor of the working directory with mvnw. */
     public static final String REPO_DIR_PROPERTY = "herald.repo.dir";
@@ -39,9 +39,9 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path logFile;
     private final Duration startTimeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process process;
 
     private ServiceProcess(Builder builder) {
+        super(STOP_GRACE);
         this.name = builder.name;
         this.jar = builder.jar;
         this.port = builder.port == 0 ? Processes.freePort() : builder.port;
@@ -108,38 +108,6 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
-    /** SIGTERM (Quarkus shuts down gracefully), SIGKILL if still running after 20 s. */
-    public synchronized void stop() {
-        if (process != null) {
-            Processes.terminate(process, STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /** SIGKILL: the service dies as in a crash. */
-    public synchronized void kill() {
-        if (process != null) {
-            Processes.kill(process);
-            process = null;
-        }
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException(name + " is not running");
-        }
-        return process.pid();
-    }
-
-    /** Resident memory from {@code /proc/<pid>/status} (VmRSS); -1 when not running or unknown. */
-    public synchronized long rssBytes() {
-        return isRunning() ? Processes.rssBytes(process.pid()) : -1;
-    }
-
     public String name() {
         return name;
     }
@@ -162,8 +130,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        stop();
+    protected String label() {
+        return name;
     }
 
     private void awaitReady() {

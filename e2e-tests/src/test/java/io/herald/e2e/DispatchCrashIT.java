@@ -113,6 +113,7 @@ class DispatchCrashIT {
                     List.of("order.*"), true, List.of(new EndpointSecret(WebhookSecret.generate(32).encoded(), null)),
                     1, Instant.now());
             producer.send(new ProducerRecord<>(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint))).get();
+            DispatchRouting.awaitEndpoints(dispatch, 1, TIMEOUT);
             for (int i = 0; i < EVENTS; i++) {
                 ObjectNode data = Json.mapper().createObjectNode().put("n", i);
                 Instant now = Instant.now();

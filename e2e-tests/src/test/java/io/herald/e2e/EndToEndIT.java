@@ -126,13 +126,13 @@ class EndToEndIT {
     @Test
     void shouldDeliverAPostedEventAsASignedWebhookToTheSubscribedEndpoint() throws Exception {
         String token = TestTokens.admin(TENANT);
-        double endpointsBefore = routedEndpoints();
+        double endpointsBefore = DispatchRouting.endpoints(dispatch);
         Response created = given().baseUri(subscription.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
                 .body(Map.of("url", receiver.url("/hooks/orders"), "eventTypes", List.of("order.*"))).when()
                 .post("/v1/endpoints").then().statusCode(201).extract().response();
         String secret = created.path("secret");
         assertThat(secret).startsWith("whsec_");
-        awaitRoutedEndpoints(endpointsBefore + 1);
+        DispatchRouting.awaitEndpoints(dispatch, endpointsBefore + 1, DELIVERY_TIMEOUT);
 
         ObjectNode data = Json.mapper().createObjectNode();
         data.put("orderId", "ord_1001").put("amount", 4200).put("note", "café ☕ \"quoted\" <b>&</b>");
@@ -171,10 +171,10 @@ class EndToEndIT {
 
     @Test
     void shouldDeliverOnlyMatchingTypesAndOnlyToTheProducingTenantsEndpoints() throws Exception {
-        double endpointsBefore = routedEndpoints();
+        double endpointsBefore = DispatchRouting.endpoints(dispatch);
         register(TENANT, "/hooks/invoices", "invoice.*");
         register("tenant-other", "/hooks/other-tenant", "invoice.*");
-        awaitRoutedEndpoints(endpointsBefore + 2);
+        DispatchRouting.awaitEndpoints(dispatch, endpointsBefore + 2, DELIVERY_TIMEOUT);
 
         String token = TestTokens.admin(TENANT);
         publish(token, "shipment.sent");
@@ -212,35 +212,5 @@ class EndToEndIT {
             }
             Thread.sleep(100);
         }
-    }
-
-    /** Waits until dispatch's routing table holds {@code expected} endpoints (gauge herald_routing_endpoints). */
-    private static void awaitRoutedEndpoints(double expected) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DELIVERY_TIMEOUT);
-        double seen = routedEndpoints();
-        while (seen < expected) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("dispatch's routing table holds " + seen + " endpoints after "
-                        + DELIVERY_TIMEOUT + ", expected " + expected + "; logs: " + subscription.logFile() + ", "
-                        + dispatch.logFile());
-            }
-            Thread.sleep(100);
-            seen = routedEndpoints();
-        }
-    }
-
-    private static double routedEndpoints() {
-        String metrics = given().baseUri(dispatch.baseUrl()).when().get("/q/metrics").then().statusCode(200).extract()
-                .asString();
-        double sum = 0;
-        boolean found = false;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("herald_routing_endpoints ") || line.startsWith("herald_routing_endpoints{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                found = true;
-            }
-        }
-        assertThat(found).as("dispatch exports the gauge herald_routing_endpoints on /q/metrics").isTrue();
-        return sum;
     }
 }

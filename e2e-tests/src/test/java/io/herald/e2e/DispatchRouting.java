@@ -1,0 +1,49 @@
+package io.herald.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.herald.devstack.ServiceProcess;
+
+/**
+ * Reads dispatch's routing table size from its gauge {@code herald_routing_endpoints}. An endpoint reaches dispatch
+ * through Kafka some milliseconds after it is registered; a test that posts events right after registering waits here
+ * first, or an event may legitimately fan out before the endpoint arrived.
+ */
+final class DispatchRouting {
+
+    private DispatchRouting() {
+    }
+
+    /** Waits until dispatch's routing table holds at least {@code expected} endpoints. */
+    static void awaitEndpoints(ServiceProcess dispatch, double expected, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        double seen = endpoints(dispatch);
+        while (seen < expected) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("dispatch's routing table holds " + seen + " endpoints after " + timeout
+                        + ", expected " + expected + "; dispatch log: " + dispatch.logFile());
+            }
+            Thread.sleep(100);
+            seen = endpoints(dispatch);
+        }
+    }
+
+    static double endpoints(ServiceProcess dispatch) {
+        String metrics = given().baseUri(dispatch.baseUrl()).when().get("/q/metrics").then().statusCode(200).extract()
+                .asString();
+        double sum = 0;
+        boolean found = false;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("herald_routing_endpoints ") || line.startsWith("herald_routing_endpoints{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        assertThat(found).as("dispatch exports the gauge herald_routing_endpoints on /q/metrics").isTrue();
+        return sum;
+    }
+}
