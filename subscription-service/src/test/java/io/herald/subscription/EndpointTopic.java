@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 
@@ -31,10 +32,7 @@ public final class EndpointTopic {
     public static List<ConsumerRecord<String, String>> awaitRecords(String endpointId,
             Predicate<List<ConsumerRecord<String, String>>> until) {
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ENDPOINTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            assignFromBeginning(consumer);
             List<ConsumerRecord<String, String>> found = new ArrayList<>();
             Instant deadline = Instant.now().plus(WAIT);
             while (Instant.now().isBefore(deadline)) {
@@ -50,6 +48,31 @@ public final class EndpointTopic {
             throw new AssertionError("herald.endpoints never held the expected records for " + endpointId + "; found "
                     + found.size() + " record(s)");
         }
+    }
+
+    /** What herald.endpoints holds for this key right now (reads to the current end of every partition). */
+    public static List<ConsumerRecord<String, String>> recordsNow(String key) {
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = assignFromBeginning(consumer);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+            }
+            return found;
+        }
+    }
+
+    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, String> consumer) {
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.ENDPOINTS).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
     }
 
     private static KafkaConsumer<String, String> consumer() {

@@ -10,24 +10,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Json;
-import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.devstack.PostgresConnection;
+import io.herald.subscription.EndpointTopic;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.PostgresTestResource;
 import io.herald.testing.TestTokens;
@@ -99,7 +93,7 @@ class OutboxRelayTests {
             insert.executeBatch();
         }
 
-        List<ConsumerRecord<String, String>> records = awaitRecords(id, 5);
+        List<ConsumerRecord<String, String>> records = EndpointTopic.awaitRecords(id, found -> found.size() >= 5);
 
         assertThat(records).extracting(r -> Json.read(r.value(), EndpointState.class).version()).containsExactly(0L, 1L,
                 2L, 3L, 4L);
@@ -122,7 +116,7 @@ class OutboxRelayTests {
             // Several scheduled runs pass; none may publish.
             Thread.sleep(3_000);
             assertThat(outboxRows(id)).isEqualTo(1);
-            assertThat(recordsNow(id)).isEmpty();
+            assertThat(EndpointTopic.recordsNow(id)).isEmpty();
 
             replica.rollback();
         }
@@ -132,45 +126,7 @@ class OutboxRelayTests {
     }
 
     private static ConsumerRecord<String, String> awaitRecord(String key) {
-        return awaitRecords(key, 1).get(0);
-    }
-
-    /** Reads herald.endpoints from the beginning until {@code count} records with this key arrived. */
-    private static List<ConsumerRecord<String, String>> awaitRecords(String key, int count) {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            assignFromBeginning(consumer);
-            List<ConsumerRecord<String, String>> found = new ArrayList<>();
-            Instant deadline = Instant.now().plus(WAIT);
-            while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        found.add(record);
-                    }
-                }
-                if (found.size() >= count) {
-                    return found;
-                }
-            }
-            throw new AssertionError(
-                    "Found " + found.size() + " of " + count + " records with key " + key + " on " + Topics.ENDPOINTS);
-        }
-    }
-
-    /** What herald.endpoints holds for this key right now (reads to the current end of every partition). */
-    private static List<ConsumerRecord<String, String>> recordsNow(String key) {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = assignFromBeginning(consumer);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, String>> found = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        found.add(record);
-                    }
-                }
-            }
-            return found;
-        }
+        return EndpointTopic.awaitRecords(key, found -> !found.isEmpty()).get(0);
     }
 
     private static void insertOutboxRow(String aggregateId, String payload) throws SQLException {
@@ -205,22 +161,6 @@ class OutboxRelayTests {
                 return rows.getLong(1);
             }
         }
-    }
-
-    private static KafkaConsumer<String, String> consumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return new KafkaConsumer<>(props);
-    }
-
-    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, String> consumer) {
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.ENDPOINTS).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return partitions;
     }
 
     private static Connection database() throws SQLException {
