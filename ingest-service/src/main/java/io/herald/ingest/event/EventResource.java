@@ -96,7 +96,7 @@ public class EventResource {
         JsonNode request = EventValidator.parseObject(body);
         EventMessage event = events.toEvent(caller, request);
         return idempotency
-                .run(caller.tenant(), idempotencyKey, RequestFingerprint.of("POST /v1/events", request),
+                .run(caller.tenant(), idempotencyKey, () -> RequestFingerprint.of("POST /v1/events", request),
                         () -> events.publish(event)
                                 .map(e -> Answer.of(Response.Status.ACCEPTED.getStatusCode(),
                                         Json.write(new EventAccepted(e.id())))))
@@ -127,12 +127,14 @@ public class EventResource {
         }
         rateLimiter.acquire(caller.tenant(), items.size());
         List<EventService.BatchItem> prepared = events.prepareBatch(caller, items);
-        return idempotency.run(caller.tenant(), idempotencyKey, RequestFingerprint.of("POST /v1/events/batch", request),
-                () -> events.publishBatch(prepared).map(result -> {
-                    boolean retryable = result.results().stream().anyMatch(r -> r.status() >= 500);
-                    String json = Json.write(result);
-                    return retryable ? Answer.retryable(207, json) : Answer.of(207, json);
-                })).map(answer -> toResponse(answer, answer.isFinal() ? null : events.retryAfter().toSeconds()));
+        return idempotency
+                .run(caller.tenant(), idempotencyKey, () -> RequestFingerprint.of("POST /v1/events/batch", request),
+                        () -> events.publishBatch(prepared).map(result -> {
+                            boolean retryable = result.results().stream().anyMatch(r -> r.status() >= 500);
+                            String json = Json.write(result);
+                            return retryable ? Answer.retryable(207, json) : Answer.of(207, json);
+                        }))
+                .map(answer -> toResponse(answer, answer.isFinal() ? null : events.retryAfter().toSeconds()));
     }
 
     private static Response toResponse(Answer answer, Long retryAfterSeconds) {

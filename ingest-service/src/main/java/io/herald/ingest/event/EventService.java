@@ -99,6 +99,11 @@ public class EventService {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("The event has " + errors.size() + " invalid field(s)", errors);
         }
+        return build(caller, body);
+    }
+
+    /** The event of a body {@link EventValidator#check} found valid. */
+    private EventMessage build(Caller caller, JsonNode body) {
         EventRequest request = EventRequest.from(body);
         Instant receivedAt = clock.instant();
         String id = request.id() != null ? request.id() : EventIds.generate(clock);
@@ -146,7 +151,7 @@ public class EventService {
             List<FieldError> errors = item.isObject() ? EventValidator.check(item)
                     : List.of(new FieldError("", "must be a JSON object"));
             if (errors.isEmpty()) {
-                items.add(new BatchItem(i, toEvent(caller, item), null));
+                items.add(new BatchItem(i, build(caller, item), null));
             } else {
                 invalid.increment();
                 JsonNode id = item.get("id");

@@ -56,9 +56,10 @@ public class IdempotencyService {
 
     /**
      * The answer of {@code action} for this request, run at most once per {@code (tenant, key)}; without a key it just
-     * runs. {@code fingerprint} identifies the request ({@link RequestFingerprint}).
+     * runs. {@code fingerprint} identifies the request ({@link RequestFingerprint}); it is computed only when there is
+     * a key, since canonicalizing and hashing the body is not free on the request path.
      */
-    public Uni<Answer> run(String tenant, String key, String fingerprint, Supplier<Uni<Answer>> action) {
+    public Uni<Answer> run(String tenant, String key, Supplier<String> fingerprint, Supplier<Uni<Answer>> action) {
         if (key == null) {
             return Uni.createFrom().deferred(action::get);
         }
@@ -67,7 +68,7 @@ public class IdempotencyService {
                     .of(new Problem.FieldError(HEADER, "must be 1 to 255 printable ASCII characters without spaces")));
         }
         String claim = UUID.randomUUID().toString();
-        return attempt(tenant, key, fingerprint, claim, clock.instant().plus(wait), action);
+        return attempt(tenant, key, fingerprint.get(), claim, clock.instant().plus(wait), action);
     }
 
     private Uni<Answer> attempt(String tenant, String key, String fingerprint, String claim, Instant deadline,
