@@ -130,7 +130,11 @@ public class DeliveryProcessor {
      * restart).
      */
     public Uni<Void> process(Message<String> message) {
-        DeliveryMessage delivery = read(message.getPayload());
+        return process(message, read(message.getPayload()));
+    }
+
+    /** As {@link #process(Message)}, for a record the caller already read with {@link #read} (null if unreadable). */
+    public Uni<Void> process(Message<String> message, DeliveryMessage delivery) {
         if (delivery == null) {
             return Uni.createFrom().completionStage(message::ack);
         }
@@ -341,7 +345,8 @@ public class DeliveryProcessor {
         return secrets;
     }
 
-    private static DeliveryMessage read(String json) {
+    /** The delivery of a record's value, or null (logged) for a record that cannot be one: it is skipped. */
+    public static DeliveryMessage read(String json) {
         try {
             if (json == null) {
                 throw new IllegalArgumentException("no value");

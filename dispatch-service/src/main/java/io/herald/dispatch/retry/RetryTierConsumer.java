@@ -18,7 +18,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.dispatch.DeliveryPolicyConfig;
@@ -107,10 +106,11 @@ public class RetryTierConsumer {
     }
 
     private Uni<Void> whenDue(String tier, Message<String> message) {
-        Instant due = dueTime(message);
+        DeliveryMessage delivery = DeliveryProcessor.read(message.getPayload());
+        Instant due = delivery == null ? null : delivery.notBefore();
         Duration wait = due == null ? Duration.ZERO : Duration.between(clock.instant(), due);
         if (wait.isNegative() || wait.isZero()) {
-            return processor.process(message);
+            return processor.process(message, delivery);
         }
         Optional<TopicPartition> partition = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(m -> new TopicPartition(m.getTopic(), m.getPartition()));
@@ -119,7 +119,7 @@ public class RetryTierConsumer {
         return waitUntil(due).eventually(() -> {
             waitingByTier.get(tier).decrementAndGet();
             partition.ifPresent(p -> release(tier, p));
-        }).chain(() -> processor.process(message));
+        }).chain(() -> processor.process(message, delivery));
     }
 
     /** Completes at {@code due} by the injected clock (timers may fire a little early; wait again then). */
@@ -167,13 +167,4 @@ public class RetryTierConsumer {
         }
     }
 
-    /** The record's due time; null (due now) when unreadable: the processor then skips it and says why. */
-    private static Instant dueTime(Message<String> message) {
-        try {
-            return message.getPayload() == null ? null
-                    : Json.read(message.getPayload(), DeliveryMessage.class).notBefore();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }
