@@ -98,7 +98,6 @@ public class BenchIngest {
             PostgresConnection db = postgres.ensureDatabase(database);
             Map<String, String> env = new LinkedHashMap<>(
                     new ServiceEnv(kafka.bootstrapServers(), db, secret).envFor(ServiceEnv.INGEST));
-            env.putAll(db.quarkusEnv());
             // One tenant drives the whole load: the per-tenant limit would measure itself, not ingest.
             env.put("HERALD_INGEST_RATE_LIMIT_DEFAULT_PER_SECOND", "0");
             // Experiments: BENCH_INGEST_ENV_<NAME>=<value> reaches ingest as <NAME>=<value>.

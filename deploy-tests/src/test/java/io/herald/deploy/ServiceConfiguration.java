@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -88,6 +90,8 @@ final class ServiceConfiguration {
     /** Defaults of mapping properties ({@code @WithDefault}), by key. */
     final java.util.Map<String, String> mappingDefaults = new java.util.TreeMap<>();
 
+    private static final Map<String, ServiceConfiguration> READ = new ConcurrentHashMap<>();
+
     private ServiceConfiguration(String component) {
         this.component = component;
     }
@@ -96,7 +100,12 @@ final class ServiceConfiguration {
         return key.replace("[*]", "_*_").replaceAll("[^A-Za-z0-9*]", "_").toUpperCase();
     }
 
+    /** Each service's configuration, read once per JVM: reading indexes the service's jar. */
     static ServiceConfiguration of(String component) {
+        return READ.computeIfAbsent(component, ServiceConfiguration::read);
+    }
+
+    private static ServiceConfiguration read(String component) {
         ServiceConfiguration config = new ServiceConfiguration(component);
         config.readProperties(Repo.ROOT.resolve(component + "-service/src/main/resources/application.properties"));
         config.readAnnotations("herald.service." + component, component + "-service");

@@ -38,6 +38,8 @@ import io.herald.contracts.signing.WebhookSecret;
 import io.herald.devstack.HeraldTopics;
 import io.herald.devstack.KafkaBroker;
 import io.herald.devstack.ServiceProcess;
+import io.herald.devstack.ServiceEnv;
+import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Reply;
 
@@ -73,8 +75,9 @@ class DispatchCrashIT {
         kafka = KafkaBroker.create(WORK.resolve("kafka-" + run)).start();
         HeraldTopics.create(kafka.bootstrapServers(), 3);
         receiver = WebhookReceiver.start();
-        dispatch = ServiceProcess.builder("dispatch-service").env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
-                .env("QUARKUS_HTTP_HOST", "127.0.0.1").env("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS", "127.0.0.0/8,::1/128")
+        // The same environment as the local stack (no database: dispatch keeps none), with a short retry schedule.
+        dispatch = ServiceProcess.builder(ServiceEnv.DISPATCH)
+                .env(new ServiceEnv(kafka.bootstrapServers(), null, TestTokens.SECRET).envFor(ServiceEnv.DISPATCH))
                 .env("HERALD_DISPATCH_RETRY_SCHEDULE_MS", "500,1000,2000")
                 .logFile(WORK.resolve("logs-" + run).resolve("dispatch-service.log")).build();
     }

@@ -87,7 +87,6 @@ class IngestDurabilityIT {
 
         Map<String, String> env = new LinkedHashMap<>(
                 new ServiceEnv(kafka.bootstrapServers(), db, TestTokens.SECRET).envFor(ServiceEnv.INGEST));
-        env.putAll(db.quarkusEnv());
         // Load from one tenant: the rate limit is not what this test is about.
         env.put("HERALD_INGEST_RATE_LIMIT_DEFAULT_PER_SECOND", "0");
         Path logs = WORK.resolve("logs-durability-" + run);
