@@ -89,6 +89,8 @@ public final class BenchE2E {
     final Map<String, Long> rssIdle = new LinkedHashMap<>();
     final Map<String, Long> rssLoad = new LinkedHashMap<>();
     final StringBuilder notes = new StringBuilder();
+    /** CPU used per process during each step, in CPUs (1.0 = one core busy). */
+    final Map<String, Map<String, Double>> cpuShare = new LinkedHashMap<>();
     KafkaBroker kafka;
     Receiver receiver;
     LoadGenerator load;
@@ -186,7 +188,7 @@ public final class BenchE2E {
             Path results = work.resolve("results.md");
             Files.writeString(results, report, StandardCharsets.UTF_8);
             Path png = work.resolve("latency-vs-load.png");
-            plot(png, sweep1, sweep10);
+            plot(png, sweep1, sweep10, latency);
             System.out.println();
             System.out.println(report);
             log("results in " + repo.relativize(results) + ", plot in " + repo.relativize(png) + ", logs in "
@@ -262,6 +264,8 @@ public final class BenchE2E {
      */
     Step step(String name, int fanOut, double rate, int seconds) throws Exception {
         receiver.takeLatency();
+        Map<String, Long> cpuBefore = cpuTicks();
+        long cpuStart = System.nanoTime();
         long arrivedBefore = healthyArrivals();
         long[] lagMax = { 0 };
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -284,6 +288,7 @@ public final class BenchE2E {
             sampler.shutdownNow();
             sampler.awaitTermination(10, TimeUnit.SECONDS);
         }
+        cpuShare.put(name + "@" + (long) rate, cpuShare(cpuBefore, cpuTicks(), System.nanoTime() - cpuStart));
         long fanOutLag = Math.max(0, lag.lag(FANOUT_GROUP, Topics.EVENTS));
         long deliveryLag = Math.max(0, lag.lag(DELIVERY_GROUP, Topics.DELIVERIES));
         double delivered = (arrivedAfter - arrivedBefore) / result.seconds();
@@ -293,12 +298,40 @@ public final class BenchE2E {
         Step step = new Step(name, fanOut, rate, result, delivered, fanOutLag, deliveryLag,
                 Math.max(lagMax[0], fanOutLag + deliveryLag), lagSeconds, drained, latency);
         log(String.format(Locale.ROOT,
-                "%s at %.0f events/s: 202 %.0f/s, not accepted %d, delivered %.0f/s of %.0f offered, lag at end %d+%d"
+                "%s at %.0f events/s: 202 %.0f/s, not accepted %d (non-202 %d, errors %d, skipped %d), delivered %.0f/s of %.0f offered, lag at end %d+%d"
                         + " (%.1f s), max %d, drained in %.1f s, p50 %s p99 %s p99.9 %s, ingest 202 p99 %s -> %s",
-                name, rate, step.acceptedPerSecond(), step.lost(), delivered, step.offeredDeliveries(), fanOutLag,
-                deliveryLag, lagSeconds, step.lagMax(), drained, ms(latency, 50), ms(latency, 99), ms(latency, 99.9),
-                ms(result.ingestLatency(), 99), step.sustained(maxLagSeconds) ? "sustained" : "NOT sustained"));
+                name, rate, step.acceptedPerSecond(), step.lost(), result.rejected(), result.failed(), result.skipped(),
+                delivered, step.offeredDeliveries(), fanOutLag, deliveryLag, lagSeconds, step.lagMax(), drained,
+                ms(latency, 50), ms(latency, 99), ms(latency, 99.9), ms(result.ingestLatency(), 99),
+                step.sustained(maxLagSeconds) ? "sustained" : "NOT sustained"));
         return step;
+    }
+
+    /** CPU time of each process so far, in clock ticks (utime + stime of /proc/<pid>/stat). */
+    Map<String, Long> cpuTicks() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        services.forEach((name, s) -> ticks.put(name, ticks(s.pid())));
+        ticks.put("kafka", ticks(kafka.pid()));
+        ticks.put("harness (receiver + load)", ticks(ProcessHandle.current().pid()));
+        return ticks;
+    }
+
+    static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // After the command name: state is field 3 of stat(5), utime 14 and stime 15.
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Each process's share of one CPU between two readings (100 clock ticks per second on Linux). */
+    static Map<String, Double> cpuShare(Map<String, Long> before, Map<String, Long> after, long nanos) {
+        Map<String, Double> share = new LinkedHashMap<>();
+        after.forEach((name, t) -> share.put(name, (t - before.getOrDefault(name, t)) / 100.0 / (nanos / 1e9)));
+        return share;
     }
 
     long healthyArrivals() {
@@ -556,6 +589,13 @@ public final class BenchE2E {
             r.append(String.format(Locale.ROOT, "| %s | %d MiB | %d MiB |%n", name, rssIdle.get(name) >> 20,
                     load >> 20));
         }
+        Map<String, Double> cpu = cpuShare.get("latency@" + (long) latencyRate);
+        if (cpu != null) {
+            r.append(String.format(Locale.ROOT, "%nCPU during step 3 (cores busy, of %d): ",
+                    Runtime.getRuntime().availableProcessors()));
+            r.append(cpu.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                    .reduce((a, b) -> a + ", " + b).orElse("")).append(".\n");
+        }
         r.append("\nServices run with `").append(env("BENCH_SERVICE_JVM_ARGS", "-Xmx256m -XX:+UseSerialGC"))
                 .append("`; the broker with devstack's settings.\n");
 
@@ -583,9 +623,12 @@ public final class BenchE2E {
                 .orElse(0);
     }
 
-    void plot(Path png, List<Step> sweep1, List<Step> sweep10) throws IOException {
+    void plot(Path png, List<Step> sweep1, List<Step> sweep10, Step latencyStep) throws IOException {
         List<LatencyPlot.Series> series = new ArrayList<>();
-        series.add(new LatencyPlot.Series("fan-out 1", new Color(31, 119, 180), points(sweep1)));
+        List<Step> fanOut1 = new ArrayList<>(sweep1);
+        fanOut1.add(latencyStep);
+        fanOut1.sort(java.util.Comparator.comparingDouble(Step::offeredDeliveries));
+        series.add(new LatencyPlot.Series("fan-out 1", new Color(31, 119, 180), points(fanOut1)));
         series.add(new LatencyPlot.Series("fan-out " + endpointsPerTenant, new Color(214, 39, 40), points(sweep10)));
         LatencyPlot.write(png,
                 "Herald end to end: send -> webhook arrival latency vs offered load ("
@@ -594,10 +637,10 @@ public final class BenchE2E {
                 series);
     }
 
-    static List<LatencyPlot.Point> points(List<Step> steps) {
+    List<LatencyPlot.Point> points(List<Step> steps) {
         return steps.stream().filter(s -> s.latency().getTotalCount() > 0)
                 .map(s -> new LatencyPlot.Point(s.offeredDeliveries(), s.latency().getValueAtPercentile(50) / 1000.0,
-                        s.latency().getValueAtPercentile(99) / 1000.0))
+                        s.latency().getValueAtPercentile(99) / 1000.0, s.sustained(maxLagSeconds)))
                 .toList();
     }
 

@@ -19,8 +19,8 @@ import javax.imageio.ImageIO;
  */
 final class LatencyPlot {
 
-    /** One measured point: offered deliveries per second and latencies in milliseconds. */
-    record Point(double offeredDeliveriesPerSecond, double p50Ms, double p99Ms) {
+    /** One measured point: offered deliveries per second, latencies in milliseconds, whether dispatch kept up. */
+    record Point(double offeredDeliveriesPerSecond, double p50Ms, double p99Ms, boolean sustained) {
     }
 
     /** A line pair: its label and points in order of load. */
@@ -100,7 +100,14 @@ final class LatencyPlot {
                     int px = LEFT + (int) (p.offeredDeliveriesPerSecond() / maxX * plotW);
                     double ms = Math.max(Math.pow(10, logMin), p99 ? p.p99Ms() : p.p50Ms());
                     int py = TOP + plotH - (int) ((Math.log10(ms) - logMin) / (logMax - logMin) * plotH);
-                    g.fillOval(px - 3, py - 3, 7, 7);
+                    if (p.sustained()) {
+                        g.fillOval(px - 3, py - 3, 7, 7);
+                    } else {
+                        g.setColor(Color.WHITE);
+                        g.fillOval(px - 4, py - 4, 9, 9);
+                        g.setColor(s.color());
+                        g.drawOval(px - 4, py - 4, 9, 9);
+                    }
                     if (prevX >= 0) {
                         g.drawLine(prevX, prevY, px, py);
                     }
@@ -114,6 +121,8 @@ final class LatencyPlot {
                 legendY += 18;
             }
         }
+        g.setColor(Color.DARK_GRAY);
+        g.drawString("filled: dispatch kept up (lag bounded); hollow: it fell behind", LEFT + plotW - 380, TOP + 20);
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
     }
