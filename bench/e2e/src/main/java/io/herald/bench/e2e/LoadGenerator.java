@@ -75,14 +75,16 @@ final class LoadGenerator implements AutoCloseable {
 
     /**
      * Sends {@code rate} events per second for {@code seconds}; {@code fanOutAll} picks {@code bench.all} over
-     * {@code bench.one.<j>}. Returns once the schedule ended and the answers came in (at most 30 s more).
+     * {@code bench.one.<j>}. Calls {@code onScheduleEnd} when the last request is due, and returns once the answers
+     * came in (at most 30 s more; unanswered ones then count as failed). The result's seconds are the schedule's.
      */
-    Result run(double rate, double seconds, boolean fanOutAll) {
+    Result run(double rate, double seconds, boolean fanOutAll, Runnable onScheduleEnd) {
         long acceptedBefore = accepted.get();
         long rejectedBefore = rejected.get();
         long failedBefore = failed.get();
         long skippedBefore = skipped.get();
         ingestLatency.reset();
+        AtomicLong pending = new AtomicLong();
         long total = Math.round(rate * seconds);
         double intervalNanos = 1e9 / rate;
         long start = System.nanoTime();
@@ -95,26 +97,28 @@ final class LoadGenerator implements AutoCloseable {
                 if (outstanding.get() >= MAX_OUTSTANDING) {
                     skipped.incrementAndGet();
                 } else {
-                    send(n, scheduled, fanOutAll);
+                    send(n, scheduled, fanOutAll, pending);
                 }
             }
             LockSupport.parkNanos(Math.max(100_000, (long) intervalNanos / 2));
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        onScheduleEnd.run();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+        while (pending.get() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
         long sk = skipped.get() - skippedBefore;
+        long unanswered = pending.get();
         return new Result(total - sk, accepted.get() - acceptedBefore, rejected.get() - rejectedBefore,
-                failed.get() - failedBefore, sk, elapsed, ingestLatency.getIntervalHistogram());
+                failed.get() - failedBefore + unanswered, sk, elapsed, ingestLatency.getIntervalHistogram());
     }
 
     Map<Integer, AtomicLong> statuses() {
         return statuses;
     }
 
-    private void send(long n, long scheduledNanos, boolean fanOutAll) {
+    private void send(long n, long scheduledNanos, boolean fanOutAll, AtomicLong pending) {
         int tenant = (int) (n % authorizations.size());
         int endpoint = (int) ((n / authorizations.size()) % endpointsPerTenant);
         long sentMicros = BenchClock.microsAt(scheduledNanos);
@@ -123,6 +127,7 @@ final class LoadGenerator implements AutoCloseable {
                 "{\"type\":\"" + type + "\",\"data\":{\"sentUs\":" + sentMicros + ",\"pad\":\"" + pad + "\"}}",
                 StandardCharsets.UTF_8.name());
         outstanding.incrementAndGet();
+        pending.incrementAndGet();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
                 .setURI("/v1/events").putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.AUTHORIZATION, authorizations.get(tenant)).setTimeout(20_000);
