@@ -135,6 +135,7 @@ final class LoadGenerator implements AutoCloseable {
         client.request(options).compose(request -> request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode())).onComplete(ar -> {
                     outstanding.decrementAndGet();
+                    pending.decrementAndGet();
                     if (ar.failed()) {
                         failed.incrementAndGet();
                         return;
