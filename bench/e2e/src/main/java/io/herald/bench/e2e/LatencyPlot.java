@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Stroke;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -100,6 +101,8 @@ final class LatencyPlot {
                     int px = LEFT + (int) (p.offeredDeliveriesPerSecond() / maxX * plotW);
                     double ms = Math.max(Math.pow(10, logMin), p99 ? p.p99Ms() : p.p50Ms());
                     int py = TOP + plotH - (int) ((Math.log10(ms) - logMin) / (logMax - logMin) * plotH);
+                    Stroke line = g.getStroke();
+                    g.setStroke(new BasicStroke(1.5f));
                     if (p.sustained()) {
                         g.fillOval(px - 3, py - 3, 7, 7);
                     } else {
@@ -108,6 +111,7 @@ final class LatencyPlot {
                         g.setColor(s.color());
                         g.drawOval(px - 4, py - 4, 9, 9);
                     }
+                    g.setStroke(line);
                     if (prevX >= 0) {
                         g.drawLine(prevX, prevY, px, py);
                     }
