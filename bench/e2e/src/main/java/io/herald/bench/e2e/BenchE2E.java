@@ -1,0 +1,742 @@
+package io.herald.bench.e2e;
+
+import java.awt.Color;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.HdrHistogram.Histogram;
+
+import io.herald.contracts.Topics;
+import io.herald.devstack.HeraldTopics;
+import io.herald.devstack.KafkaBroker;
+import io.herald.devstack.PostgresConnection;
+import io.herald.devstack.PostgresServer;
+import io.herald.devstack.ServiceEnv;
+import io.herald.devstack.ServiceProcess;
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.auth.TokenMinter;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+/**
+ * The end-to-end benchmark (issue #7), run by {@code bench/e2e/run.sh}. On one machine: a Kafka broker, PostgreSQL and
+ * the three packaged services as processes; in this JVM the webhook receiver ({@link Receiver}) and an open-loop load
+ * generator ({@link LoadGenerator}). It measures the raw limits (Kafka's ProducerPerformance, wrk against the receiver
+ * alone), sustained deliveries per second at fan-out 1 and 10, latency at 1,000 events/s, isolation from hanging and
+ * failing endpoints, and each service's RSS; writes {@code results.md} and {@code latency-vs-load.png} to
+ * {@code bench/e2e/target/run-<id>/} and prints the table.
+ */
+public final class BenchE2E {
+
+    static final String FANOUT_GROUP = "herald-dispatch-fanout";
+    static final String DELIVERY_GROUP = "herald-dispatch-delivery";
+    static final String RAW_TOPIC = "bench.raw";
+    static final String SECRET = "herald-bench-e2e-hs256-secret-0123456789abcdef";
+    static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
+
+    // Knobs (environment), see docs/benchmarks.md "End to end".
+    final int tenants = intEnv("BENCH_TENANTS", 10);
+    final int endpointsPerTenant = intEnv("BENCH_ENDPOINTS_PER_TENANT", 10);
+    final int partitions = intEnv("BENCH_PARTITIONS", 3);
+    final int eventBytes = intEnv("BENCH_EVENT_BYTES", 1024);
+    final int rawRecords = intEnv("BENCH_RAW_RECORDS", 300_000);
+    final int wrkSeconds = intEnv("BENCH_WRK_SECONDS", 15);
+    final int warmupSeconds = intEnv("BENCH_WARMUP_SECONDS", 15);
+    final int stepSeconds = intEnv("BENCH_STEP_SECONDS", 20);
+    final double[] ratesFanOut1 = doublesEnv("BENCH_RATES_FANOUT1", "250,500,1000,1500,2000,3000,4000,6000");
+    final double[] ratesFanOut10 = doublesEnv("BENCH_RATES_FANOUT10", "25,50,100,150,200,300,400,600");
+    final double latencyRate = doubleEnv("BENCH_LATENCY_RATE", 1000);
+    final int latencySeconds = intEnv("BENCH_LATENCY_SECONDS", 60);
+    final int drainSeconds = intEnv("BENCH_DRAIN_SECONDS", 60);
+    final double maxLagSeconds = doubleEnv("BENCH_MAX_LAG_SECONDS", 3);
+    final int hangPercent = intEnv("BENCH_HANG_PERCENT", 20);
+    final int errorPercent = intEnv("BENCH_ERROR_PERCENT", 10);
+    final int connections = intEnv("BENCH_CONNECTIONS", 128);
+    final String requestTimeoutMs = env("BENCH_DISPATCH_TIMEOUT_MS", "2000");
+    final String retryScheduleMs = env("BENCH_RETRY_SCHEDULE_MS", "1000,2000");
+
+    final Path repo = ServiceProcess.repoRoot();
+    final Path work = repo.resolve("bench/e2e/target").resolve("run-" + UUID.randomUUID().toString().substring(0, 8));
+    final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    final Map<String, Long> rssIdle = new LinkedHashMap<>();
+    final Map<String, Long> rssLoad = new LinkedHashMap<>();
+    final StringBuilder notes = new StringBuilder();
+    /** CPU used per process during each step, in CPUs (1.0 = one core busy). */
+    final Map<String, Map<String, Double>> cpuShare = new LinkedHashMap<>();
+    KafkaBroker kafka;
+    Receiver receiver;
+    LoadGenerator load;
+    ConsumerLag lag;
+
+    /** One load step: what was offered and accepted, what arrived, the lag, the latency. */
+    record Step(String name, int fanOut, double rate, LoadGenerator.Result load, double deliveredPerSecond,
+            long fanOutLagEnd, long deliveryLagEnd, long lagMax, double lagSecondsEnd, double drainSeconds,
+            Histogram latency) {
+
+        double offeredDeliveries() {
+            return rate * fanOut;
+        }
+
+        double acceptedPerSecond() {
+            return load.accepted() / load.seconds();
+        }
+
+        long lost() {
+            return load.rejected() + load.failed() + load.skipped();
+        }
+
+        boolean sustained(double maxLagSeconds) {
+            return deliveredPerSecond >= 0.9 * offeredDeliveries() && lagSecondsEnd <= maxLagSeconds
+                    && lost() <= 0.01 * (load.sent() + load.skipped());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        new BenchE2E().run();
+    }
+
+    void run() throws Exception {
+        Files.createDirectories(work);
+        String started = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        String uptimeStart = uptime();
+        log("work dir " + repo.relativize(work) + "; " + uptimeStart);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        PostgresServer postgres = null;
+        String database = "herald_bench_e2e_" + work.getFileName().toString().substring(4);
+        kafka = KafkaBroker.create(work.resolve("kafka")).start();
+        try {
+            log("Kafka " + kafka.bootstrapServers() + " pid " + kafka.pid());
+            HeraldTopics.create(kafka.bootstrapServers(), partitions);
+            lag = new ConsumerLag(kafka.bootstrapServers());
+
+            // 1. Raw limits: Kafka's own producer with ingest's guarantees, and the receiver alone under wrk.
+            double rawKafka = producerPerformance();
+            int endpoints = tenants * endpointsPerTenant;
+            receiver = Receiver.start(vertx, endpoints);
+            double rawReceiver = wrkReceiver();
+
+            postgres = PostgresServer.forTests(work.resolve("postgres"));
+            PostgresConnection db = postgres.ensureDatabase(database);
+            startServices(new ServiceEnv(kafka.bootstrapServers(), db, SECRET));
+            Thread.sleep(5000);
+            services.forEach((name, s) -> rssIdle.put(name, s.rssBytes()));
+            rssIdle.put("kafka", kafka.rssBytes());
+
+            List<String> tokens = new ArrayList<>();
+            for (int t = 0; t < tenants; t++) {
+                tokens.add(TokenMinter.hs256(SECRET, "bench-t" + t,
+                        Set.of(Scopes.EVENTS_WRITE, Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE),
+                        Duration.ofHours(3)));
+            }
+            registerEndpoints(tokens);
+            ServiceProcess ingest = services.get(ServiceEnv.INGEST);
+            load = new LoadGenerator(vertx, "127.0.0.1", ingest.port(), tokens, endpointsPerTenant, eventBytes,
+                    connections);
+
+            // Until the JIT compiled the hot paths the first steps measure warm-up, not the pipeline: repeat the
+            // warm-up (at most 4 times) until one keeps up.
+            for (int round = 1; warmupSeconds > 0 && round <= 4; round++) {
+                log("warm-up " + round + ": " + warmupSeconds + " s at 200 events/s, fan-out 1 and 10");
+                boolean warm = step("warm-up", 1, 200, warmupSeconds).sustained(maxLagSeconds);
+                warm &= step("warm-up", endpointsPerTenant, 50, warmupSeconds).sustained(maxLagSeconds);
+                if (warm) {
+                    break;
+                }
+            }
+
+            // 2. Throughput: increasing open-loop rates until dispatch falls behind.
+            List<Step> sweep1 = sweep(1, ratesFanOut1);
+            List<Step> sweep10 = sweep(endpointsPerTenant, ratesFanOut10);
+
+            // 3. Latency at a fixed rate, all endpoints healthy.
+            Step latency = step("latency", 1, latencyRate, latencySeconds);
+
+            // 4. Isolation: the same load, some endpoints hanging, some answering 500.
+            int[] unhealthy = setUnhealthy(endpoints);
+            Step isolation = step("isolation", 1, latencyRate, latencySeconds);
+            long[] before = isolationArrivalsBefore;
+            long[] after = receiver.arrivalsSnapshot();
+            for (int i = 0; i < endpoints; i++) {
+                receiver.mode(i, Receiver.Mode.OK);
+            }
+
+            String uptimeEnd = uptime();
+            String report = report(started, uptimeStart, uptimeEnd, rawKafka, rawReceiver, sweep1, sweep10, latency,
+                    isolation, unhealthy, before, after);
+            Path results = work.resolve("results.md");
+            Files.writeString(results, report, StandardCharsets.UTF_8);
+            Path png = work.resolve("latency-vs-load.png");
+            plot(png, sweep1, sweep10, latency);
+            System.out.println();
+            System.out.println(report);
+            log("results in " + repo.relativize(results) + ", plot in " + repo.relativize(png) + ", logs in "
+                    + repo.relativize(work));
+        } finally {
+            if (load != null) {
+                load.close();
+            }
+            List<String> names = new ArrayList<>(services.keySet());
+            for (int i = names.size() - 1; i >= 0; i--) {
+                services.get(names.get(i)).stop();
+            }
+            if (receiver != null) {
+                receiver.close();
+            }
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+            if (lag != null) {
+                lag.close();
+            }
+            kafka.stop();
+            if (postgres != null) {
+                postgres.dropDatabase(database);
+                postgres.close();
+            }
+        }
+    }
+
+    long[] isolationArrivalsBefore;
+
+    /** Marks the first hangPercent of each tenant's endpoints as hanging and the next errorPercent as answering 500. */
+    int[] setUnhealthy(int endpoints) {
+        int[] unhealthy = new int[endpoints];
+        int hang = (int) Math.round(endpointsPerTenant * hangPercent / 100.0);
+        int error = (int) Math.round(endpointsPerTenant * errorPercent / 100.0);
+        for (int i = 0; i < endpoints; i++) {
+            int j = i % endpointsPerTenant;
+            Receiver.Mode mode = j < hang ? Receiver.Mode.HANG
+                    : j < hang + error ? Receiver.Mode.ERROR_500 : Receiver.Mode.OK;
+            receiver.mode(i, mode);
+            unhealthy[i] = mode.ordinal();
+        }
+        isolationArrivalsBefore = receiver.arrivalsSnapshot();
+        log(String.format(Locale.ROOT,
+                "isolation: %d%% of endpoints hang, %d%% answer 500 (dispatch timeout %s ms," + " retries %s ms)",
+                hangPercent, errorPercent, requestTimeoutMs, retryScheduleMs));
+        return unhealthy;
+    }
+
+    List<Step> sweep(int fanOut, double[] rates) throws Exception {
+        List<Step> steps = new ArrayList<>();
+        ScheduledExecutorService rss = Executors.newSingleThreadScheduledExecutor();
+        rss.scheduleAtFixedRate(() -> {
+            services.forEach((name, s) -> rssLoad.merge(name, s.rssBytes(), Math::max));
+            rssLoad.merge("kafka", kafka.rssBytes(), Math::max);
+        }, 1, 1, TimeUnit.SECONDS);
+        try {
+            for (double rate : rates) {
+                Step step = step("fan-out " + fanOut, fanOut, rate, stepSeconds);
+                steps.add(step);
+                if (!step.sustained(maxLagSeconds)) {
+                    break;
+                }
+            }
+        } finally {
+            rss.shutdownNow();
+        }
+        return steps;
+    }
+
+    /**
+     * Offers {@code rate} events/s for {@code seconds}, then waits until dispatch drained its lag. Deliveries per
+     * second count arrivals at healthy endpoints during the load; latency covers every arrival until drained.
+     */
+    Step step(String name, int fanOut, double rate, int seconds) throws Exception {
+        receiver.takeLatency();
+        Map<String, Long> cpuBefore = cpuTicks();
+        long cpuStart = System.nanoTime();
+        long arrivedBefore = healthyArrivals();
+        long[] lagMax = { 0 };
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(
+                () -> lagMax[0] = Math
+                        .max(lagMax[0],
+                                Math.max(0, lag.lag(FANOUT_GROUP, Topics.EVENTS))
+                                        + Math.max(0, lag.lag(DELIVERY_GROUP, Topics.DELIVERIES))),
+                1, 1, TimeUnit.SECONDS);
+        LoadGenerator.Result result;
+        long[] arrivedAfter = { 0 };
+        long[] lagAtEnd = { 0, 0 };
+        try {
+            // Arrivals and lag are read when the last event is due: deliveries/s is over the schedule's duration.
+            result = load.run(rate, seconds, fanOut > 1, () -> {
+                arrivedAfter[0] = healthyArrivals();
+                lagAtEnd[0] = Math.max(0, lag.lag(FANOUT_GROUP, Topics.EVENTS));
+                lagAtEnd[1] = Math.max(0, lag.lag(DELIVERY_GROUP, Topics.DELIVERIES));
+            });
+        } finally {
+            sampler.shutdownNow();
+            sampler.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        cpuShare.put(name + "@" + (long) rate, cpuShare(cpuBefore, cpuTicks(), System.nanoTime() - cpuStart));
+        long fanOutLag = lagAtEnd[0];
+        long deliveryLag = lagAtEnd[1];
+        double delivered = (arrivedAfter[0] - arrivedBefore) / result.seconds();
+        double lagSeconds = fanOutLag / rate + deliveryLag / (rate * fanOut);
+        double drained = drain();
+        Histogram latency = receiver.takeLatency();
+        Step step = new Step(name, fanOut, rate, result, delivered, fanOutLag, deliveryLag,
+                Math.max(lagMax[0], fanOutLag + deliveryLag), lagSeconds, drained, latency);
+        log(String.format(Locale.ROOT,
+                "%s at %.0f events/s: 202 %.0f/s, not accepted %d (non-202 %d, errors %d, skipped %d), delivered %.0f/s of %.0f offered, lag at end %d+%d"
+                        + " (%.1f s), max %d, drained in %.1f s, p50 %s p99 %s p99.9 %s, ingest 202 p99 %s -> %s",
+                name, rate, step.acceptedPerSecond(), step.lost(), result.rejected(), result.failed(), result.skipped(),
+                delivered, step.offeredDeliveries(), fanOutLag, deliveryLag, lagSeconds, step.lagMax(), drained,
+                ms(latency, 50), ms(latency, 99), ms(latency, 99.9), ms(result.ingestLatency(), 99),
+                step.sustained(maxLagSeconds) ? "sustained" : "NOT sustained"));
+        return step;
+    }
+
+    /** CPU time of each process so far, in clock ticks (utime + stime of /proc/<pid>/stat). */
+    Map<String, Long> cpuTicks() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        services.forEach((name, s) -> ticks.put(name, ticks(s.pid())));
+        ticks.put("kafka", ticks(kafka.pid()));
+        ticks.put("harness (receiver + load)", ticks(ProcessHandle.current().pid()));
+        return ticks;
+    }
+
+    static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // After the command name: state is field 3 of stat(5), utime 14 and stime 15.
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Each process's share of one CPU between two readings (100 clock ticks per second on Linux). */
+    static Map<String, Double> cpuShare(Map<String, Long> before, Map<String, Long> after, long nanos) {
+        Map<String, Double> share = new LinkedHashMap<>();
+        after.forEach((name, t) -> share.put(name, (t - before.getOrDefault(name, t)) / 100.0 / (nanos / 1e9)));
+        return share;
+    }
+
+    long healthyArrivals() {
+        long sum = 0;
+        for (int i = 0; i < receiver.endpoints(); i++) {
+            if (receiver.mode(i) == Receiver.Mode.OK) {
+                sum += receiver.arrivals(i);
+            }
+        }
+        return sum;
+    }
+
+    /** Waits until both dispatch groups have no lag and arrivals stopped; returns the seconds it took. */
+    double drain() throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(drainSeconds);
+        long previous = -1;
+        while (System.nanoTime() < deadline) {
+            long pending = lag.lag(FANOUT_GROUP, Topics.EVENTS) + lag.lag(DELIVERY_GROUP, Topics.DELIVERIES);
+            long arrived = healthyArrivals();
+            if (pending == 0 && arrived == previous) {
+                break;
+            }
+            previous = arrived;
+            Thread.sleep(500);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    void startServices(ServiceEnv serviceEnv) {
+        for (String module : ServiceEnv.START_ORDER) {
+            Map<String, String> env = new LinkedHashMap<>(serviceEnv.envFor(module));
+            switch (module) {
+                // Ten tenants drive the load: the per-tenant limit would measure itself, not the pipeline.
+                case ServiceEnv.INGEST -> env.put("HERALD_INGEST_RATE_LIMIT_DEFAULT_PER_SECOND", "0");
+                case ServiceEnv.DISPATCH -> {
+                    // A hanging endpoint holds a request this long, and failures are retried on this schedule, so
+                    // the isolation step ends within minutes.
+                    env.put("HERALD_DISPATCH_HTTP_REQUEST_TIMEOUT_MS", requestTimeoutMs);
+                    env.put("HERALD_DISPATCH_HTTP_IDLE_TIMEOUT_MS", requestTimeoutMs);
+                    env.put("HERALD_DISPATCH_RETRY_SCHEDULE_MS", retryScheduleMs);
+                }
+                default -> {
+                }
+            }
+            // Experiments: BENCH_<SERVICE>_ENV_<NAME>=<value> reaches that service as <NAME>=<value>.
+            String prefix = "BENCH_" + module.replace("-service", "").toUpperCase(Locale.ROOT) + "_ENV_";
+            System.getenv().forEach((name, value) -> {
+                if (name.startsWith(prefix)) {
+                    env.put(name.substring(prefix.length()), value);
+                    notes.append("- ").append(module).append(" env ").append(name.substring(prefix.length()))
+                            .append('=').append(value).append('\n');
+                }
+            });
+            String[] jvm = env("BENCH_SERVICE_JVM_ARGS", "-Xmx256m -XX:+UseSerialGC").trim().split("\\s+");
+            ServiceProcess service = ServiceProcess.builder(module).env(env).jvmArgs(jvm)
+                    .logFile(work.resolve(module + ".log")).build();
+            services.put(module, service);
+            service.start();
+            log(module + " " + service.baseUrl() + " pid " + service.pid() + " (" + String.join(" ", jvm) + ")");
+        }
+    }
+
+    void registerEndpoints(List<String> tokens) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = services.get(ServiceEnv.SUBSCRIPTION).baseUrl();
+        for (int t = 0; t < tenants; t++) {
+            for (int j = 0; j < endpointsPerTenant; j++) {
+                int endpoint = t * endpointsPerTenant + j;
+                String body = "{\"url\":\"" + receiver.url(endpoint) + "\",\"eventTypes\":[\"bench.one." + j
+                        + "\",\"bench.all\"]}";
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/endpoints"))
+                        .header("Authorization", "Bearer " + tokens.get(t)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 201) {
+                    throw new IllegalStateException(
+                            "POST /v1/endpoints answered " + answer.statusCode() + ": " + answer.body());
+                }
+            }
+        }
+        int expected = tenants * endpointsPerTenant;
+        ServiceProcess dispatch = services.get(ServiceEnv.DISPATCH);
+        Instant deadline = Instant.now().plusSeconds(60);
+        double seen = 0;
+        while ((seen = routedEndpoints(http, dispatch)) < expected) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(
+                        "dispatch routes " + seen + " of " + expected + " endpoints after 60 s");
+            }
+            Thread.sleep(200);
+        }
+        log("registered " + expected + " endpoints for " + tenants + " tenants; dispatch routes them");
+    }
+
+    static double routedEndpoints(HttpClient http, ServiceProcess dispatch) throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(dispatch.baseUrl() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("herald_routing_endpoints ") || line.startsWith("herald_routing_endpoints{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    double producerPerformance() throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(RAW_TOPIC, partitions, (short) 1)))
+                    .all().get();
+        }
+        // The broker's classpath as devstack's build resolved it (server jars, then the clients).
+        String classpath = resource("kafka-classpath.txt") + java.io.File.pathSeparator
+                + resource("kafka-client-classpath.txt");
+        List<String> command = List.of(javaBin(), "-Xmx512m", "-cp", classpath,
+                "org.apache.kafka.tools.ProducerPerformance", "--topic", RAW_TOPIC, "--num-records",
+                Integer.toString(rawRecords), "--record-size", "1024", "--throughput", "-1", "--producer-props",
+                "bootstrap.servers=" + kafka.bootstrapServers(), "acks=all", "enable.idempotence=true", "linger.ms=5");
+        log("ProducerPerformance: " + rawRecords + " records of 1 KiB, acks=all");
+        List<String> lines = run(command, Map.of(), work.resolve("producer-performance.log"));
+        String summary = lines.stream().filter(l -> l.contains("records sent") && l.contains("99.9th"))
+                .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("No summary: " + lines));
+        Matcher m = Pattern.compile("([\\d.]+) records/sec").matcher(summary);
+        if (!m.find()) {
+            throw new IllegalStateException("No records/sec in " + summary);
+        }
+        log("  " + summary);
+        return Double.parseDouble(m.group(1));
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = KafkaBroker.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from devstack: build it (./mvnw -pl devstack -am"
+                        + " install -DskipTests)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    /** wrk POSTs 1 KiB bodies to one healthy endpoint of the receiver: the most webhooks/s it takes on this machine. */
+    double wrkReceiver() throws Exception {
+        List<String> command = List.of("wrk", "-t2", "-c64", "-d" + wrkSeconds + "s", "-s",
+                repo.resolve("bench/e2e/receiver-post.lua").toString(), receiver.url(0));
+        log("wrk against the receiver alone: " + String.join(" ", command.subList(0, 4)));
+        List<String> lines = run(command, Map.of(), work.resolve("wrk-receiver.log"));
+        for (String line : lines) {
+            Matcher m = RPS.matcher(line);
+            if (m.find()) {
+                log("  receiver: " + m.group(1) + " requests/s");
+                return Double.parseDouble(m.group(1));
+            }
+        }
+        throw new IllegalStateException("wrk printed no Requests/sec: " + lines);
+    }
+
+    String report(String started, String uptimeStart, String uptimeEnd, double rawKafka, double rawReceiver,
+            List<Step> sweep1, List<Step> sweep10, Step latency, Step isolation, int[] unhealthy, long[] before,
+            long[] after) {
+        StringBuilder r = new StringBuilder();
+        r.append("# End-to-end benchmark, ").append(started).append("\n\n");
+        r.append("Command: `").append(System.getProperty("herald.bench.command", "bench/e2e/run.sh")).append("`");
+        String knobs = new TreeMap<>(System.getenv()).entrySet().stream().filter(e -> e.getKey().startsWith("BENCH_"))
+                .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse("");
+        r.append(knobs.isEmpty() ? " (default knobs)" : " with `" + knobs + "`").append("\n\n");
+        r.append("Machine: ").append(machine()).append("\n\n");
+        r.append("- `uptime` at the start: ").append(uptimeStart).append("\n");
+        r.append("- `uptime` at the end: ").append(uptimeEnd).append("\n");
+        r.append(notes);
+
+        r.append("\n## 1. Raw limits\n\n| measurement | rate |\n|---|---|\n");
+        r.append(String.format(Locale.ROOT,
+                "| Kafka ProducerPerformance, %,d records of 1 KiB, acks=all, idempotent | " + "%,.0f records/s |%n",
+                rawRecords, rawKafka));
+        r.append(String.format(Locale.ROOT,
+                "| receiver alone, `wrk -t2 -c64 -d%ds`, 1 KiB POST -> 204 | %,.0f " + "requests/s |%n", wrkSeconds,
+                rawReceiver));
+
+        r.append("\n## 2. Pipeline throughput (open loop, ").append(stepSeconds).append(" s per step, ")
+                .append(tenants * endpointsPerTenant).append(" endpoints, ").append(tenants).append(" tenants)\n\n");
+        r.append("| fan-out | offered events/s | offered deliveries/s | 202/s | not accepted | deliveries/s | "
+                + "of receiver raw | lag at end (fan-out + delivery) | max lag | drained in | p50 | p99 | p99.9 | "
+                + "sustained |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Step s : concat(sweep1, sweep10)) {
+            r.append(String.format(Locale.ROOT,
+                    "| %d | %,.0f | %,.0f | %,.0f | %d | %,.0f | %.0f %% | %d + %d "
+                            + "(%.1f s) | %d | %.0f s | %s | %s | %s | %s |%n",
+                    s.fanOut(), s.rate(), s.offeredDeliveries(), s.acceptedPerSecond(), s.lost(),
+                    s.deliveredPerSecond(), 100 * s.deliveredPerSecond() / rawReceiver, s.fanOutLagEnd(),
+                    s.deliveryLagEnd(), s.lagSecondsEnd(), s.lagMax(), s.drainSeconds(), ms(s.latency(), 50),
+                    ms(s.latency(), 99), ms(s.latency(), 99.9), s.sustained(maxLagSeconds) ? "yes" : "no"));
+        }
+        double best1 = bestSustained(sweep1);
+        double best10 = bestSustained(sweep10);
+        r.append(String.format(Locale.ROOT, "%nSustained (deliveries >= 90 %% of offered, lag <= %.0f s of load, "
+                + "<= 1 %% not accepted): fan-out 1 **%,.0f deliveries/s** (%.0f %% of the receiver's raw limit), "
+                + "fan-out %d **%,.0f deliveries/s** (%.0f %%).%n", maxLagSeconds, best1, 100 * best1 / rawReceiver,
+                endpointsPerTenant, best10, 100 * best10 / rawReceiver));
+
+        r.append(String.format(Locale.ROOT,
+                "%n## 3. Latency at %,.0f events/s (fan-out 1, %d s): scheduled send -> " + "receiver arrival%n%n",
+                latencyRate, latencySeconds));
+        r.append("| deliveries/s | p50 | p90 | p99 | p99.9 | max | samples | ingest 202 p50 | ingest 202 p99 |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
+        r.append(String.format(Locale.ROOT, "| %,.0f | %s | %s | %s | %s | %s | %,d | %s | %s |%n",
+                latency.deliveredPerSecond(), ms(latency.latency(), 50), ms(latency.latency(), 90),
+                ms(latency.latency(), 99), ms(latency.latency(), 99.9), ms(latency.latency(), 100),
+                latency.latency().getTotalCount(), ms(latency.load().ingestLatency(), 50),
+                ms(latency.load().ingestLatency(), 99)));
+
+        int endpoints = unhealthy.length;
+        long healthyCount = Arrays.stream(unhealthy).filter(m -> m == Receiver.Mode.OK.ordinal()).count();
+        long hangArrivals = 0;
+        long errorArrivals = 0;
+        for (int i = 0; i < endpoints; i++) {
+            if (unhealthy[i] == Receiver.Mode.HANG.ordinal()) {
+                hangArrivals += after[i] - before[i];
+            } else if (unhealthy[i] == Receiver.Mode.ERROR_500.ordinal()) {
+                errorArrivals += after[i] - before[i];
+            }
+        }
+        double healthyShare = (double) healthyCount / endpoints;
+        double baseRatio = latency.deliveredPerSecond() / latency.acceptedPerSecond();
+        double isoRatio = isolation.deliveredPerSecond() / (isolation.acceptedPerSecond() * healthyShare);
+        double throughputVs3 = isoRatio / baseRatio;
+        double p99Base = latency.latency().getValueAtPercentile(99) / 1000.0;
+        double p99Iso = isolation.latency().getValueAtPercentile(99) / 1000.0;
+        r.append(String.format(Locale.ROOT,
+                "%n## 4. Isolation: step 3's load, %d %% of endpoints hang, %d %% answer "
+                        + "500%n%nDispatch request timeout %s ms, retry schedule %s ms.%n%n",
+                hangPercent, errorPercent, requestTimeoutMs, retryScheduleMs));
+        r.append(
+                "| run | healthy endpoints | offered to healthy /s | delivered to healthy /s | share delivered | p50 | "
+                        + "p99 | p99.9 | requests to hanging | requests to 500 |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        r.append(String.format(Locale.ROOT,
+                "| step 3 (all healthy) | %d | %,.0f | %,.0f | %.1f %% | %s | %s | %s | - | " + "- |%n", endpoints,
+                latency.acceptedPerSecond(), latency.deliveredPerSecond(), 100 * baseRatio, ms(latency.latency(), 50),
+                ms(latency.latency(), 99), ms(latency.latency(), 99.9)));
+        r.append(String.format(Locale.ROOT, "| isolation | %d | %,.0f | %,.0f | %.1f %% | %s | %s | %s | %,d | %,d |%n",
+                healthyCount, isolation.acceptedPerSecond() * healthyShare, isolation.deliveredPerSecond(),
+                100 * isoRatio, ms(isolation.latency(), 50), ms(isolation.latency(), 99), ms(isolation.latency(), 99.9),
+                hangArrivals, errorArrivals));
+        r.append(String.format(Locale.ROOT,
+                "%nHealthy throughput %.0f %% of step 3's, p99 %.1fx step 3's; drained in " + "%.0f s.%n",
+                100 * throughputVs3, p99Iso / Math.max(0.001, p99Base), isolation.drainSeconds()));
+
+        r.append("\n## 5. Footprint (RSS)\n\n| process | idle | max under step 2 |\n|---|---|---|\n");
+        long maxServiceRss = 0;
+        for (String name : rssIdle.keySet()) {
+            long load = rssLoad.getOrDefault(name, -1L);
+            if (!name.equals("kafka")) {
+                maxServiceRss = Math.max(maxServiceRss, Math.max(load, rssIdle.get(name)));
+            }
+            r.append(String.format(Locale.ROOT, "| %s | %d MiB | %d MiB |%n", name, rssIdle.get(name) >> 20,
+                    load >> 20));
+        }
+        Map<String, Double> cpu = cpuShare.get("latency@" + (long) latencyRate);
+        if (cpu != null) {
+            r.append(String.format(Locale.ROOT, "%nCPU during step 3 (cores busy, of %d): ",
+                    Runtime.getRuntime().availableProcessors()));
+            r.append(cpu.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                    .reduce((a, b) -> a + ", " + b).orElse("")).append(".\n");
+        }
+        r.append("\nServices run with `").append(env("BENCH_SERVICE_JVM_ARGS", "-Xmx256m -XX:+UseSerialGC"))
+                .append("`; the broker with devstack's settings.\n");
+
+        r.append("\n## Targets\n\n| target | measured | |\n|---|---|---|\n");
+        target(r, "fan-out 1 deliveries >= 50 % of the receiver's raw limit",
+                String.format(Locale.ROOT, "%.0f %%", 100 * best1 / rawReceiver), best1 >= 0.5 * rawReceiver);
+        target(r, "p99 <= 100 ms at " + (int) latencyRate + " events/s", String.format(Locale.ROOT, "%.1f ms", p99Base),
+                p99Base <= 100 && latency.sustained(maxLagSeconds));
+        target(r, "isolation: healthy throughput >= 90 % of step 3's",
+                String.format(Locale.ROOT, "%.0f %%", 100 * throughputVs3), throughputVs3 >= 0.9);
+        target(r, "isolation: healthy p99 <= 1.5x step 3's",
+                String.format(Locale.ROOT, "%.1f ms (%.1fx)", p99Iso, p99Iso / Math.max(0.001, p99Base)),
+                p99Iso <= 1.5 * p99Base);
+        target(r, "RSS <= 300 MiB per service", (maxServiceRss >> 20) + " MiB (largest)", maxServiceRss <= 300L << 20);
+        return r.toString();
+    }
+
+    static void target(StringBuilder r, String name, String measured, boolean met) {
+        r.append("| ").append(name).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**")
+                .append(" |\n");
+    }
+
+    double bestSustained(List<Step> steps) {
+        return steps.stream().filter(s -> s.sustained(maxLagSeconds)).mapToDouble(Step::deliveredPerSecond).max()
+                .orElse(0);
+    }
+
+    void plot(Path png, List<Step> sweep1, List<Step> sweep10, Step latencyStep) throws IOException {
+        List<LatencyPlot.Series> series = new ArrayList<>();
+        List<Step> fanOut1 = new ArrayList<>(sweep1);
+        fanOut1.add(latencyStep);
+        fanOut1.sort(java.util.Comparator.comparingDouble(Step::offeredDeliveries));
+        series.add(new LatencyPlot.Series("fan-out 1", new Color(31, 119, 180), points(fanOut1)));
+        series.add(new LatencyPlot.Series("fan-out " + endpointsPerTenant, new Color(214, 39, 40), points(sweep10)));
+        LatencyPlot.write(png,
+                "Herald end to end: send -> webhook arrival latency vs offered load ("
+                        + DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.now().atOffset(ZoneOffset.UTC)) + ", "
+                        + Runtime.getRuntime().availableProcessors() + " CPUs, shared)",
+                series);
+    }
+
+    List<LatencyPlot.Point> points(List<Step> steps) {
+        return steps.stream().filter(s -> s.latency().getTotalCount() > 0)
+                .map(s -> new LatencyPlot.Point(s.offeredDeliveries(), s.latency().getValueAtPercentile(50) / 1000.0,
+                        s.latency().getValueAtPercentile(99) / 1000.0, s.sustained(maxLagSeconds)))
+                .toList();
+    }
+
+    static List<Step> concat(List<Step> a, List<Step> b) {
+        List<Step> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    static String machine() {
+        String cpu = "unknown CPU";
+        String memory = "unknown RAM";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+            memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> String.format(Locale.ROOT, "%.1f GiB RAM",
+                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0))
+                    .findFirst().orElse(memory);
+        } catch (IOException e) {
+            // Not Linux: the description stays partial.
+        }
+        return String.format(Locale.ROOT, "nproc %d, %s, %s, JDK %s (%s)", Runtime.getRuntime().availableProcessors(),
+                cpu, memory, System.getProperty("java.runtime.version"), System.getProperty("java.vm.name"));
+    }
+
+    static String uptime() {
+        try {
+            return String.join(" ", run(List.of("uptime"), Map.of(), null)).trim();
+        } catch (Exception e) {
+            return "uptime unavailable: " + e.getMessage();
+        }
+    }
+
+    static List<String> run(List<String> command, Map<String, String> env, Path log) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null;) {
+                lines.add(line);
+            }
+        }
+        int exit = process.waitFor();
+        if (log != null) {
+            Files.write(log, lines, StandardCharsets.UTF_8);
+        }
+        if (exit != 0) {
+            throw new IllegalStateException(
+                    command.get(0) + " exited with " + exit + (log != null ? "; see " + log : ""));
+        }
+        return lines;
+    }
+
+    static String ms(Histogram h, double percentile) {
+        if (h.getTotalCount() == 0) {
+            return "-";
+        }
+        long micros = percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile);
+        return String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int intEnv(String name, int fallback) {
+        return Integer.parseInt(env(name, Integer.toString(fallback)));
+    }
+
+    static double doubleEnv(String name, double fallback) {
+        return Double.parseDouble(env(name, Double.toString(fallback)));
+    }
+
+    static double[] doublesEnv(String name, String fallback) {
+        return Arrays.stream(env(name, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .mapToDouble(Double::parseDouble).toArray();
+    }
+
+    static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    static void log(String message) {
+        System.out.printf(Locale.ROOT, "[bench %s] %s%n",
+                DateTimeFormatter.ofPattern("HH:mm:ss").format(Instant.now().atOffset(ZoneOffset.UTC)), message);
+        System.out.flush();
+    }
+}

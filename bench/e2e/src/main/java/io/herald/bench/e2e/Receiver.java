@@ -1,0 +1,145 @@
+package io.herald.bench.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The subscribers: one Vert.x HTTP listener on 127.0.0.1 per endpoint, each on its own port, because dispatch pools
+ * connections per host and port and real endpoints are separate hosts. A listener answers 204 at once, answers 500, or
+ * hangs (never answers, until the client gives up), as {@link #mode} says. On each webhook it counts the arrival for
+ * its endpoint and records arrival time minus the send time the event's data carries ({@code "sentUs"}, microseconds on
+ * {@link BenchClock}); it keeps no per-request object.
+ */
+final class Receiver implements AutoCloseable {
+
+    enum Mode {
+        OK, HANG, ERROR_500
+    }
+
+    private static final byte[] SENT_KEY = "\"sentUs\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final int[] ports;
+    private final Mode[] modes;
+    private final AtomicLongArray arrivals;
+    /** Latency of webhooks that reached a healthy (OK) endpoint, microseconds. */
+    private final Recorder healthyLatency = new Recorder(TimeUnit.HOURS.toMicros(1), 3);
+
+    private Receiver(int endpoints) {
+        this.ports = new int[endpoints];
+        this.modes = new Mode[endpoints];
+        this.arrivals = new AtomicLongArray(endpoints);
+        java.util.Arrays.fill(modes, Mode.OK);
+    }
+
+    /** Listeners for {@code endpoints} endpoints on free ports. */
+    static Receiver start(Vertx vertx, int endpoints) {
+        Receiver receiver = new Receiver(endpoints);
+        for (int i = 0; i < endpoints; i++) {
+            int endpoint = i;
+            HttpServer server = vertx
+                    .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true)
+                            .setCompressionSupported(false))
+                    .requestHandler(request -> receiver.handle(endpoint, request));
+            server.listen().toCompletionStage().toCompletableFuture().join();
+            receiver.servers.add(server);
+            receiver.ports[i] = server.actualPort();
+        }
+        return receiver;
+    }
+
+    String url(int endpoint) {
+        return "http://127.0.0.1:" + ports[endpoint] + "/hooks/" + endpoint;
+    }
+
+    int port(int endpoint) {
+        return ports[endpoint];
+    }
+
+    void mode(int endpoint, Mode mode) {
+        modes[endpoint] = mode;
+    }
+
+    Mode mode(int endpoint) {
+        return modes[endpoint];
+    }
+
+    int endpoints() {
+        return ports.length;
+    }
+
+    /** Webhooks that reached {@code endpoint} so far (every request, whatever the answer). */
+    long arrivals(int endpoint) {
+        return arrivals.get(endpoint);
+    }
+
+    long[] arrivalsSnapshot() {
+        long[] copy = new long[ports.length];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = arrivals.get(i);
+        }
+        return copy;
+    }
+
+    /** The healthy endpoints' latencies since the previous call (the first call: since start). */
+    Histogram takeLatency() {
+        return healthyLatency.getIntervalHistogram();
+    }
+
+    private void handle(int endpoint, HttpServerRequest request) {
+        Mode mode = modes[endpoint];
+        request.body().onSuccess(body -> {
+            arrivals.incrementAndGet(endpoint);
+            if (mode == Mode.OK) {
+                long sent = sentMicros(body);
+                if (sent > 0) {
+                    healthyLatency.recordValue(Math.max(0, BenchClock.micros() - sent));
+                }
+                request.response().setStatusCode(204).end();
+            } else if (mode == Mode.ERROR_500) {
+                request.response().setStatusCode(500).end();
+            }
+            // HANG: no answer; dispatch's request deadline closes the connection.
+        });
+    }
+
+    /** The number after {@code "sentUs":} in the body, or -1 (wrk's requests carry none). */
+    static long sentMicros(Buffer body) {
+        int length = body.length();
+        outer: for (int i = 0; i + SENT_KEY.length < length; i++) {
+            for (int k = 0; k < SENT_KEY.length; k++) {
+                if (body.getByte(i + k) != SENT_KEY[k]) {
+                    continue outer;
+                }
+            }
+            long value = 0;
+            boolean digits = false;
+            for (int j = i + SENT_KEY.length; j < length; j++) {
+                byte b = body.getByte(j);
+                if (b < '0' || b > '9') {
+                    break;
+                }
+                value = value * 10 + (b - '0');
+                digits = true;
+            }
+            return digits ? value : -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(s -> s.close().toCompletionStage().toCompletableFuture().join());
+    }
+}
