@@ -393,7 +393,8 @@ public final class BenchE2E {
                             .append('=').append(value).append('\n');
                 }
             });
-            String[] jvm = env("BENCH_SERVICE_JVM_ARGS", "-Xmx256m -XX:+UseSerialGC").trim().split("\\s+");
+            String[] jvm = env("BENCH_SERVICE_JVM_ARGS", String.join(" ", ServiceProcess.DEFAULT_JVM_ARGS)).trim()
+                    .split("\\s+");
             ServiceProcess service = ServiceProcess.builder(module).env(env).jvmArgs(jvm)
                     .logFile(work.resolve(module + ".log")).build();
             services.put(module, service);
@@ -603,7 +604,8 @@ public final class BenchE2E {
             r.append(cpu.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
                     .reduce((a, b) -> a + ", " + b).orElse("")).append(".\n");
         }
-        r.append("\nServices run with `").append(env("BENCH_SERVICE_JVM_ARGS", "-Xmx256m -XX:+UseSerialGC"))
+        r.append("\nServices run with `")
+                .append(env("BENCH_SERVICE_JVM_ARGS", String.join(" ", ServiceProcess.DEFAULT_JVM_ARGS)))
                 .append("`; the broker with devstack's settings.\n");
 
         r.append("\n## Targets\n\n| target | measured | |\n|---|---|---|\n");
