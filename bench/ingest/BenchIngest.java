@@ -44,6 +44,8 @@ public class BenchIngest {
     static final int PARTITIONS = 3;
     static final String RAW_TOPIC = "bench.raw";
     static final int BATCH_SIZE = 100;
+    /** USER_HZ, the unit of the CPU times in /proc/PID/stat (100 on Linux on every common architecture). */
+    static final int CLOCK_TICKS_PER_SECOND = 100;
     static final Pattern RESULT = Pattern.compile(
             "RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+) "
                     + "errors=(\\d+) statuses=(\\S*)");
@@ -117,7 +119,19 @@ public class BenchIngest {
             log("ingest " + ingest.baseUrl() + " pid " + ingest.pid() + " (" + String.join(" ", jvm) + ")");
 
             WrkResult warmup = wrk("warm-up", threads, connections, warmupSeconds, 0, token, url, repo, work);
+            // CPU time of ingest over the peak run: per accepted event it is the cost that the load average does not
+            // distort much (unlike events/s). BENCH_PROFILER=<libasyncProfiler.so> also profiles exactly this run.
+            String profiler = env("BENCH_PROFILER", "");
+            if (!profiler.isEmpty()) {
+                asyncProfiler(ingest.pid(), profiler, "start,event=cpu,interval=1ms,threads", work);
+            }
+            long cpuTicksBefore = cpuTicks(ingest.pid());
             WrkResult peak = wrk("peak", threads, connections, seconds, 0, token, url, repo, work);
+            long cpuTicksPeak = cpuTicks(ingest.pid()) - cpuTicksBefore;
+            if (!profiler.isEmpty()) {
+                asyncProfiler(ingest.pid(), profiler,
+                        "stop,collapsed,file=" + work.resolve("ingest-peak.collapsed"), work);
+            }
             long rssPeak = ingest.rssBytes();
             double halfRate = peak.rate() / 2;
             // Pacing: each connection sends, waits for the answer, then waits delay ms, so it cycles every delay +
@@ -159,6 +173,10 @@ public class BenchIngest {
                     100 * batchEvents / batch.seconds() / rawRate));
             table.append(String.format(Locale.ROOT, "%nhalf-peak target %.0f events/s, reached %.0f%n", halfRate,
                     half.rate()));
+            double cpuSeconds = cpuTicksPeak / (double) CLOCK_TICKS_PER_SECOND;
+            table.append(String.format(Locale.ROOT, "ingest CPU in the peak run: %.1f s in %.1f s (%.0f%% of one core), "
+                    + "%.0f µs per 202 (JIT compilation included)%n", cpuSeconds, peak.seconds(),
+                    100 * cpuSeconds / peak.seconds(), cpuSeconds * 1e6 / Math.max(1, peak.accepted())));
             table.append(String.format(Locale.ROOT, "ingest RSS: %d MB after the peak run, %d MB at the end%n",
                     rssPeak >> 20, rssEnd >> 20));
             table.append(String.format(Locale.ROOT, "202s received (all wrk runs): %d; records in %s: %d "
@@ -278,6 +296,24 @@ public class BenchIngest {
             throw new IllegalStateException(command.get(0) + " exited with " + exit + "; see " + log);
         }
         return lines;
+    }
+
+    /** User plus system CPU time of a process so far, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name (field 2) may contain spaces; the fields after it start past its closing parenthesis.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /**
+     * Sends a command to async-profiler inside a running JVM: the agent library is loaded (again) through jcmd, and
+     * each load runs its options. The options are quoted because jcmd would otherwise read "a=b" as its own option.
+     */
+    static void asyncProfiler(long pid, String library, String options, Path work) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        run(List.of(jcmd.toString(), Long.toString(pid), "JVMTI.agent_load", library, "\"" + options + "\""),
+                work.resolve("async-profiler-" + options.substring(0, options.indexOf(',')) + ".log"));
     }
 
     /** The 1, 5 and 15 minute load averages: on a shared machine they say how much of it the run had. */

@@ -12,6 +12,8 @@
 #   BENCH_SECONDS=10 BENCH_JFR=1 bench/ingest/run.sh     shorter runs, and a JFR recording of ingest
 # Environment: BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10),
 # BENCH_PACED_CONNECTIONS (32), BENCH_RAW_RECORDS (300000), BENCH_INGEST_JVM_ARGS, BENCH_JFR, HERALD_TEST_DB_URL,
+# BENCH_PROFILER=<path to async-profiler's libasyncProfiler.so> (CPU profile of ingest during the peak run only,
+# written as collapsed stacks to ingest-peak.collapsed),
 # BENCH_INGEST_ENV_<NAME>=<value> (passed to ingest as <NAME>, e.g. BENCH_INGEST_ENV_MP_MESSAGING_OUTGOING_EVENTS_LINGER_MS=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -118,26 +118,41 @@ public class EventService {
      * acknowledged the record, and fails with a 503 problem carrying {@code Retry-After} otherwise.
      */
     public Uni<EventMessage> publish(EventMessage event) {
+        // Few operators on purpose: this runs once per request, and each Mutiny stage costs a subscription plus a
+        // context-propagation wrapper.
         return Uni.createFrom().deferred(() -> {
             if (!inFlight.tryAcquire()) {
                 overloaded.increment();
                 return Uni.createFrom().failure(overloaded());
             }
             Timer.Sample sample = Timer.start();
-            return Uni.createFrom()
-                    .deferred(() -> emitter.sendMessage(KafkaRecord.of(event.kafkaKey(), Json.write(event))))
-                    .invoke(() -> sample.stop(ackLatency)).ifNoItem().after(publishTimeout).fail().onTermination()
-                    .invoke(inFlight::release);
-        }).replaceWith(event).invoke(() -> accepted.increment()).onFailure(f -> !isOverloaded(f)).transform(failure -> {
-            unavailable.increment();
-            LOG.warnf("Kafka did not acknowledge event %s of tenant %s: %s", event.id(), event.tenant(),
-                    failure.toString());
-            // The record may still reach Kafka later; the producer's retry with the same id lets
-            // subscribers deduplicate on webhook-id.
-            return ProblemException.unavailable(
-                    "The event could not be stored: Kafka did not acknowledge it " + "in time. Retry with the same id",
-                    retryAfter);
+            Uni<Void> acknowledged;
+            try {
+                acknowledged = emitter.sendMessage(KafkaRecord.of(event.kafkaKey(), Json.write(event)));
+            } catch (RuntimeException e) {
+                acknowledged = Uni.createFrom().failure(e);
+            }
+            return acknowledged.ifNoItem().after(publishTimeout).fail().onTermination()
+                    .invoke((ignored, failure, cancelled) -> {
+                        // Also on cancellation (the client went away), so that the permit is never lost.
+                        inFlight.release();
+                        if (failure == null && !cancelled) {
+                            sample.stop(ackLatency);
+                            accepted.increment();
+                        }
+                    }).onFailure().transform(failure -> unavailable(event, failure)).replaceWith(event);
         });
+    }
+
+    private ProblemException unavailable(EventMessage event, Throwable failure) {
+        unavailable.increment();
+        LOG.warnf("Kafka did not acknowledge event %s of tenant %s: %s", event.id(), event.tenant(),
+                failure.toString());
+        // The record may still reach Kafka later; the producer's retry with the same id lets subscribers deduplicate on
+        // webhook-id.
+        return ProblemException.unavailable(
+                "The event could not be stored: Kafka did not acknowledge it in time. Retry with the same id",
+                retryAfter);
     }
 
     /**
@@ -202,9 +217,5 @@ public class EventService {
         return new ProblemException(new Problem(OVERLOADED_TYPE, "Service overloaded", 503,
                 "Too many events are waiting for Kafka on this instance; retry after Retry-After seconds", null),
                 OVERLOADED_RETRY_AFTER);
-    }
-
-    private static boolean isOverloaded(Throwable failure) {
-        return failure instanceof ProblemException problem && OVERLOADED_TYPE.equals(problem.problem().type());
     }
 }

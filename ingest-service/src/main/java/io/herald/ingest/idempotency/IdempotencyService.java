@@ -61,7 +61,7 @@ public class IdempotencyService {
      */
     public Uni<Answer> run(String tenant, String key, Supplier<String> fingerprint, Supplier<Uni<Answer>> action) {
         if (key == null) {
-            return Uni.createFrom().deferred(action::get);
+            return action.get();
         }
         if (!VALID_KEY.matcher(key).matches()) {
             throw ProblemException.invalid("The Idempotency-Key header is invalid", List

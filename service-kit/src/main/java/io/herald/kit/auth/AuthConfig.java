@@ -41,4 +41,15 @@ public interface AuthConfig {
     /** Connect and read timeout of one JWKS fetch, in ms (a fetch happens only on a cache miss or unknown kid). */
     @WithDefault("2000")
     long jwksFetchTimeoutMs();
+
+    /**
+     * How long an accepted token is trusted without verifying it again, in ms, at most (never past its {@code exp}); a
+     * key withdrawn from the JWKS stops being honoured within this time. 0 verifies every request.
+     */
+    @WithDefault("60000")
+    long tokenCacheMaxAgeMs();
+
+    /** Most accepted tokens remembered at once (each costs about the size of the token). */
+    @WithDefault("10000")
+    long tokenCacheMaxTokens();
 }

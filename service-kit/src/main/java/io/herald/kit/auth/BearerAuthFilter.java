@@ -2,6 +2,7 @@ package io.herald.kit.auth;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,8 @@ import io.herald.kit.problem.ProblemExceptionMapper;
 
 /**
  * Authenticates every {@code /v1} request with its bearer JWT; anything else ({@code /q/*}) is left alone. A bad token
- * answers 401 problem+json; the reason is logged, never the token.
+ * answers 401 problem+json; the reason is logged, never the token. Accepted tokens are remembered for a short while
+ * ({@link TokenCache}).
  */
 @ApplicationScoped
 public class BearerAuthFilter {
@@ -29,11 +31,12 @@ public class BearerAuthFilter {
     private static final Logger LOG = Logger.getLogger(BearerAuthFilter.class);
     private static final String BEARER = "Bearer ";
 
-    private final JwtVerifier verifier;
+    private final TokenCache tokens;
     private final CurrentCaller currentCaller;
 
-    public BearerAuthFilter(AuthConfig config, CurrentCaller currentCaller) {
-        this.verifier = verifier(config);
+    public BearerAuthFilter(AuthConfig config, CurrentCaller currentCaller, Clock clock) {
+        this.tokens = new TokenCache(verifier(config), clock, Duration.ofMillis(config.tokenCacheMaxAgeMs()),
+                config.tokenCacheMaxTokens());
         this.currentCaller = currentCaller;
     }
 
@@ -68,7 +71,7 @@ public class BearerAuthFilter {
             return ProblemExceptionMapper.toResponse(ProblemException.unauthorized("Missing bearer token"));
         }
         try {
-            currentCaller.set(verifier.verify(header.substring(BEARER.length()).trim()));
+            currentCaller.set(tokens.verify(header.substring(BEARER.length()).trim()));
             return null;
         } catch (AuthenticationException e) {
             LOG.debugf("Rejected bearer token: %s", e.getMessage());

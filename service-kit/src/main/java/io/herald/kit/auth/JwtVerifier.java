@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -116,6 +117,11 @@ public final class JwtVerifier {
     }
 
     public Caller verify(String token) throws AuthenticationException {
+        return verifyToken(token).caller();
+    }
+
+    /** As {@link #verify(String)}, also returning until when the token is valid (its {@code exp}). */
+    public VerifiedToken verifyToken(String token) throws AuthenticationException {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -140,10 +146,15 @@ public final class JwtVerifier {
                     }
                 }
             }
-            return new Caller(tenant, Set.copyOf(scopes));
+            // exp is a required claim: the processor refused tokens without it.
+            return new VerifiedToken(new Caller(tenant, Set.copyOf(scopes)), claims.getExpirationTime().toInstant());
         } catch (ParseException e) {
             throw new AuthenticationException("Bearer token claims tenant and scope must be strings", e);
         }
+    }
+
+    /** A token that passed verification: who it speaks for, and its {@code exp}. */
+    public record VerifiedToken(Caller caller, Instant expiresAt) {
     }
 
     /** Hands the token to the key source of its algorithm; an algorithm without one gets no keys, so it fails. */

@@ -224,6 +224,16 @@ class JwksVerifierTests {
             public long jwksFetchTimeoutMs() {
                 return 5_000;
             }
+
+            @Override
+            public long tokenCacheMaxAgeMs() {
+                return 60_000;
+            }
+
+            @Override
+            public long tokenCacheMaxTokens() {
+                return 10_000;
+            }
         };
     }
 
