@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -165,6 +167,7 @@ class FaultSuiteIT {
                     failures.isEmpty() ? "PASS" : "FAIL:\n- " + String.join("\n- ", failures));
             Files.createDirectories(REPORT.getParent());
             Files.writeString(REPORT, "# Fault suite\n\n" + table + summary, StandardCharsets.UTF_8);
+            writeAnswers(WORK.resolve("answers-" + stack.run() + ".csv"), load.answers(), ledger);
             System.out.println("\n" + table + summary);
         }
         assertThat(failures).as("fault suite failures (table in %s)", REPORT).isEmpty();
@@ -302,8 +305,9 @@ class FaultSuiteIT {
         StringBuilder table = new StringBuilder();
         table.append("| phase | 202s | not acknowledged | webhooks expected | delivered | lost | duplicates"
                 + " | repeats arriving in phase | delivered without 202 | first 202 after fault"
-                + " | first delivery after fault | notes |\n");
-        table.append("|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
+                + " | first delivery after fault | longest webhook gap | notes |\n");
+        table.append("|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|\n");
+        List<Instant> arrivals = ledger.firstArrivals();
         List<Instant> repeats = ledger.repeated().stream().flatMap(r -> r.repeats().stream()).toList();
         for (int i = 0; i < phases.size(); i++) {
             Phase phase = phases.get(i);
@@ -357,10 +361,12 @@ class FaultSuiteIT {
             }
             Instant from = phase.start;
             long repeatsInPhase = repeats.stream().filter(at -> !at.isBefore(from) && at.isBefore(end)).count();
-            table.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d | %d | %s | %s | %s | %s |%n",
-                    phase.name, acknowledged, counts(refused), expected, delivered, lost, duplicates, repeatsInPhase,
+            table.append(String.format(Locale.ROOT,
+                    "| %s | %d | %s | %d | %d | %d | %d | %d | %s | %s | %s | %.1f s | %s |%n", phase.name,
+                    acknowledged, counts(refused), expected, delivered, lost, duplicates, repeatsInPhase,
                     counts(deliveredUnacknowledged), since(phase.faultAt, first202),
-                    since(phase.faultAt, firstDelivery), String.join("; ", phase.notes)));
+                    since(phase.faultAt, firstDelivery), longestGap(arrivals, phase.start, end),
+                    String.join("; ", phase.notes)));
         }
         if (ledger.badSignatures() > 0) {
             failures.add(ledger.badSignatures() + " webhooks failed signature verification");
@@ -369,6 +375,43 @@ class FaultSuiteIT {
             failures.add(ledger.unknownPaths() + " webhooks arrived at paths no endpoint was registered for");
         }
         return table.toString();
+    }
+
+    /** Every request with its outcome and when its webhooks arrived, to look into a run after the fact. */
+    private static void writeAnswers(Path file, List<SteadyLoad.Answer> answers, WebhookLedger ledger)
+            throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("event_id,tenant,sent_at,answered_at,outcome,webhooks_expected,webhooks_arrived,first_webhook_at");
+        answers.stream().sorted(Comparator.comparing(SteadyLoad.Answer::sentAt)).forEach(a -> {
+            List<WebhookLedger.Receipt> receipts = ENDPOINTS.get(a.tenant()).stream()
+                    .map(p -> ledger.receipt(p, a.eventId())).filter(Objects::nonNull).toList();
+            lines.add(String.join(",", a.eventId(), a.tenant(), a.sentAt().toString(), a.answeredAt().toString(),
+                    a.outcome(), Integer.toString(ENDPOINTS.get(a.tenant()).size()),
+                    Integer.toString(receipts.stream().mapToInt(WebhookLedger.Receipt::count).sum()),
+                    receipts.stream().map(WebhookLedger.Receipt::first).min(Comparator.naturalOrder())
+                            .map(Instant::toString).orElse("")));
+        });
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    /** The longest time in seconds without a new webhook between {@code from} and the last one before {@code to}. */
+    private static double longestGap(List<Instant> arrivals, Instant from, Instant to) {
+        Instant previous = from;
+        Duration longest = Duration.ZERO;
+        for (Instant at : arrivals) {
+            if (at.isBefore(from)) {
+                continue;
+            }
+            if (!at.isBefore(to)) {
+                break;
+            }
+            Duration gap = Duration.between(previous, at);
+            if (gap.compareTo(longest) > 0) {
+                longest = gap;
+            }
+            previous = at;
+        }
+        return longest.toMillis() / 1000.0;
     }
 
     /** {@code 0}, or the total followed by the count per kind. */

@@ -57,6 +57,11 @@ final class WebhookLedger {
         verifiers.put(path, WebhookVerifier.of(secret));
     }
 
+    /** When each webhook first arrived, in order. */
+    List<Instant> firstArrivals() {
+        return receipts.values().stream().map(Receipt::first).sorted().toList();
+    }
+
     /** Every webhook that arrived more than once. */
     List<Receipt> repeated() {
         return receipts.values().stream().filter(r -> r.count() > 1).toList();
