@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,12 @@ final class ServiceStack implements AutoCloseable {
         KAFKA_CLIENT_LOG.setLevel(Level.WARNING);
     }
 
+    /**
+     * Three JVMs starting at once on a busy two-core machine (CI, or other builds) have been seen to need 80 s each;
+     * the same bound applies to every restart a test makes.
+     */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
@@ -56,7 +63,7 @@ final class ServiceStack implements AutoCloseable {
             ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), db, TestTokens.SECRET);
             for (String module : ServiceEnv.START_ORDER) {
                 services.add(ServiceProcess.builder(module).env(env.envFor(module))
-                        .env(extraEnv.getOrDefault(module, Map.of()))
+                        .env(extraEnv.getOrDefault(module, Map.of())).startTimeout(START_TIMEOUT)
                         .logFile(work.resolve("logs-" + run).resolve(module + ".log")).build());
             }
             // All at once: on a fresh stack nothing orders them (no endpoints to load yet; each service migrates its
