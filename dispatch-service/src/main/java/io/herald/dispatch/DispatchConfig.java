@@ -44,17 +44,12 @@ public interface DispatchConfig {
 
     interface FanOut {
 
-        /** Deliveries of one event handed to the Kafka producer at once (an event may match many endpoints). */
-        @WithDefault("64")
-        int sendConcurrency();
-
         /**
-         * Events fanned out at once per instance. Their sends are issued in arrival order (the idempotent producer
-         * keeps that order per partition); acknowledgements complete out of order and the {@code throttled} commit
-         * strategy commits an offset only once every event before it was fanned out.
+         * Pause after a fan-out transaction aborted (a Kafka failure) before its events are read again, in
+         * milliseconds, so a broker outage does not spin the consumer.
          */
-        @WithDefault("16")
-        int eventConcurrency();
+        @WithDefault("1000")
+        long abortBackoffMs();
     }
 
     interface Delivery {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,6 +60,30 @@ public final class TestKafka implements AutoCloseable {
 
     public void publishEvent(EventMessage event) {
         send(Topics.EVENTS, event.kafkaKey(), Json.write(event));
+    }
+
+    /** Publishes many events without waiting for each acknowledgement; returns once all were acknowledged. */
+    public void publishEvents(List<EventMessage> events) {
+        List<Future<?>> sent = new ArrayList<>();
+        for (EventMessage event : events) {
+            sent.add(producer.send(new ProducerRecord<>(Topics.EVENTS, event.kafkaKey(), Json.write(event))));
+        }
+        producer.flush();
+        for (Future<?> send : sent) {
+            try {
+                send.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Cannot write to " + Topics.EVENTS, e.getCause());
+            }
+        }
+    }
+
+    /** Writes a delivery to a retry tier, as an instance handing it off after a failed try would. */
+    public void publishRetry(String tier, DeliveryMessage delivery) {
+        send(Topics.retryTier(tier), delivery.endpointId(), Json.write(delivery));
     }
 
     public void publishDelivery(DeliveryMessage delivery) {
@@ -119,10 +144,18 @@ public final class TestKafka implements AutoCloseable {
         return found;
     }
 
-    /** Every delivery written so far to {@code herald.deliveries} that matches. */
+    /** Every delivery committed so far to {@code herald.deliveries} that matches, as dispatch's consumer reads them. */
     public List<DeliveryMessage> deliveries(Predicate<DeliveryMessage> filter) {
+        return deliveries(filter, true);
+    }
+
+    /**
+     * Every delivery written so far to {@code herald.deliveries} that matches: committed only, or also those of aborted
+     * and open transactions ({@code read_uncommitted}).
+     */
+    public List<DeliveryMessage> deliveries(Predicate<DeliveryMessage> filter, boolean committedOnly) {
         List<DeliveryMessage> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, String> consumer = consumer(committedOnly)) {
             List<TopicPartition> partitions = assignFromBeginning(consumer, Topics.DELIVERIES);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (!end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
@@ -154,7 +187,12 @@ public final class TestKafka implements AutoCloseable {
     }
 
     private KafkaConsumer<String, String> consumer() {
+        return consumer(true);
+    }
+
+    private KafkaConsumer<String, String> consumer(boolean committedOnly) {
         Properties props = new Properties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

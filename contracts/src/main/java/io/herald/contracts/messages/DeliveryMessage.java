@@ -16,11 +16,22 @@ import java.time.Instant;
  * @param attempts attempts already made (0 before the first)
  * @param createdAt when fan-out created it
  * @param notBefore earliest time of the next attempt, or null for now
+ * @param failingSince on a retry, since when every request to the endpoint has failed, as the instance that handed it
+ *        to the retry tier knew it; null when unknown or not failing (and in records written before the field existed).
+ *        Lets whichever instance reads it back, after a restart too, count an endpoint's failing time from the start
  */
 public record DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
-        String eventId, String eventType, String payload, int attempts, Instant createdAt, Instant notBefore) {
+        String eventId, String eventType, String payload, int attempts, Instant createdAt, Instant notBefore,
+        Instant failingSince) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A delivery with no failing-since stamp. */
+    public DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
+            String eventId, String eventType, String payload, int attempts, Instant createdAt, Instant notBefore) {
+        this(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload, attempts, createdAt,
+                notBefore, null);
+    }
 
     /** The first delivery of an event to an endpoint. */
     public static DeliveryMessage first(EventMessage event, String endpointId, String payload, Instant now) {
@@ -35,6 +46,18 @@ public record DeliveryMessage(int schemaVersion, String id, String webhookId, St
     /** The same delivery after one more attempt, due again at {@code notBefore}. */
     public DeliveryMessage retryAt(Instant notBefore) {
         return new DeliveryMessage(SCHEMA_VERSION, id, webhookId, tenant, endpointId, eventId, eventType, payload,
-                attempts + 1, createdAt, notBefore);
+                attempts + 1, createdAt, notBefore, failingSince);
+    }
+
+    /** The same delivery due at {@code notBefore} without counting an attempt (it was pushed back, not tried). */
+    public DeliveryMessage postponedTo(Instant notBefore) {
+        return new DeliveryMessage(SCHEMA_VERSION, id, webhookId, tenant, endpointId, eventId, eventType, payload,
+                attempts, createdAt, notBefore, failingSince);
+    }
+
+    /** The same delivery stamped with since when its endpoint has been failing (null: not known to be failing). */
+    public DeliveryMessage withFailingSince(Instant since) {
+        return new DeliveryMessage(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload,
+                attempts, createdAt, notBefore, since);
     }
 }

@@ -13,8 +13,10 @@ import io.herald.contracts.WebhookHeaders;
 
 /**
  * Verifies a received webhook the way a subscriber should: the three headers are present, the timestamp is within
- * {@link #TOLERANCE} of now (replay protection), and at least one {@code v1} signature of the header matches one of the
- * secrets. Signatures of other versions are ignored; comparison is constant-time.
+ * {@link #TOLERANCE} of now (replay protection), and at least one signature of the header matches one of the trusted
+ * keys in that key's own scheme: a {@code v1} signature against a {@code whsec_} secret (constant-time comparison), a
+ * {@code v1a} signature against a {@code whpk_} Ed25519 public key (or the public half of a {@code whsk_} key).
+ * Signatures of other versions are ignored, and a key never vouches for a signature of the other scheme.
  */
 public final class WebhookVerifier {
 
@@ -27,11 +29,12 @@ public final class WebhookVerifier {
         if (secrets.isEmpty()) {
             throw new IllegalArgumentException("At least one secret is needed to verify");
         }
-        this.secrets = List.copyOf(secrets);
+        // A private key is trusted through its public half only, checked once here.
+        this.secrets = secrets.stream().map(WebhookSecret::verificationKey).toList();
         this.clock = clock;
     }
 
-    /** A verifier for {@code whsec_} secrets, against the system clock. */
+    /** A verifier for {@code whsec_} secrets and {@code whpk_} public keys, against the system clock. */
     public static WebhookVerifier of(String... secrets) {
         return new WebhookVerifier(List.of(secrets).stream().map(WebhookSecret::parse).toList(), Clock.systemUTC());
     }
@@ -63,10 +66,16 @@ public final class WebhookVerifier {
         if (seconds > now + TOLERANCE.toSeconds()) {
             throw new WebhookVerificationException("Message timestamp too new");
         }
+        String[] candidates = signatureHeader.trim().split(" +");
+        byte[] content = WebhookSigner.content(webhookId, seconds, body);
         for (WebhookSecret secret : secrets) {
-            byte[] expected = WebhookSigner.hmac(secret, webhookId, seconds, body);
-            for (String candidate : signatureHeader.trim().split(" +")) {
-                if (matches(candidate, expected)) {
+            byte[] expected = secret.kind() == WebhookSecret.Kind.HMAC
+                    ? WebhookSigner.hmac(secret, webhookId, seconds, body)
+                    : null;
+            for (String candidate : candidates) {
+                byte[] given = signature(candidate, secret.signatureVersion());
+                if (given != null && (expected != null ? MessageDigest.isEqual(given, expected)
+                        : Ed25519.verify(secret.publicKey(), content, given))) {
                     return;
                 }
             }
@@ -82,17 +91,16 @@ public final class WebhookVerifier {
         }
     }
 
-    private static boolean matches(String candidate, byte[] expected) {
+    /** The decoded signature of a {@code <version>,<base64>} candidate of the wanted version, else null. */
+    private static byte[] signature(String candidate, String version) {
         int comma = candidate.indexOf(',');
-        if (comma < 0 || !WebhookSigner.V1.equals(candidate.substring(0, comma))) {
-            return false;
+        if (comma < 0 || !version.equals(candidate.substring(0, comma))) {
+            return null;
         }
-        byte[] given;
         try {
-            given = Base64.getDecoder().decode(candidate.substring(comma + 1));
+            return Base64.getDecoder().decode(candidate.substring(comma + 1));
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
-        return MessageDigest.isEqual(given, expected);
     }
 }

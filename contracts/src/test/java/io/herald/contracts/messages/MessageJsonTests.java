@@ -50,6 +50,33 @@ class MessageJsonTests {
         DeliveryMessage delivery = DeliveryMessage.first(EVENT, "ep_1", WebhookPayload.render(EVENT), T);
         assertRoundTrip(delivery, DeliveryMessage.class);
         assertRoundTrip(delivery.retryAt(T.plusSeconds(5)), DeliveryMessage.class);
+        assertRoundTrip(delivery.retryAt(T.plusSeconds(5)).withFailingSince(T.minusSeconds(60)), DeliveryMessage.class);
+        assertThat(Json.write(delivery)).doesNotContain("failingSince");
+    }
+
+    @Test
+    void shouldReadADeliveryWrittenBeforeFailingSinceExisted() {
+        String older = "{\"schemaVersion\":1,\"id\":\"evt_1.ep_1\",\"webhookId\":\"evt_1\",\"tenant\":\"acme\","
+                + "\"endpointId\":\"ep_1\",\"eventId\":\"evt_1\",\"eventType\":\"order.created\",\"payload\":\"{}\","
+                + "\"attempts\":2,\"createdAt\":\"2026-11-22T10:15:30.123Z\",\"notBefore\":\"2026-11-22T10:16:30Z\"}";
+
+        DeliveryMessage delivery = Json.read(older, DeliveryMessage.class);
+
+        assertThat(delivery.attempts()).isEqualTo(2);
+        assertThat(delivery.notBefore()).isEqualTo(Instant.parse("2026-11-22T10:16:30Z"));
+        assertThat(delivery.failingSince()).isNull();
+    }
+
+    @Test
+    void shouldKeepTheFailingSinceStampAcrossRetries() {
+        DeliveryMessage stamped = DeliveryMessage.first(EVENT, "ep_1", "{}", T).withFailingSince(T.minusSeconds(60));
+
+        assertThat(stamped.retryAt(T.plusSeconds(5)).failingSince()).isEqualTo(T.minusSeconds(60));
+        assertThat(stamped.postponedTo(T.plusSeconds(5))).satisfies(d -> {
+            assertThat(d.failingSince()).isEqualTo(T.minusSeconds(60));
+            assertThat(d.attempts()).isZero();
+            assertThat(d.notBefore()).isEqualTo(T.plusSeconds(5));
+        });
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -32,10 +33,76 @@ class WebhookSignerTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.herald.contracts.signing.SignatureVectors#signable")
     void shouldSignEveryVectorExactly(SignatureVectors.Case vector) {
-        String signature = WebhookSigner.sign(WebhookSecret.parse(vector.secrets().get(0)), vector.id(),
+        String signature = WebhookSigner.sign(WebhookSecret.parse(vector.signer()), vector.id(),
                 Long.parseLong(vector.timestamp()), vector.body());
 
         assertThat(signature).isEqualTo(vector.signature());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.herald.contracts.signing.SignatureVectors#signableWithKeyPair")
+    void shouldDeriveTheVectorsPublicKeyFromItsPrivateKey(SignatureVectors.Case vector) {
+        WebhookSecret signer = WebhookSecret.parse(vector.signer());
+
+        assertThat(signer.verificationKey().encoded()).isEqualTo(vector.secrets().get(0));
+    }
+
+    @Test
+    void shouldPickTheSchemeFromEachKeysPrefixDuringAModeSwitch() {
+        WebhookSecret hmac = WebhookSecret.generate(32);
+        WebhookSecret ed25519 = WebhookSecret.generateEd25519();
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+
+        String header = WebhookSigner.signatureHeader(List.of(ed25519, hmac), "msg_1", 1700000000, body);
+
+        assertThat(header.split(" ")).hasSize(2);
+        assertThat(header.split(" ")[0]).startsWith("v1a,").hasSize("v1a,".length() + 88);
+        assertThat(header.split(" ")[1]).isEqualTo(WebhookSigner.sign(hmac, "msg_1", 1700000000, body));
+    }
+
+    @Test
+    void shouldGenerateEd25519KeysWhosePublicHalfIsWhpkAndWhosePrivateHalfIsNeverPrinted() {
+        WebhookSecret key = WebhookSecret.generateEd25519();
+
+        assertThat(key.encoded()).startsWith("whsk_").hasSize("whsk_".length() + 88);
+        assertThat(WebhookSecret.parse(key.encoded())).isEqualTo(key);
+        assertThat(key.kind()).isEqualTo(WebhookSecret.Kind.ED25519_PRIVATE);
+        assertThat(key.signatureVersion()).isEqualTo("v1a");
+        WebhookSecret publicKey = key.verificationKey();
+        assertThat(publicKey.encoded()).startsWith("whpk_").hasSize("whpk_".length() + 44);
+        assertThat(publicKey.canSign()).isFalse();
+        // The private key's base64 carries the seed in its first 43 characters.
+        assertThat(key.toString()).doesNotContain(key.encoded().substring(5, 48));
+        assertThat(WebhookSecret.generateEd25519()).isNotEqualTo(key);
+    }
+
+    @Test
+    void shouldRefuseToSignWithAPublicKey() {
+        WebhookSecret publicKey = WebhookSecret.generateEd25519().verificationKey();
+
+        assertThatThrownBy(() -> WebhookSigner.sign(publicKey, "msg_1", 1700000000, "{}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whsk_");
+    }
+
+    @Test
+    void shouldRefuseEd25519KeysOfTheWrongLengthWithoutEchoingThem() {
+        String seedOnly = "whsk_" + Base64.getEncoder().encodeToString(new byte[32]);
+
+        assertThatThrownBy(() -> WebhookSecret.parse(seedOnly)).isInstanceOf(IllegalArgumentException.class).message()
+                .doesNotContain(seedOnly.substring(5));
+        assertThatThrownBy(() -> WebhookSecret.parse("whpk_" + Base64.getEncoder().encodeToString(new byte[31])))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WebhookSecret.parse("whsk_%%%")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRefuseAPrivateKeyWhosePublicHalfBelongsToAnotherSeed() {
+        byte[] one = Base64.getDecoder().decode(WebhookSecret.generateEd25519().encoded().substring(5));
+        byte[] other = Base64.getDecoder().decode(WebhookSecret.generateEd25519().encoded().substring(5));
+        System.arraycopy(other, 32, one, 32, 32);
+        WebhookSecret mismatched = WebhookSecret.parse("whsk_" + Base64.getEncoder().encodeToString(one));
+
+        assertThatThrownBy(mismatched::verificationKey).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

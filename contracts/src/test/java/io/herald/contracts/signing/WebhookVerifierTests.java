@@ -53,6 +53,38 @@ class WebhookVerifierTests {
                 .doesNotThrowAnyException();
     }
 
+    @Test
+    void shouldAcceptAV1aSignatureWithThePublicKeyAndRejectAnotherKeyOrATamperedBody() {
+        WebhookSecret key = WebhookSecret.generateEd25519();
+        long now = Instant.now().getEpochSecond();
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        String header = WebhookSigner.signatureHeader(List.of(key), "msg_now", now, body);
+        String publicKey = key.verificationKey().encoded();
+
+        assertThatCode(() -> WebhookVerifier.of(publicKey).verify(body, "msg_now", Long.toString(now), header))
+                .doesNotThrowAnyException();
+        String otherKey = WebhookSecret.generateEd25519().verificationKey().encoded();
+        assertThatThrownBy(() -> WebhookVerifier.of(otherKey).verify(body, "msg_now", Long.toString(now), header))
+                .isInstanceOf(WebhookVerificationException.class).hasMessageContaining("No matching signature");
+        byte[] tampered = "{\"a\":2}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> WebhookVerifier.of(publicKey).verify(tampered, "msg_now", Long.toString(now), header))
+                .isInstanceOf(WebhookVerificationException.class).hasMessageContaining("No matching signature");
+    }
+
+    @Test
+    void shouldAcceptEitherKeyDuringAnEd25519Rotation() {
+        WebhookSecret old = WebhookSecret.generateEd25519();
+        WebhookSecret current = WebhookSecret.generateEd25519();
+        long now = Instant.now().getEpochSecond();
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        String header = WebhookSigner.signatureHeader(List.of(current, old), "msg_r", now, body);
+
+        for (WebhookSecret trusted : List.of(old, current)) {
+            assertThatCode(() -> WebhookVerifier.of(trusted.verificationKey().encoded()).verify(body, "msg_r",
+                    Long.toString(now), header)).doesNotThrowAnyException();
+        }
+    }
+
     private static void verify(WebhookVerifier verifier, SignatureVectors.Case vector)
             throws WebhookVerificationException {
         verifier.verify(vector.body().getBytes(StandardCharsets.UTF_8), vector.id(), vector.timestamp(),

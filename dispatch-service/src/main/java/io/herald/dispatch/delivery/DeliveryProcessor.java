@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -96,7 +95,7 @@ public class DeliveryProcessor {
     private final DeliveryPolicyConfig policy;
     private final int concurrency;
     private final MeterRegistry registry;
-    private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
+    private final FailingEndpoints failing = new FailingEndpoints();
 
     DeliveryProcessor(@Channel("deliveries-in") Multi<Message<String>> deliveries, EndpointStateConsumer routing,
             RoutingTable table, WebhookHttpClient http, AttemptPublisher attempts, RetryPolicy retryPolicy,
@@ -149,6 +148,7 @@ public class DeliveryProcessor {
     public Uni<Void> deliver(DeliveryMessage delivery) {
         return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
+            failing.learn(delivery.endpointId(), delivery.failingSince());
             Optional<EndpointState> found = table.get(delivery.endpointId());
             String dropReason = dropReason(delivery, found.orElse(null), now);
             if (dropReason != null) {
@@ -243,7 +243,7 @@ public class DeliveryProcessor {
         String endpointId = endpoint.id();
         if (response.isSuccess()) {
             breakers.succeeded(endpointId, response.latencyMs());
-            failingSince.remove(endpointId);
+            failing.succeeded(endpointId, now);
             return publish(attemptRecord(delivery, attemptedAt, AttemptOutcome.SUCCEEDED, response, null, null));
         }
         Integer status = response.statusCode();
@@ -251,13 +251,14 @@ public class DeliveryProcessor {
         if (status != null && status == 410) {
             // Gone says the subscriber removed it, not that it is unhealthy: the breaker does not count it.
             breakers.release(endpointId);
-            failingSince.remove(endpointId);
+            failing.forget(endpointId);
             return disabler.disable(endpoint, "gone", "HTTP 410 Gone", now)
                     .chain(() -> deadLetters.publish(delivery, status, error + "; endpoint disabled", now))
                     .chain(() -> publish(attemptRecord(delivery, attemptedAt, AttemptOutcome.ENDPOINT_DISABLED,
                             response, error, null)));
         }
         breakers.failed(endpointId, response.latencyMs(), error);
+        Instant failingSince = failing.failed(endpointId, now);
         Optional<Duration> delay = retryPolicy.strategyFor(endpoint).nextDelay(delivery.attempts() + 1);
         if (delay.isPresent() && status != null && (status == 429 || status == 503)) {
             Optional<Duration> asked = retryPolicy.retryAfter(response.retryAfter(), now);
@@ -268,7 +269,7 @@ public class DeliveryProcessor {
         Uni<Void> handOff;
         AttemptMessage attempt;
         if (delay.isPresent()) {
-            DeliveryMessage next = delivery.retryAt(now.plus(delay.get()));
+            DeliveryMessage next = delivery.retryAt(now.plus(delay.get())).withFailingSince(failingSince);
             handOff = retries.schedule(next, now).replaceWithVoid();
             attempt = attemptRecord(delivery, attemptedAt, AttemptOutcome.RETRY_SCHEDULED, response, error,
                     next.notBefore());
@@ -276,7 +277,7 @@ public class DeliveryProcessor {
             handOff = deadLetters.publish(delivery, status, error, now);
             attempt = attemptRecord(delivery, attemptedAt, AttemptOutcome.EXHAUSTED, response, error, null);
         }
-        return handOff.chain(() -> publish(attempt)).chain(() -> disableIfFailingTooLong(endpoint, now));
+        return handOff.chain(() -> publish(attempt)).chain(() -> disableIfFailingTooLong(endpoint, failingSince, now));
     }
 
     /** The egress policy refused the endpoint's address: no request went out, and none will until it changes. */
@@ -286,13 +287,15 @@ public class DeliveryProcessor {
                 () -> publish(attemptRecord(delivery, attemptedAt, AttemptOutcome.DROPPED, NO_RESPONSE, error, null)));
     }
 
-    /** Counts from the first failure after a success; the count is this instance's and starts again on restart. */
-    private Uni<Void> disableIfFailingTooLong(EndpointState endpoint, Instant now) {
-        Instant since = failingSince.computeIfAbsent(endpoint.id(), id -> now);
+    /**
+     * Counts from the first failure after a success, as this instance saw it or learnt it from a retry record (so the
+     * count survives a restart).
+     */
+    private Uni<Void> disableIfFailingTooLong(EndpointState endpoint, Instant since, Instant now) {
         if (Duration.between(since, now).toMillis() < policy.autoDisable().failingForMs()) {
             return Uni.createFrom().voidItem();
         }
-        failingSince.remove(endpoint.id());
+        failing.forget(endpoint.id());
         return disabler.disable(endpoint, "failing", "Every delivery failed since " + since, now);
     }
 
@@ -300,9 +303,8 @@ public class DeliveryProcessor {
     private Uni<Void> reschedule(DeliveryMessage delivery, Instant now, Duration after, String reason) {
         // Up to 10 % later, so deliveries pushed back together do not all come back at once.
         long spreadMs = Math.round(after.toMillis() * 0.1 * ThreadLocalRandom.current().nextDouble());
-        DeliveryMessage later = new DeliveryMessage(DeliveryMessage.SCHEMA_VERSION, delivery.id(), delivery.webhookId(),
-                delivery.tenant(), delivery.endpointId(), delivery.eventId(), delivery.eventType(), delivery.payload(),
-                delivery.attempts(), delivery.createdAt(), now.plus(after).plusMillis(spreadMs));
+        DeliveryMessage later = delivery.postponedTo(now.plus(after).plusMillis(spreadMs))
+                .withFailingSince(failing.since(delivery.endpointId()));
         Counter.builder("herald.delivery.rescheduled")
                 .description("Deliveries pushed back to a retry tier without a request, by reason")
                 .tag("reason", reason).register(registry).increment();

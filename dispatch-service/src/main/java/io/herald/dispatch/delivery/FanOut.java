@@ -1,6 +1,7 @@
 package io.herald.dispatch.delivery;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,39 +26,47 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
 
 /**
  * Stage 1: turns each event of {@code herald.events} into one delivery per matching endpoint on
- * {@code herald.deliveries}, and acknowledges the event only after Kafka acknowledged all of them (at-least-once).
+ * {@code herald.deliveries}, exactly once: each polled batch of events is fanned out in one Kafka transaction that also
+ * commits the batch's offsets. Either every delivery of the batch becomes visible to {@code read_committed} consumers
+ * and its events are done, or none does and the batch is read again from the last committed offsets, so a crash or a
+ * failed send never duplicates a delivery.
  * <p>
- * The channel is subscribed only once the routing table is loaded, so no record is even fetched before: an event
- * processed earlier would fan out to nobody and be lost. Up to {@code herald.dispatch.fan-out.event-concurrency} events
- * are fanned out at once (waiting for each event's acknowledgements one after the other caps fan-out at a few dozen
- * events per second); their sends start in arrival order.
+ * Transactions run one at a time per instance, hence batches: one transaction per event would cap fan-out at a few
+ * dozen events per second. The channel is subscribed only once the routing table is loaded, so no record is even
+ * fetched before: an event processed earlier would fan out to nobody and be lost.
  */
 @ApplicationScoped
 public class FanOut {
 
     private static final Logger LOG = Logger.getLogger(FanOut.class);
 
-    private final Multi<Message<String>> events;
+    private final Multi<Message<List<String>>> batches;
+    private final KafkaTransactions<String> transactions;
     private final EndpointStateConsumer routing;
     private final RoutingTable table;
     private final DeliveryPublisher publisher;
     private final Clock clock;
     private final Counter created;
-    private final int concurrency;
+    private final Duration abortBackoff;
 
-    FanOut(@Channel("events-in") Multi<Message<String>> events, EndpointStateConsumer routing, RoutingTable table,
-            DeliveryPublisher publisher, Clock clock, MeterRegistry registry, DispatchConfig config) {
-        this.events = events;
+    FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
+            @Channel("deliveries-out") KafkaTransactions<String> transactions, EndpointStateConsumer routing,
+            RoutingTable table, DeliveryPublisher publisher, Clock clock, MeterRegistry registry,
+            DispatchConfig config) {
+        this.batches = batches;
+        this.transactions = transactions;
         this.routing = routing;
         this.table = table;
         this.publisher = publisher;
         this.clock = clock;
         this.created = Counter.builder("herald.fanout.deliveries").description("Deliveries created by fan-out")
                 .register(registry);
-        this.concurrency = config == null ? 1 : config.fanOut().eventConcurrency();
+        this.abortBackoff = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().abortBackoffMs());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -77,23 +86,47 @@ public class FanOut {
 
     private void consume() {
         LOG.infof("Consuming %s", Topics.EVENTS);
-        events.onItem().transformToUni(this::fanOut).merge(concurrency).subscribe().with(ignored -> {
+        // One batch at a time: the transactional producer runs a single transaction per instance.
+        batches.onItem().transformToUniAndConcatenate(this::fanOut).subscribe().with(ignored -> {
         }, failure -> LOG.errorf(failure, "Fan-out stopped consuming %s", Topics.EVENTS));
     }
 
-    private Uni<Void> fanOut(Message<String> message) {
-        EventMessage event = read(message.getPayload());
+    private Uni<Void> fanOut(Message<List<String>> batch) {
+        return Uni.createFrom().deferred(() -> transactions.withTransaction(batch, transaction -> {
+            int count = 0;
+            for (String json : batch.getPayload()) {
+                count += fanOut(json, transaction);
+            }
+            return Uni.createFrom().item(count);
+        })).onItem().transformToUni(count -> {
+            created.increment(count);
+            return Uni.createFrom().completionStage(batch::ack);
+        }).onFailure().recoverWithUni(failure -> {
+            // The transaction was aborted and the consumer set back to the last committed offsets: the same events
+            // come again after the pause. The nack only reports it (failure-strategy=ignore keeps the channel).
+            LOG.warnf(failure, "Fan-out of a batch of %d events aborted; reading them again",
+                    batch.getPayload().size());
+            return Uni.createFrom().voidItem().onItem().delayIt().by(abortBackoff)
+                    .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
+        });
+    }
+
+    /** Adds the deliveries of one event to the transaction and returns their number; skips an unusable event. */
+    private int fanOut(String json, TransactionalEmitter<String> transaction) {
+        EventMessage event = read(json);
         if (event == null) {
-            return Uni.createFrom().completionStage(message::ack);
+            return 0;
         }
-        List<DeliveryMessage> deliveries = deliveriesFor(event);
-        return publisher.publish(deliveries).invoke(() -> created.increment(deliveries.size()))
-                .chain(() -> Uni.createFrom().completionStage(message::ack)).onFailure().recoverWithUni(failure -> {
-                    // With failure-strategy=fail the channel stops and liveness reports it; the event's offset is not
-                    // committed, so a restarted instance fans it out again.
-                    LOG.errorf(failure, "Fan-out of event %s failed", event.id());
-                    return Uni.createFrom().completionStage(() -> message.nack(failure));
-                });
+        List<DeliveryMessage> deliveries;
+        try {
+            deliveries = deliveriesFor(event);
+        } catch (RuntimeException e) {
+            // An event that cannot be rendered would abort every retry of its batch and stall the partition for good.
+            LOG.warnf(e, "Skipping event %s on %s: it cannot be fanned out", event.id(), Topics.EVENTS);
+            return 0;
+        }
+        deliveries.forEach(delivery -> publisher.send(transaction, delivery));
+        return deliveries.size();
     }
 
     private static EventMessage read(String json) {
@@ -107,7 +140,7 @@ public class FanOut {
             }
             return event;
         } catch (IllegalArgumentException e) {
-            // Poison records are skipped so they cannot stall the partition; a dead-letter topic comes with retries.
+            // Poison records are skipped, their offsets committed with the batch, so they cannot stall the partition.
             LOG.warnf("Skipping an unreadable event on %s: %s", Topics.EVENTS, e.getMessage());
             return null;
         }

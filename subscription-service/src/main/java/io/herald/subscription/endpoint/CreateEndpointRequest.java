@@ -5,7 +5,10 @@ import java.util.Map;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Body of {@code POST /v1/endpoints}.
@@ -20,10 +23,15 @@ import jakarta.validation.constraints.Size;
  * @param rateLimitPerSecond optional most deliveries per second, 1 to 10000; absent: dispatch's default
  * @param retryScheduleMs optional delays before each retry in ms, 1 to 20 entries of 1 ms to 7 days; absent: dispatch's
  *        default schedule
+ * @param signingMode {@code v1} (default: HMAC-SHA256, the answer's {@code secret} is a {@code whsec_} shared secret)
+ *        or {@code v1a} (Ed25519: the answer's {@code secret} is the {@code whpk_} public key to verify with)
  */
 public record CreateEndpointRequest(@NotBlank @Size(max = 2048) @AbsoluteHttpUrl String url,
         @Size(max = 512) String description, @NotEmpty @Size(max = 50) @EventTypePatterns List<String> eventTypes,
-        Boolean enabled, Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs) {
+        Boolean enabled, Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs,
+        @Pattern(regexp = SigningMode.VALUES, message = "must be v1 or v1a") @Schema(enumeration = {
+                "v1",
+                "v1a" }, defaultValue = "v1", description = "Standard Webhooks signature scheme: v1 (HMAC-SHA256) or v1a (Ed25519)") String signingMode){
 
     public boolean enabledOrDefault() {
         return enabled == null || enabled;

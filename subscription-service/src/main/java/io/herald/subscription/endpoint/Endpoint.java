@@ -21,11 +21,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.signing.WebhookSecret;
 import io.herald.subscription.secret.SecretCipher;
 
 /**
- * A URL a tenant registered to receive the events it subscribes to. Table {@code endpoint} (Flyway V1, V2). The secret
- * columns hold ciphertext of {@link SecretCipher}, bound to the endpoint id.
+ * A URL a tenant registered to receive the events it subscribes to. Table {@code endpoint} (Flyway V1, V2, V5). The
+ * secret columns hold ciphertext of {@link SecretCipher}, bound to the endpoint id: a {@code whsec_} HMAC secret or,
+ * for a {@code v1a} endpoint, a {@code whsk_} Ed25519 private key.
  */
 @Entity
 @Table(name = "endpoint")
@@ -52,7 +54,14 @@ public class Endpoint {
     @Column(nullable = false)
     public boolean enabled;
 
-    /** The current signing secret, encrypted; never logged, only answered to its tenant. */
+    /** {@code v1} or {@code v1a}: see {@link SigningMode}. */
+    @Column(name = "signing_mode", nullable = false)
+    public String signingMode;
+
+    /**
+     * The current signing key, encrypted; never logged. Its tenant gets it back only as {@link #verificationKey}: the
+     * {@code whsec_} secret itself, or the {@code whpk_} public key of a {@code whsk_} private key.
+     */
     @Column(nullable = false)
     public String secret;
 
@@ -88,7 +97,7 @@ public class Endpoint {
     public Long version;
 
     public static Endpoint create(String id, String tenant, String url, String description, List<String> eventTypes,
-            boolean enabled, String encryptedSecret, Instant now) {
+            boolean enabled, SigningMode signingMode, String encryptedSecret, Instant now) {
         Endpoint endpoint = new Endpoint();
         endpoint.id = id;
         endpoint.tenant = tenant;
@@ -96,6 +105,7 @@ public class Endpoint {
         endpoint.description = description;
         endpoint.eventTypes = eventTypes;
         endpoint.enabled = enabled;
+        endpoint.signingMode = signingMode.value();
         endpoint.secret = encryptedSecret;
         endpoint.createdAt = now;
         endpoint.updatedAt = now;
@@ -122,9 +132,36 @@ public class Endpoint {
         }
     }
 
-    /** The current secret in plaintext ({@code whsec_...}). */
+    /** The current signing key in plaintext ({@code whsec_...} or {@code whsk_...}). */
     public String currentSecret(SecretCipher cipher) {
         return cipher.decrypt(secret, id);
+    }
+
+    /**
+     * What the subscriber verifies deliveries with: the {@code whsec_} secret, or the {@code whpk_} public key of the
+     * current {@code whsk_} private key (never the private key).
+     */
+    public String verificationKey(SecretCipher cipher) {
+        return verificationKey(currentSecret(cipher));
+    }
+
+    /** The subscriber's side of a plaintext signing key (see {@link #verificationKey(SecretCipher)}). */
+    static String verificationKey(String signingKey) {
+        return signingKey.startsWith(WebhookSecret.ED25519_PRIVATE_PREFIX)
+                ? WebhookSecret.parse(signingKey).verificationKey().encoded()
+                : signingKey;
+    }
+
+    /**
+     * Makes {@code encryptedFresh} the current key of {@code mode}; the current key keeps signing beside it until
+     * {@code previousExpiresAt}. A key already in its grace period is dropped: at most two keys sign at once.
+     */
+    void replaceSecret(SigningMode mode, String encryptedFresh, Instant previousExpiresAt, SecretCipher cipher) {
+        // A Flyway V1 row may still hold its secret in plaintext: encrypt it on the way.
+        previousSecret = cipher.isEncrypted(secret) ? secret : cipher.encrypt(secret, id);
+        previousSecretExpiresAt = previousExpiresAt;
+        secret = encryptedFresh;
+        signingMode = mode.value();
     }
 
     /**
@@ -145,6 +182,6 @@ public class Endpoint {
     @Override
     public String toString() {
         return "Endpoint[id=" + id + ", tenant=" + tenant + ", url=" + url + ", eventTypes=" + eventTypes + ", enabled="
-                + enabled + ", version=" + version + ", secret=<redacted>]";
+                + enabled + ", signingMode=" + signingMode + ", version=" + version + ", secret=<redacted>]";
     }
 }

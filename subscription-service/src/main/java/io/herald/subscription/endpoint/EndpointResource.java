@@ -131,10 +131,11 @@ public class EndpointResource {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
         List<FieldError> errors = violations(request);
-        for (String required : List.of("url", "eventTypes", "enabled")) {
+        for (String required : List.of("url", "eventTypes", "enabled", "signingMode")) {
             if (request.has(required) && switch (required) {
                 case "url" -> request.getUrl() == null;
                 case "eventTypes" -> request.getEventTypes() == null;
+                case "signingMode" -> request.getSigningMode() == null;
                 default -> request.getEnabled() == null;
             }) {
                 errors.add(new FieldError(required, "cannot be null"));
@@ -159,7 +160,10 @@ public class EndpointResource {
         return service.delete(caller.tenant(), id).map(ignored -> Response.noContent().build());
     }
 
-    /** The endpoint's current signing secret, to its tenant only. */
+    /**
+     * What the endpoint's subscriber verifies signatures with, to its tenant only: the {@code whsec_} secret, or for a
+     * {@code v1a} endpoint the {@code whpk_} public key.
+     */
     @GET
     @Path("/{id}/secret")
     public Uni<EndpointSecretResponse> secret(@PathParam("id") String id) {
@@ -168,8 +172,8 @@ public class EndpointResource {
     }
 
     /**
-     * Gives the endpoint a new signing secret. Deliveries carry a signature with each secret until the previous one
-     * expires ({@code previousSecretExpiresAt}), so the subscriber can switch without losing a webhook.
+     * Gives the endpoint a new signing key of its mode. Deliveries carry a signature with each key until the previous
+     * one expires ({@code previousSecretExpiresAt}), so the subscriber can switch without losing a webhook.
      */
     @POST
     @Path("/{id}/rotate-secret")

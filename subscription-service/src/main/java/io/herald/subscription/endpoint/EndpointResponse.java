@@ -4,20 +4,24 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.herald.subscription.secret.SecretCipher;
 
 /**
  * An endpoint as the API shows it: never with its secret. {@code headers}, {@code rateLimitPerSecond} and
- * {@code retryScheduleMs} are null when the endpoint uses the defaults.
+ * {@code retryScheduleMs} are null when the endpoint uses the defaults; {@code signingMode} is {@code v1} or
+ * {@code v1a}.
  */
 public record EndpointResponse(String id, String url, String description, List<String> eventTypes, boolean enabled,
-        Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs, Instant createdAt,
-        Instant updatedAt) {
+        Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs, @Schema(enumeration = {
+                "v1", "v1a" }) String signingMode,
+        Instant createdAt, Instant updatedAt){
 
     static EndpointResponse of(Endpoint endpoint, SecretCipher cipher) {
         return new EndpointResponse(endpoint.id, endpoint.url, endpoint.description, List.copyOf(endpoint.eventTypes),
                 endpoint.enabled, endpoint.headers(cipher), endpoint.rateLimitPerSecond,
-                endpoint.retryScheduleMs == null ? null : List.copyOf(endpoint.retryScheduleMs), endpoint.createdAt,
-                endpoint.updatedAt);
+                endpoint.retryScheduleMs == null ? null : List.copyOf(endpoint.retryScheduleMs), endpoint.signingMode,
+                endpoint.createdAt, endpoint.updatedAt);
     }
 }

@@ -28,8 +28,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class EndpointService {
 
-    /** Bytes of a new signing secret (Standard Webhooks allows 24 to 64). */
-    static final int SECRET_BYTES = 32;
     /** Rotated-out secrets removed per sweep transaction. */
     static final int SWEEP_BATCH = 100;
 
@@ -50,7 +48,7 @@ public class EndpointService {
         this.clock = clock;
     }
 
-    /** A new endpoint and, this once, its plaintext secret. */
+    /** A new endpoint and, this once, what its subscriber verifies with ({@code whsec_...} or {@code whpk_...}). */
     public record Created(Endpoint endpoint, String secret) {
 
         @Override
@@ -59,25 +57,38 @@ public class EndpointService {
         }
     }
 
-    /** Registers an endpoint with a new secret and queues its state for {@code herald.endpoints}. */
+    /**
+     * Registers an endpoint with a new key of its signing mode and queues its state for {@code herald.endpoints}.
+     */
     public Uni<Created> create(String tenant, CreateEndpointRequest request) {
         Instant now = now();
         String id = EndpointIds.next();
-        String secret = WebhookSecret.generate(SECRET_BYTES).encoded();
+        SigningMode mode = SigningMode.of(request.signingMode());
+        WebhookSecret key = mode.newKey();
         Endpoint endpoint = Endpoint.create(id, tenant, request.url(), request.description(),
-                List.copyOf(new LinkedHashSet<>(request.eventTypes())), request.enabledOrDefault(),
-                cipher.encrypt(secret, id), now);
+                List.copyOf(new LinkedHashSet<>(request.eventTypes())), request.enabledOrDefault(), mode,
+                cipher.encrypt(key.encoded(), id), now);
         endpoint.headers(request.headers() == null ? null : new LinkedHashMap<>(request.headers()), cipher);
         endpoint.rateLimitPerSecond = request.rateLimitPerSecond();
         endpoint.retryScheduleMs = request.retryScheduleMs();
         // Flush before the outbox insert: the state carries the version the flush assigned.
         return Panache.withTransaction(() -> endpoints.persistAndFlush(endpoint).chain(saved -> publish(saved, now)))
-                .invoke(relay::trigger).replaceWith(new Created(endpoint, secret));
+                .invoke(relay::trigger).replaceWith(new Created(endpoint, key.verificationKey().encoded()));
     }
 
-    /** Applies a merge patch; a patch that changes nothing writes nothing and publishes nothing. */
+    /**
+     * Applies a merge patch; a patch that changes nothing writes nothing and publishes nothing. A new
+     * {@code signingMode} gives the endpoint a new key of that mode, and the old key keeps signing beside it for the
+     * rotation grace period (like {@link #rotateSecret}), so a subscriber still verifying the old way loses nothing
+     * while it fetches the new key from {@code GET /v1/endpoints/{id}/secret}.
+     */
     public Uni<Endpoint> update(String tenant, String id, UpdateEndpointRequest patch) {
         return change(tenant, id, endpoint -> {
+            if (patch.has("signingMode") && !patch.getSigningMode().equals(endpoint.signingMode)) {
+                SigningMode mode = SigningMode.of(patch.getSigningMode());
+                endpoint.replaceSecret(mode, cipher.encrypt(mode.newKey().encoded(), endpoint.id),
+                        now().plus(rotationGrace), cipher);
+            }
             if (patch.has("url")) {
                 endpoint.url = patch.getUrl();
             }
@@ -111,7 +122,10 @@ public class EndpointService {
                 .invoke(relay::trigger).replaceWithVoid();
     }
 
-    /** The new secret and until when the previous one keeps signing. */
+    /**
+     * What the subscriber verifies with from now on ({@code whsec_...} or {@code whpk_...}) and until when the previous
+     * key keeps signing.
+     */
     public record Rotation(String secret, Instant previousSecretExpiresAt) {
 
         @Override
@@ -121,22 +135,22 @@ public class EndpointService {
     }
 
     /**
-     * Gives the endpoint a new secret; the current one keeps signing until the grace period ends. A secret already in
-     * its grace period is dropped: at most two secrets sign at once.
+     * Gives the endpoint a new key of its signing mode; the current one keeps signing until the grace period ends. A
+     * key already in its grace period is dropped: at most two keys sign at once.
      */
     public Uni<Rotation> rotateSecret(String tenant, String id) {
-        String fresh = WebhookSecret.generate(SECRET_BYTES).encoded();
         Instant[] expiry = new Instant[1];
+        String[] verificationKey = new String[1];
         return Panache.withTransaction(() -> locked(tenant, id).chain(endpoint -> {
             Instant now = now();
             expiry[0] = now.plus(rotationGrace);
-            endpoint.previousSecret = endpoint.secret.startsWith("whsec_") ? cipher.encrypt(endpoint.secret, id)
-                    : endpoint.secret;
-            endpoint.previousSecretExpiresAt = expiry[0];
-            endpoint.secret = cipher.encrypt(fresh, id);
+            SigningMode mode = SigningMode.of(endpoint.signingMode);
+            WebhookSecret fresh = mode.newKey();
+            verificationKey[0] = fresh.verificationKey().encoded();
+            endpoint.replaceSecret(mode, cipher.encrypt(fresh.encoded(), id), expiry[0], cipher);
             endpoint.updatedAt = now;
             return endpoints.flush().chain(() -> publish(endpoint, now));
-        })).invoke(relay::trigger).map(ignored -> new Rotation(fresh, expiry[0]));
+        })).invoke(relay::trigger).map(ignored -> new Rotation(verificationKey[0], expiry[0]));
     }
 
     /**
@@ -194,9 +208,9 @@ public class EndpointService {
                 .failWith(() -> notFound(id));
     }
 
-    /** The endpoint's current secret in plaintext. */
+    /** What the subscriber verifies with: the current {@code whsec_} secret or {@code whpk_} public key. */
     public Uni<String> secret(String tenant, String id) {
-        return get(tenant, id).map(endpoint -> endpoint.currentSecret(cipher));
+        return get(tenant, id).map(endpoint -> endpoint.verificationKey(cipher));
     }
 
     /** Up to {@code limit} of the tenant's endpoints after {@code afterId} (null: the first page), in id order. */
@@ -243,11 +257,12 @@ public class EndpointService {
 
     /** What a patch can change, to tell a no-op patch from a real one. */
     private record Snapshot(String url, String description, List<String> eventTypes, boolean enabled, String headers,
-            Integer rateLimitPerSecond, List<Long> retryScheduleMs) {
+            String signingMode, Integer rateLimitPerSecond, List<Long> retryScheduleMs) {
 
         static Snapshot of(Endpoint e) {
             return new Snapshot(e.url, e.description, List.copyOf(e.eventTypes), e.enabled, e.headersJson,
-                    e.rateLimitPerSecond, e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs));
+                    e.signingMode, e.rateLimitPerSecond,
+                    e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs));
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -41,6 +42,11 @@ public class UpdateEndpointRequest {
     private Integer rateLimitPerSecond;
 
     private List<Long> retryScheduleMs;
+
+    @Pattern(regexp = SigningMode.VALUES, message = "must be v1 or v1a")
+    @Schema(enumeration = { "v1", "v1a" }, description = "A new mode issues a new key of that kind (fetch it from "
+            + "/v1/endpoints/{id}/secret); the old key keeps signing beside it for the rotation grace period")
+    private String signingMode;
 
     /** True if the body carried {@code field}, even as null. */
     public boolean has(String field) {
@@ -119,6 +125,16 @@ public class UpdateEndpointRequest {
     public void setRetryScheduleMs(List<Long> retryScheduleMs) {
         present.add("retryScheduleMs");
         this.retryScheduleMs = retryScheduleMs;
+    }
+
+    public String getSigningMode() {
+        return signingMode;
+    }
+
+    @JsonSetter("signingMode")
+    public void setSigningMode(String signingMode) {
+        present.add("signingMode");
+        this.signingMode = signingMode;
     }
 
     @Override

@@ -69,6 +69,11 @@ public class SecretCipher {
         }
     }
 
+    /** Whether {@code stored} is a value of {@link #encrypt} (rather than a plaintext secret of a Flyway V1 row). */
+    public boolean isEncrypted(String stored) {
+        return stored != null && stored.startsWith(PREFIX);
+    }
+
     /**
      * Decrypts what {@link #encrypt} made for {@code boundTo}; null stays null. A value without the {@code v1:} prefix
      * is a plaintext secret written before encryption existed (Flyway V1 rows) and is returned as it is.

@@ -1,0 +1,32 @@
+package io.herald.subscription.database;
+
+import jakarta.validation.constraints.Min;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * How the API behaves while PostgreSQL is unreachable: every wait on the database is bounded, and a request that cannot
+ * reach it answers {@code 503} with {@code Retry-After} instead of hanging or answering 500.
+ */
+@ConfigMapping(prefix = "herald.subscription.database")
+public interface DatabaseConfig {
+
+    /** How long opening a new connection to PostgreSQL may take, in ms (Vert.x' default is 60 s). */
+    @WithDefault("3000")
+    @Min(1)
+    int connectTimeoutMs();
+
+    /**
+     * How long a request waits for a connection of the pool (all busy, or none can be opened) before it answers 503, in
+     * ms (Vert.x' default is 30 s).
+     */
+    @WithDefault("3000")
+    @Min(1)
+    int acquireTimeoutMs();
+
+    /** The {@code Retry-After} of a 503 answered while PostgreSQL is unreachable, in seconds. */
+    @WithDefault("5")
+    @Min(1)
+    int retryAfterSeconds();
+}
