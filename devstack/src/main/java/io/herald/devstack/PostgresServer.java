@@ -17,21 +17,27 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * A PostgreSQL server to run Herald against: one at a configured URL, the local one on 127.0.0.1:5432 when it answers,
  * or an embedded one (zonky binaries from Maven Central) when nothing else is there. Closing it stops only an embedded
- * server this process started.
+ * server this process started. An embedded server can also be stopped and started again on the same data and port (the
+ * fault tests take the database away under load).
  */
 public final class PostgresServer implements AutoCloseable {
 
     private final PostgresConnection admin;
-    private final EmbeddedPostgres embedded;
+    /** How to start the embedded server again; null for a server this process does not own. */
+    private final EmbeddedPostgres.Builder embeddedBuilder;
+    /** The running embedded server; null when external or stopped. */
+    private EmbeddedPostgres embedded;
 
-    private PostgresServer(PostgresConnection admin, EmbeddedPostgres embedded) {
+    private PostgresServer(PostgresConnection admin, EmbeddedPostgres.Builder embeddedBuilder,
+            EmbeddedPostgres embedded) {
         this.admin = admin;
+        this.embeddedBuilder = embeddedBuilder;
         this.embedded = embedded;
     }
 
     /** The server at {@code jdbcUrl}; nothing is started. */
     public static PostgresServer external(String jdbcUrl) {
-        return new PostgresServer(PostgresConnection.parse(jdbcUrl), null);
+        return new PostgresServer(PostgresConnection.parse(jdbcUrl), null, null);
     }
 
     /** The local server on 127.0.0.1:5432 (user postgres, trust auth) if it accepts connections. */
@@ -61,11 +67,14 @@ public final class PostgresServer implements AutoCloseable {
     public static PostgresServer embedded(Path dir, int port, boolean stopOnJvmExit) {
         try {
             Files.createDirectories(dir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("work").toFile())
-                    .setDataDirectory(dir.resolve("data")).setCleanDataDirectory(false).setPort(port)
-                    .setRegisterShutdownHook(stopOnJvmExit).start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setOverrideWorkingDirectory(dir.resolve("work").toFile()).setDataDirectory(dir.resolve("data"))
+                    .setCleanDataDirectory(false).setPort(port).setRegisterShutdownHook(stopOnJvmExit);
+            EmbeddedPostgres pg = builder.start();
+            // A restart must come back where the services look for it: pin the port the first start chose.
+            builder.setPort(pg.getPort());
             return new PostgresServer(new PostgresConnection("127.0.0.1", pg.getPort(), "postgres", "postgres", ""),
-                    pg);
+                    builder, pg);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start embedded PostgreSQL under " + dir, e);
         }
@@ -84,7 +93,48 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public boolean isEmbedded() {
-        return embedded != null;
+        return embeddedBuilder != null;
+    }
+
+    /** Whether the embedded server is up; an external server counts as up (this process cannot tell otherwise). */
+    public synchronized boolean isRunning() {
+        return embeddedBuilder == null || embedded != null;
+    }
+
+    /**
+     * Stops the embedded server ({@code pg_ctl stop -m fast}: sessions are cut, committed data stays); {@link #start()}
+     * brings it back on the same data directory and port.
+     */
+    public synchronized void stop() {
+        requireEmbedded("stop");
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot stop embedded PostgreSQL", e);
+            } finally {
+                embedded = null;
+            }
+        }
+    }
+
+    /** Starts the embedded server again after {@link #stop()}, on the same data directory and port. */
+    public synchronized PostgresServer start() {
+        requireEmbedded("start");
+        if (embedded == null) {
+            try {
+                embedded = embeddedBuilder.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot restart embedded PostgreSQL on port " + admin.port(), e);
+            }
+        }
+        return this;
+    }
+
+    private void requireEmbedded(String action) {
+        if (embeddedBuilder == null) {
+            throw new IllegalStateException("Cannot " + action + " " + admin + ": this process did not start it");
+        }
     }
 
     /** The database the server was reached with (administrative use). */
@@ -127,12 +177,14 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (embedded != null) {
             try {
                 embedded.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                embedded = null;
             }
         }
     }

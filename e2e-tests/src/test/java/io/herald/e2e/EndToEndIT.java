@@ -4,18 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +23,7 @@ import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
 import io.herald.contracts.signing.WebhookVerifier;
-import io.herald.devstack.HeraldTopics;
-import io.herald.devstack.KafkaBroker;
-import io.herald.devstack.PostgresConnection;
 import io.herald.devstack.PostgresServer;
-import io.herald.devstack.ServiceEnv;
 import io.herald.devstack.ServiceProcess;
 import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
@@ -53,55 +43,21 @@ class EndToEndIT {
     private static final Duration SETTLE = Duration.ofSeconds(3);
     private static final String TENANT = "tenant-e2e";
 
-    /** The admin clients that set up the stack print their whole configuration at INFO; services log to files. */
-    private static final Logger KAFKA_CLIENT_LOG = quiet("org.apache.kafka");
-
     private static final Path WORK = Path.of("target", "e2e").toAbsolutePath();
-    private static KafkaBroker kafka;
-    private static PostgresServer postgres;
-    private static String database;
-    private static final List<ServiceProcess> services = new ArrayList<>();
+    private static ServiceStack stack;
     private static ServiceProcess ingest;
     private static ServiceProcess subscription;
     private static ServiceProcess dispatch;
     private static WebhookReceiver receiver;
 
-    private static Logger quiet(String category) {
-        Logger logger = Logger.getLogger(category);
-        logger.setLevel(Level.WARNING);
-        return logger;
-    }
-
     @BeforeAll
     static void startStack() {
-        List<String> missing = ServiceEnv.START_ORDER.stream().map(ServiceProcess::jarOf).filter(j -> !Files.exists(j))
-                .map(Path::toString).toList();
-        assertThat(missing).as("The end-to-end tests run the packaged services and build nothing themselves. Missing"
-                + " jars; package first, e.g. ./mvnw -B verify from the root, or ./mvnw -B -DskipTests package -pl"
-                + " ingest-service,subscription-service,dispatch-service -am").isEmpty();
-
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        kafka = KafkaBroker.create(WORK.resolve("kafka-" + run)).start();
-        HeraldTopics.create(kafka.bootstrapServers(), 3);
-        postgres = PostgresServer.forTests(WORK.resolve("postgres"));
-        database = "herald_e2e_" + run;
-        PostgresConnection db = postgres.ensureDatabase(database);
+        stack = ServiceStack.start(WORK, PostgresServer.forTests(WORK.resolve("postgres")), "herald_e2e", Map.of());
+        ingest = stack.ingest();
+        subscription = stack.subscription();
+        dispatch = stack.dispatch();
+        stack.printProcesses("e2e");
         receiver = WebhookReceiver.start();
-
-        ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), db, TestTokens.SECRET);
-        for (String module : ServiceEnv.START_ORDER) {
-            ServiceProcess service = ServiceProcess.builder(module).env(env.envFor(module))
-                    .logFile(WORK.resolve("logs-" + run).resolve(module + ".log")).build();
-            services.add(service);
-            service.start();
-        }
-        subscription = services.get(ServiceEnv.START_ORDER.indexOf(ServiceEnv.SUBSCRIPTION));
-        ingest = services.get(ServiceEnv.START_ORDER.indexOf(ServiceEnv.INGEST));
-        dispatch = services.get(ServiceEnv.START_ORDER.indexOf(ServiceEnv.DISPATCH));
-        services.forEach(s -> System.out.printf(Locale.ROOT, "e2e: %s on %s, pid %d, RSS %d MB, log %s%n", s.name(),
-                s.baseUrl(), s.pid(), s.rssBytes() >> 20, s.logFile()));
-        System.out.printf(Locale.ROOT, "e2e: Kafka on %s, pid %d, RSS %d MB%n", kafka.bootstrapServers(), kafka.pid(),
-                kafka.rssBytes() >> 20);
     }
 
     @AfterAll
@@ -109,17 +65,8 @@ class EndToEndIT {
         if (receiver != null) {
             receiver.close();
         }
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).stop();
-        }
-        if (kafka != null) {
-            kafka.stop();
-        }
-        if (postgres != null) {
-            if (database != null) {
-                postgres.dropDatabase(database);
-            }
-            postgres.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 

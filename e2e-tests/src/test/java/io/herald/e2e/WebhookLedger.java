@@ -1,0 +1,103 @@
+package io.herald.e2e;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.herald.contracts.WebhookHeaders;
+import io.herald.contracts.signing.WebhookVerificationException;
+import io.herald.contracts.signing.WebhookVerifier;
+import io.herald.testing.WebhookReceiver;
+import io.herald.testing.WebhookReceiver.Received;
+import io.herald.testing.WebhookReceiver.Reply;
+
+/**
+ * What a subscriber's server saw: every webhook-id per endpoint path with how often it arrived and when first, each
+ * checked against its endpoint's signing secret. Answers 204 to every well-signed webhook, 400 otherwise.
+ */
+final class WebhookLedger {
+
+    /** One webhook-id at one endpoint: when it arrived, every time. */
+    static final class Receipt {
+        private final List<Instant> arrivals = new ArrayList<>(1);
+
+        synchronized Instant first() {
+            return arrivals.get(0);
+        }
+
+        synchronized int count() {
+            return arrivals.size();
+        }
+
+        /** Every arrival after the first. */
+        synchronized List<Instant> repeats() {
+            return List.copyOf(arrivals.subList(1, arrivals.size()));
+        }
+
+        private synchronized void arrived(Instant at) {
+            arrivals.add(at);
+        }
+    }
+
+    private final Map<String, WebhookVerifier> verifiers = new ConcurrentHashMap<>();
+    /** Keyed by {@code path + " " + webhook-id}. */
+    private final Map<String, Receipt> receipts = new ConcurrentHashMap<>();
+    private final AtomicInteger badSignatures = new AtomicInteger();
+    private final AtomicInteger unknownPaths = new AtomicInteger();
+
+    WebhookLedger(WebhookReceiver receiver) {
+        receiver.respond(this::record);
+    }
+
+    /** Webhooks arriving at {@code path} must be signed with {@code secret}. */
+    void expect(String path, String secret) {
+        verifiers.put(path, WebhookVerifier.of(secret));
+    }
+
+    /** When each webhook first arrived, in order. */
+    List<Instant> firstArrivals() {
+        return receipts.values().stream().map(Receipt::first).sorted().toList();
+    }
+
+    /** Every webhook that arrived more than once. */
+    List<Receipt> repeated() {
+        return receipts.values().stream().filter(r -> r.count() > 1).toList();
+    }
+
+    /** When {@code webhookId} arrived at {@code path}; null if never. */
+    Receipt receipt(String path, String webhookId) {
+        return receipts.get(key(path, webhookId));
+    }
+
+    int badSignatures() {
+        return badSignatures.get();
+    }
+
+    int unknownPaths() {
+        return unknownPaths.get();
+    }
+
+    private Reply record(Received webhook) {
+        WebhookVerifier verifier = verifiers.get(webhook.path());
+        if (verifier == null) {
+            unknownPaths.incrementAndGet();
+            return Reply.status(404);
+        }
+        try {
+            verifier.verify(webhook.body(), webhook.headers());
+        } catch (WebhookVerificationException e) {
+            badSignatures.incrementAndGet();
+            return Reply.status(400);
+        }
+        receipts.computeIfAbsent(key(webhook.path(), webhook.header(WebhookHeaders.ID)), k -> new Receipt())
+                .arrived(webhook.at());
+        return Reply.status(204);
+    }
+
+    private static String key(String path, String webhookId) {
+        return path + " " + webhookId;
+    }
+}
