@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import io.herald.contracts.Json;
@@ -37,8 +38,11 @@ import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
  * failed send never duplicates a delivery.
  * <p>
  * Transactions run one at a time per instance, hence batches: one transaction per event would cap fan-out at a few
- * dozen events per second. The channel is subscribed only once the routing table is loaded, so no record is even
- * fetched before: an event processed earlier would fan out to nobody and be lost.
+ * dozen events per second. A transaction's sends are all issued at once and queue in the emitter until the Kafka sink
+ * takes them: its buffer is unbounded, because a bounded one (128 by default) fails the sends past it, aborting every
+ * batch that fans out to more deliveries, again and again. What it holds is bounded by {@code max.poll.records} times
+ * the largest fan-out of an event. The channel is subscribed only once the routing table is loaded, so no record is
+ * even fetched before: an event processed earlier would fan out to nobody and be lost.
  */
 @ApplicationScoped
 public class FanOut {
@@ -55,9 +59,9 @@ public class FanOut {
     private final Duration abortBackoff;
 
     FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
-            @Channel("deliveries-out") KafkaTransactions<String> transactions, EndpointStateConsumer routing,
-            RoutingTable table, DeliveryPublisher publisher, Clock clock, MeterRegistry registry,
-            DispatchConfig config) {
+            @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
+            EndpointStateConsumer routing, RoutingTable table, DeliveryPublisher publisher, Clock clock,
+            MeterRegistry registry, DispatchConfig config) {
         this.batches = batches;
         this.transactions = transactions;
         this.routing = routing;

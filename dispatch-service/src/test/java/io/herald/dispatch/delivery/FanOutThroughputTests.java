@@ -62,7 +62,7 @@ class FanOutThroughputTests extends DeliveryTestBase {
     private void measure(int fanOut, int events, boolean report) {
         String tenant = tenant();
         IntStream.range(0, fanOut)
-                .forEach(i -> register(endpoint(tenant, "https://example.com/hook/" + i, List.of("*"), secret())));
+                .forEach(i -> register(endpoint(tenant, receiver.url("/hook/" + i), List.of("*"), secret())));
         List<EventMessage> batch = IntStream.range(0, events).mapToObj(i -> event(tenant, "order.created")).toList();
         double before = created();
         double expected = before + (double) events * fanOut;
