@@ -57,9 +57,12 @@ public interface DispatchConfig {
         /**
          * Deliveries in flight at once per instance, across all assigned partitions of {@code herald.deliveries};
          * within a partition they complete out of order and the offset commit only advances past fully finished
-         * records.
+         * records. Keep it well above (endpoints that may hang at once) x 2 x {@code max-in-flight-per-endpoint}: each
+         * hanging endpoint holds its in-flight requests until their deadline and as many waiting deliveries, and only
+         * the rest of this budget is left for healthy endpoints until its breaker opens. A waiting delivery costs a
+         * record and a timer, not a thread or a connection.
          */
-        @WithDefault("64")
+        @WithDefault("1024")
         int concurrency();
     }
 
