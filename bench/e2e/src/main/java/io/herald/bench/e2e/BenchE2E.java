@@ -359,7 +359,9 @@ public final class BenchE2E {
         while (System.nanoTime() < deadline) {
             long pending = lag.lag(FANOUT_GROUP, Topics.EVENTS) + lag.lag(DELIVERY_GROUP, Topics.DELIVERIES);
             long arrived = healthyArrivals();
-            if (pending == 0 && arrived == previous) {
+            // herald.deliveries is written in transactions: the commit marker after a partition's last delivery
+            // takes an offset that dispatch never commits past, so a drained partition still shows a lag of one.
+            if (pending <= partitions && arrived == previous) {
                 break;
             }
             previous = arrived;
