@@ -179,13 +179,7 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (embedded != null) {
-            try {
-                embedded.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                embedded = null;
-            }
+            stop();
         }
     }
 }
