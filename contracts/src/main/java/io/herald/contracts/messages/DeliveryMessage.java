@@ -19,12 +19,24 @@ import java.time.Instant;
  * @param failingSince on a retry, since when every request to the endpoint has failed, as the instance that handed it
  *        to the retry tier knew it; null when unknown or not failing (and in records written before the field existed).
  *        Lets whichever instance reads it back, after a restart too, count an endpoint's failing time from the start
+ * @param postponements times it was pushed back without a request (breaker open, rate limit, concurrency cap) since its
+ *        last attempt; drives the growing wait between postponements
+ * @param postponedSince when the current run of postponements began, or null when it is not postponed; a delivery
+ *        postponed for longer than the configured deadline becomes a dead letter
  */
 public record DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
         String eventId, String eventType, String payload, int attempts, Instant createdAt, Instant notBefore,
-        Instant failingSince) {
+        Instant failingSince, int postponements, Instant postponedSince) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A delivery that was never postponed. */
+    public DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
+            String eventId, String eventType, String payload, int attempts, Instant createdAt, Instant notBefore,
+            Instant failingSince) {
+        this(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload, attempts, createdAt,
+                notBefore, failingSince, 0, null);
+    }
 
     /** A delivery with no failing-since stamp. */
     public DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
@@ -43,21 +55,31 @@ public record DeliveryMessage(int schemaVersion, String id, String webhookId, St
         return eventId + "." + endpointId;
     }
 
-    /** The same delivery after one more attempt, due again at {@code notBefore}. */
+    /** The same delivery after one more attempt, due again at {@code notBefore}; its postponements start over. */
     public DeliveryMessage retryAt(Instant notBefore) {
         return new DeliveryMessage(SCHEMA_VERSION, id, webhookId, tenant, endpointId, eventId, eventType, payload,
-                attempts + 1, createdAt, notBefore, failingSince);
+                attempts + 1, createdAt, notBefore, failingSince, 0, null);
     }
 
-    /** The same delivery due at {@code notBefore} without counting an attempt (it was pushed back, not tried). */
-    public DeliveryMessage postponedTo(Instant notBefore) {
+    /**
+     * The same delivery due at {@code notBefore} without counting an attempt (it was pushed back, not tried): one more
+     * postponement, the run of them starting at {@code now} if this is the first.
+     */
+    public DeliveryMessage postponedTo(Instant notBefore, Instant now) {
         return new DeliveryMessage(SCHEMA_VERSION, id, webhookId, tenant, endpointId, eventId, eventType, payload,
-                attempts, createdAt, notBefore, failingSince);
+                attempts, createdAt, notBefore, failingSince, postponements + 1,
+                postponedSince == null ? now : postponedSince);
+    }
+
+    /** The same delivery due at {@code notBefore}, nothing else changed (a hop between retry tiers). */
+    public DeliveryMessage dueAt(Instant notBefore) {
+        return new DeliveryMessage(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload,
+                attempts, createdAt, notBefore, failingSince, postponements, postponedSince);
     }
 
     /** The same delivery stamped with since when its endpoint has been failing (null: not known to be failing). */
     public DeliveryMessage withFailingSince(Instant since) {
         return new DeliveryMessage(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload,
-                attempts, createdAt, notBefore, since);
+                attempts, createdAt, notBefore, since, postponements, postponedSince);
     }
 }

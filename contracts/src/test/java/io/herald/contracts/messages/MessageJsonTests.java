@@ -72,11 +72,38 @@ class MessageJsonTests {
         DeliveryMessage stamped = DeliveryMessage.first(EVENT, "ep_1", "{}", T).withFailingSince(T.minusSeconds(60));
 
         assertThat(stamped.retryAt(T.plusSeconds(5)).failingSince()).isEqualTo(T.minusSeconds(60));
-        assertThat(stamped.postponedTo(T.plusSeconds(5))).satisfies(d -> {
+        assertThat(stamped.postponedTo(T.plusSeconds(5), T)).satisfies(d -> {
             assertThat(d.failingSince()).isEqualTo(T.minusSeconds(60));
             assertThat(d.attempts()).isZero();
             assertThat(d.notBefore()).isEqualTo(T.plusSeconds(5));
         });
+    }
+
+    @Test
+    void shouldCountPostponementsFromTheFirstUntilTheNextAttempt() {
+        DeliveryMessage once = DeliveryMessage.first(EVENT, "ep_1", "{}", T).postponedTo(T.plusSeconds(1), T);
+        DeliveryMessage twice = once.postponedTo(T.plusSeconds(3), T.plusSeconds(1));
+
+        assertThat(twice.postponements()).isEqualTo(2);
+        assertThat(twice.postponedSince()).isEqualTo(T);
+        assertThat(twice.dueAt(T.plusSeconds(9))).satisfies(d -> {
+            assertThat(d.postponements()).isEqualTo(2);
+            assertThat(d.postponedSince()).isEqualTo(T);
+        });
+        assertThat(twice.retryAt(T.plusSeconds(5))).satisfies(d -> {
+            assertThat(d.postponements()).isZero();
+            assertThat(d.postponedSince()).isNull();
+        });
+        assertRoundTrip(twice, DeliveryMessage.class);
+    }
+
+    @Test
+    void shouldReadADeadLetterWithoutAReasonAsExhausted() {
+        DeliveryMessage delivery = DeliveryMessage.first(EVENT, "ep_1", "{}", T);
+        String older = Json
+                .write(new DeadLetterMessage(DeadLetterMessage.SCHEMA_VERSION, delivery, 503, "HTTP 503", T, null));
+
+        assertThat(Json.read(older, DeadLetterMessage.class).reasonOrDefault()).isEqualTo(DeadLetterReason.EXHAUSTED);
     }
 
     @Test
@@ -91,6 +118,8 @@ class MessageJsonTests {
         DeliveryMessage delivery = DeliveryMessage.first(EVENT, "ep_1", WebhookPayload.render(EVENT), T);
         assertRoundTrip(new DeadLetterMessage(DeadLetterMessage.SCHEMA_VERSION, delivery, null, "connect timeout", T),
                 DeadLetterMessage.class);
+        assertRoundTrip(new DeadLetterMessage(DeadLetterMessage.SCHEMA_VERSION, delivery, null, "disabled", T,
+                DeadLetterReason.ENDPOINT_DISABLED), DeadLetterMessage.class);
     }
 
     @Test

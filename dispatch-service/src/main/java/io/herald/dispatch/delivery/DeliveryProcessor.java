@@ -303,7 +303,7 @@ public class DeliveryProcessor {
     private Uni<Void> reschedule(DeliveryMessage delivery, Instant now, Duration after, String reason) {
         // Up to 10 % later, so deliveries pushed back together do not all come back at once.
         long spreadMs = Math.round(after.toMillis() * 0.1 * ThreadLocalRandom.current().nextDouble());
-        DeliveryMessage later = delivery.postponedTo(now.plus(after).plusMillis(spreadMs))
+        DeliveryMessage later = delivery.postponedTo(now.plus(after).plusMillis(spreadMs), now)
                 .withFailingSince(failing.since(delivery.endpointId()));
         Counter.builder("herald.delivery.rescheduled")
                 .description("Deliveries pushed back to a retry tier without a request, by reason")
