@@ -48,10 +48,25 @@ public interface DeliveryPolicyConfig {
 
         /**
          * Records of one retry tier handled at once per instance, waiting for their due time or being delivered.
-         * Waiting costs a timer, not a thread; a partition with a record waiting is paused, which bounds what waits.
+         * Waiting costs a timer, not a thread.
          */
         @WithDefault("512")
         int tierConcurrency();
+
+        /**
+         * Records of one tier partition held waiting in memory before the partition is paused until the first of them
+         * is due. In a tier every record waits the tier's delay from when it was written (see
+         * {@code RetryTierConsumer}), so pausing never holds back a record due sooner; the bound keeps memory in check.
+         */
+        @WithDefault("100")
+        int maxWaitingPerPartition();
+
+        /**
+         * Bytes of records one retry tier holds in memory at once per instance (waiting or being delivered); past it the
+         * tier takes no further record until one is done (default 16 MiB).
+         */
+        @WithDefault("16777216")
+        long maxBytesPerTier();
     }
 
     interface Breaker {
@@ -106,9 +121,23 @@ public interface DeliveryPolicyConfig {
         @WithDefault("16")
         int maxInFlightPerEndpoint();
 
-        /** How far a delivery over the concurrency cap is pushed back, in milliseconds. */
+        /** How far a delivery over the concurrency cap is pushed back the first time, in milliseconds. */
         @WithDefault("1000")
         long busyRescheduleMs();
+
+        /**
+         * Longest wait between two postponements of one delivery, in milliseconds: each postponement (breaker open,
+         * rate limit, concurrency or host cap) doubles the wait its cause asks for, up to this (default 5 min).
+         */
+        @WithDefault("300000")
+        long postponeMaxMs();
+
+        /**
+         * A delivery postponed without a request for this long since its last attempt becomes a dead letter
+         * ({@code POSTPONED_TOO_LONG}), so that {@code recover} can bring it back, in milliseconds (default 2 days).
+         */
+        @WithDefault("172800000")
+        long postponeDeadlineMs();
     }
 
     interface AutoDisable {

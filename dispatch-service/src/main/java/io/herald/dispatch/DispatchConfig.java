@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 
 import io.herald.contracts.egress.Cidr;
-import io.herald.dispatch.http.CidrConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -50,6 +49,13 @@ public interface DispatchConfig {
          */
         @WithDefault("1000")
         long abortBackoffMs();
+
+        /**
+         * Bytes of delivery records written in one fan-out transaction, about (payload plus envelope). A polled batch
+         * whose deliveries exceed it is written in several transactions (default 16 MiB).
+         */
+        @WithDefault("16777216")
+        long maxTransactionBytes();
     }
 
     interface Delivery {
@@ -64,6 +70,14 @@ public interface DispatchConfig {
          */
         @WithDefault("1024")
         int concurrency();
+
+        /**
+         * Bytes of delivery payloads in flight at once per instance (being delivered or waiting for a slot), across
+         * partitions, in bytes; no further record is taken from {@code herald.deliveries} past it. Bounds the memory a
+         * burst of large events takes while endpoints hang (one record may pass it). Default 64 MiB.
+         */
+        @WithDefault("67108864")
+        long maxBytesInFlight();
     }
 
     interface Http {
@@ -85,13 +99,17 @@ public interface DispatchConfig {
         @WithDefault("15000")
         int requestTimeoutMs();
 
-        /** Pooled connections per destination host and port. */
-        @WithDefault("16")
+        /**
+         * Requests in flight to one destination host and port at once per instance, across all its endpoints. Each
+         * endpoint has connections of its own (as many as {@code limits.max-in-flight-per-endpoint}); this caps their
+         * sum for a host. A delivery past it is postponed, never queued behind another endpoint's requests.
+         */
+        @WithDefault("256")
         int maxConnectionsPerHost();
 
-        /** Requests waiting for a pooled connection per host before further ones fail at once. */
-        @WithDefault("256")
-        int maxWaitQueuePerHost();
+        /** An endpoint's client (its connection pool) unused for this long is closed, in milliseconds. */
+        @WithDefault("300000")
+        long idleClientEvictionMs();
 
         /** Response body bytes kept for the attempt record; a longer body is cut off and its connection closed. */
         @WithDefault("4096")

@@ -13,6 +13,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import jakarta.inject.Inject;
+
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.DeadLetterMessage;
+import io.herald.contracts.messages.DeadLetterReason;
+import io.herald.dispatch.guard.EndpointBreakers;
+import io.herald.testing.WebhookReceiver.Reply;
 import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.AttemptOutcome;
 import io.herald.contracts.messages.DeliveryMessage;
@@ -21,7 +28,6 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
-import io.herald.testing.WebhookReceiver.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -32,6 +38,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 class DeliveryOutcomeTests extends DeliveryTestBase {
+
+    @Inject
+    EndpointBreakers breakers;
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -96,7 +105,7 @@ class DeliveryOutcomeTests extends DeliveryTestBase {
     }
 
     @Test
-    void shouldDropADeliveryForADisabledEndpointWithoutCallingIt() {
+    void shouldDeadLetterADeliveryForADisabledEndpointWithoutCallingIt() {
         EndpointState endpoint = register(
                 Fixtures.disabled(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())));
         EventMessage event = event(endpoint.tenant(), "order.created");
@@ -107,7 +116,54 @@ class DeliveryOutcomeTests extends DeliveryTestBase {
 
         AttemptMessage attempt = kafka.awaitAttempt(delivery.id(), TIMEOUT);
         assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.DROPPED);
-        assertThat(attempt.error()).isEqualTo("Endpoint disabled; delivery dropped");
+        assertThat(attempt.error()).isEqualTo("Endpoint disabled; the delivery is a dead letter");
+        DeadLetterMessage deadLetter = kafka.await(Topics.DLQ, DeadLetterMessage.class,
+                d -> d.delivery().id().equals(delivery.id()), 1, TIMEOUT).get(0);
+        assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.ENDPOINT_DISABLED);
+        assertThat(deadLetter.delivery().payload()).isEqualTo(delivery.payload());
+        assertThat(receiver.received()).isEmpty();
+    }
+
+    @Test
+    void shouldRecordWhatAReceiverSentAsSafeTextWhateverItsBytes() {
+        receiver.respond(r -> Reply.status(500, Map.of(), "bad\u0000bytes\u0000"));
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/nul"), List.of("order.*"), secret()));
+        EventMessage event = event(endpoint.tenant(), "order.created");
+        DeliveryMessage delivery = DeliveryMessage.first(event, endpoint.id(), WebhookPayload.render(event),
+                Instant.now());
+
+        kafka.publishDelivery(delivery);
+
+        AttemptMessage attempt = kafka.awaitAttempt(delivery.id(), TIMEOUT);
+        assertThat(attempt.statusCode()).isEqualTo(500);
+        assertThat(attempt.responseExcerpt()).isEqualTo("bad\uFFFDbytes\uFFFD");
+    }
+
+    @Test
+    void shouldPostponeADeliveryItsEndpointsBreakerRefusesAndDeadLetterItPastThePostponementDeadline() {
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/open"), List.of("order.*"), secret()));
+        for (int i = 0; i < 10; i++) {
+            breakers.failed(endpoint.id(), 10, "HTTP 500");
+        }
+        EventMessage fresh = event(endpoint.tenant(), "order.created");
+        DeliveryMessage postponedOnce = DeliveryMessage.first(fresh, endpoint.id(), WebhookPayload.render(fresh),
+                Instant.now());
+        EventMessage old = event(endpoint.tenant(), "order.created");
+        Instant longAgo = Instant.now().minus(Duration.ofDays(3));
+        DeliveryMessage postponedForDays = DeliveryMessage.first(old, endpoint.id(), WebhookPayload.render(old), longAgo)
+                .postponedTo(longAgo.plusSeconds(60), longAgo).postponedTo(Instant.now(), longAgo.plusSeconds(60));
+
+        kafka.publishDelivery(postponedOnce);
+        kafka.publishDelivery(postponedForDays);
+
+        DeadLetterMessage deadLetter = kafka.await(Topics.DLQ, DeadLetterMessage.class,
+                d -> d.delivery().id().equals(postponedForDays.id()), 1, TIMEOUT).get(0);
+        assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.POSTPONED_TOO_LONG);
+        DeliveryMessage retry = kafka.await(Topics.retryTier("5s"), DeliveryMessage.class,
+                d -> d.id().equals(postponedOnce.id()), 1, TIMEOUT).get(0);
+        assertThat(retry.postponements()).isEqualTo(1);
+        assertThat(retry.attempts()).isZero();
+        assertThat(retry.postponedSince()).isNotNull();
         assertThat(receiver.received()).isEmpty();
     }
 

@@ -3,7 +3,12 @@ package io.herald.dispatch;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+
+import org.apache.kafka.common.utils.Utils;
+
+import io.herald.testing.KafkaTestResource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -52,5 +57,21 @@ public final class Fixtures {
                 42.5);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return EventMessage.of("evt_" + UUID.randomUUID(), tenant, type, data, orderingKey, now, now);
+    }
+
+    /** An endpoint whose id lands on {@code partition} of herald.deliveries (the default partitioner's choice). */
+    public static EndpointState endpointOn(int partition, String tenant, String url) {
+        while (true) {
+            String id = "ep_" + UUID.randomUUID();
+            if (partitionOf(id) == partition) {
+                return EndpointState.of(id, tenant, url, List.of("order.*"), true,
+                        List.of(new EndpointSecret(secret(), null)), 1, Instant.now());
+            }
+        }
+    }
+
+    /** The partition of herald.deliveries (and of every topic with as many partitions) a key lands on. */
+    public static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % KafkaTestResource.PARTITIONS;
     }
 }

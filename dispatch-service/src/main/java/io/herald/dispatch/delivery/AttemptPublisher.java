@@ -3,14 +3,12 @@ package io.herald.dispatch.delivery;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.AttemptMessage;
+import io.herald.dispatch.KafkaRecords;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /** Writes attempt records to {@code herald.attempts}, keyed by endpoint id; subscription builds the delivery log. */
 @ApplicationScoped
@@ -24,8 +22,6 @@ public class AttemptPublisher {
 
     /** Completes once Kafka acknowledged the record. */
     public Uni<Void> publish(AttemptMessage attempt) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withTopic(Topics.ATTEMPTS).withKey(attempt.endpointId()).build();
-        return emitter.sendMessage(Message.of(Json.write(attempt)).addMetadata(metadata));
+        return emitter.sendMessage(KafkaRecords.keyed(attempt, Topics.ATTEMPTS, attempt.endpointId()));
     }
 }

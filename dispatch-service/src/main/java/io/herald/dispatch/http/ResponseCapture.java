@@ -35,6 +35,7 @@ final class ResponseCapture implements BodyCodec<Void> {
     private volatile boolean truncated;
     private volatile boolean deadlineExceeded;
     private long deadlineTimer = -1;
+    private long deadlineMs;
     private HttpClientRequest request;
 
     ResponseCapture(int maxBytes) {
@@ -69,10 +70,16 @@ final class ResponseCapture implements BodyCodec<Void> {
         retryAfter = value;
     }
 
+    /** The total deadline that starts when the request goes out, in milliseconds. */
+    ResponseCapture withDeadline(long deadlineMs) {
+        this.deadlineMs = deadlineMs;
+        return this;
+    }
+
     /** The request went out: keeps it to reset, and starts the total deadline. */
-    synchronized void sent(Vertx vertx, HttpClientRequest request, long timeoutMs) {
+    synchronized void sent(Vertx vertx, HttpClientRequest request) {
         this.request = request;
-        deadlineTimer = vertx.setTimer(timeoutMs, id -> {
+        deadlineTimer = vertx.setTimer(Math.max(1, deadlineMs), id -> {
             deadlineExceeded = true;
             request.reset(0);
         });

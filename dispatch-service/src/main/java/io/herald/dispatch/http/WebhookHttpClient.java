@@ -2,17 +2,25 @@ package io.herald.dispatch.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+
 import io.herald.contracts.egress.EgressPolicy;
 import io.herald.contracts.egress.EgressUrl;
 import io.herald.contracts.egress.EgressVerdict;
+import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.DispatchConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
@@ -28,8 +36,16 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.ext.web.codec.BodyCodec;
 
 /**
- * POSTs webhooks with the Vert.x Web Client: a bounded connection pool per host, connect and idle timeouts, redirects
- * not followed, TLS hosts verified, and the response body read only up to a cap.
+ * POSTs webhooks with the Vert.x Web Client: connections budgeted per endpoint within a cap per host, connect and idle
+ * timeouts, a total deadline, redirects not followed, TLS hosts verified, and the response body read only up to a cap.
+ * <p>
+ * Isolation: every endpoint gets its own Web Client, so its own connection pool and wait queue, sized to the endpoint's
+ * concurrency cap ({@code limits.max-in-flight-per-endpoint}); an endpoint that hangs holds only its own connections,
+ * and endpoints sharing a host never wait behind each other for one. Keep-alive connections are reused within an
+ * endpoint. A client unused for {@code http.idle-client-eviction-ms} is closed. Across endpoints, requests in flight to
+ * one host and port are capped ({@code http.max-connections-per-host}); a request past the cap is not queued but fails
+ * at once with {@link HostBusyException}, so the caller can postpone it (no shared queue in which one endpoint could
+ * hold back another).
  * <p>
  * The Web Client's public API cannot end an exchange early: its {@code timeout} is an idle timeout (a server trickling
  * bytes never trips it), and a body codec that stops reading leaves the client draining the rest. Both need the
@@ -37,66 +53,110 @@ import io.vertx.mutiny.ext.web.codec.BodyCodec;
  * {@link WebClientInternal}, the one place this class reaches below the public API. The same interceptor records the
  * status line, so a response whose body passes the cap still reports its status.
  * <p>
- * SSRF guard: the URL's host is resolved here (names on a worker thread, since the JDK resolver blocks; numeric forms
- * and {@code localhost} without DNS), every address is checked with the {@link EgressPolicy}, and the request is pinned
- * to the first checked address with {@code requestAbs(method, serverAddress, url)}, so the client never resolves the
- * name again (no DNS rebinding between check and connect) while the {@code Host} header and TLS SNI/verification keep
- * the name. A refused host fails the result with {@link EgressRefusedException} before any connection is opened.
+ * SSRF guard: the URL's host is resolved here (names on a worker thread, since the JDK resolver blocks, within the
+ * request deadline; numeric forms and {@code localhost} without DNS), every address is checked with the
+ * {@link EgressPolicy}, and the request is pinned to the first checked address with
+ * {@code requestAbs(method, serverAddress, url)}, so the client never resolves the name again (no DNS rebinding between
+ * check and connect) while the {@code Host} header and TLS SNI/verification keep the name. A refused host fails the
+ * result with {@link EgressRefusedException} before any connection is opened.
  */
 @ApplicationScoped
 public class WebhookHttpClient {
 
     private final io.vertx.core.Vertx vertx;
-    private final WebClient client;
     private final DispatchConfig.Http config;
+    private final WebClientOptions options;
     private final EgressPolicy egress;
     private final EgressPolicy.NameResolver resolver;
+    private final LoadingCache<String, WebClient> clients;
+    private final Map<String, AtomicInteger> inFlightByHost = new ConcurrentHashMap<>();
 
     @Inject
-    WebhookHttpClient(Vertx vertx, DispatchConfig config) {
-        this(vertx, config, EgressPolicy.NameResolver.SYSTEM);
+    WebhookHttpClient(Vertx vertx, DispatchConfig config, DeliveryPolicyConfig policy) {
+        this(vertx, config, policy.limits().maxInFlightPerEndpoint(), EgressPolicy.NameResolver.SYSTEM);
     }
 
     /** With another name resolver: lets tests give names addresses without DNS. */
-    WebhookHttpClient(Vertx vertx, DispatchConfig config, EgressPolicy.NameResolver resolver) {
+    WebhookHttpClient(Vertx vertx, DispatchConfig config, int connectionsPerEndpoint,
+            EgressPolicy.NameResolver resolver) {
         this.vertx = vertx.getDelegate();
         this.config = config.http();
         this.egress = EgressPolicy.allowing(config.egress().allowCidrs().orElse(List.of()));
         this.resolver = resolver;
-        WebClientOptions options = new WebClientOptions().setFollowRedirects(false)
-                .setMaxPoolSize(this.config.maxConnectionsPerHost())
-                .setMaxWaitQueueSize(this.config.maxWaitQueuePerHost())
-                .setConnectTimeout(this.config.connectTimeoutMs()).setKeepAlive(true).setVerifyHost(true)
-                .setTrustAll(false).setTryUseCompression(false).setUserAgentEnabled(true)
-                .setUserAgent(this.config.userAgent()).setIdleTimeout(this.config.idleTimeoutMs())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        io.vertx.ext.web.client.WebClient core = io.vertx.ext.web.client.WebClient.create(this.vertx, options);
+        this.options = new WebClientOptions().setFollowRedirects(false).setMaxPoolSize(connectionsPerEndpoint)
+                .setMaxWaitQueueSize(connectionsPerEndpoint).setConnectTimeout(this.config.connectTimeoutMs())
+                .setKeepAlive(true).setVerifyHost(true).setTrustAll(false).setTryUseCompression(false)
+                .setUserAgentEnabled(true).setUserAgent(this.config.userAgent())
+                .setIdleTimeout(this.config.idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        this.clients = Caffeine.newBuilder()
+                .expireAfterAccess(Duration
+                        .ofMillis(Math.max(this.config.idleClientEvictionMs(), 2L * this.config.requestTimeoutMs())))
+                .removalListener((String endpointId, WebClient client, RemovalCause cause) -> {
+                    if (client != null) {
+                        client.close();
+                    }
+                }).build(endpointId -> newClient());
+    }
+
+    private WebClient newClient() {
+        io.vertx.ext.web.client.WebClient core = io.vertx.ext.web.client.WebClient.create(vertx, options);
         ((WebClientInternal) core).addInterceptor(this::intercept);
-        this.client = WebClient.newInstance(core);
+        return WebClient.newInstance(core);
     }
 
     /**
-     * POSTs {@code body} to {@code url}. Fails only with {@link EgressRefusedException} when the egress policy refuses
-     * the destination; anything else that stops a response (timeout, connection or DNS error, invalid URL) is described
-     * in the result.
+     * POSTs {@code body} to {@code url} over {@code endpointId}'s own connections. Fails only with
+     * {@link EgressRefusedException} when the egress policy refuses the destination and with {@link HostBusyException}
+     * when the host's cap is reached; anything else that stops a response (timeout, connection or DNS error, invalid
+     * URL) is described in the result.
      */
-    public Uni<WebhookResponse> post(String url, Map<String, String> headers, byte[] body) {
+    public Uni<WebhookResponse> post(String endpointId, String url, Map<String, String> headers, byte[] body) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             EgressUrl target = EgressUrl.parse(url);
-            return checkedAddress(target).flatMap(address -> send(url, target, address, headers, body, start))
-                    .onFailure(UnknownHostException.class)
+            return checkedAddress(target, start).flatMap(address -> {
+                String host = target.host() + ":" + target.port();
+                AtomicInteger inFlight = inFlightByHost.computeIfAbsent(host, h -> new AtomicInteger());
+                if (inFlight.incrementAndGet() > config.maxConnectionsPerHost()) {
+                    leave(host, inFlight);
+                    return Uni.createFrom().failure(new HostBusyException(host, config.maxConnectionsPerHost()));
+                }
+                return send(clients.get(endpointId), url, target, address, headers, body, start)
+                        .eventually(() -> leave(host, inFlight));
+            }).onFailure(UnknownHostException.class)
                     .recoverWithItem(failure -> new WebhookResponse(null, null, describe(failure), millisSince(start)));
-        }).onFailure(failure -> !(failure instanceof EgressRefusedException))
+        }).onFailure(failure -> !(failure instanceof EgressRefusedException || failure instanceof HostBusyException))
                 .recoverWithItem(failure -> new WebhookResponse(null, null, describe(failure), 0));
     }
 
-    /** The address to connect to, once every address of the host passed the policy. */
-    private Uni<InetAddress> checkedAddress(EgressUrl target) {
+    /** Requests in flight to {@code host} ({@code name:port}) across endpoints. */
+    public int inFlight(String host) {
+        AtomicInteger inFlight = inFlightByHost.get(host);
+        return inFlight == null ? 0 : inFlight.get();
+    }
+
+    /** Endpoints with a client (and so a connection pool) of their own at the moment. */
+    public long endpointClients() {
+        clients.cleanUp();
+        return clients.estimatedSize();
+    }
+
+    private void leave(String host, AtomicInteger inFlight) {
+        if (inFlight.decrementAndGet() <= 0) {
+            inFlightByHost.remove(host, inFlight);
+        }
+    }
+
+    /** The address to connect to, once every address of the host passed the policy; DNS within the deadline. */
+    private Uni<InetAddress> checkedAddress(EgressUrl target, long start) {
         Uni<EgressVerdict> verdict;
         if (EgressPolicy.requiresLookup(target.host())) {
-            verdict = Uni.createFrom().completionStage(() -> vertx
-                    .executeBlocking(() -> egress.checkHost(target.host(), resolver), false).toCompletionStage());
+            verdict = Uni.createFrom()
+                    .completionStage(() -> vertx.executeBlocking(() -> egress.checkHost(target.host(), resolver), false)
+                            .toCompletionStage())
+                    .ifNoItem().after(Duration.ofMillis(config.requestTimeoutMs()))
+                    .failWith(() -> new UnknownHostException(
+                            "No DNS answer for " + target.host() + " within " + config.requestTimeoutMs() + " ms"));
         } else {
             verdict = Uni.createFrom().item(() -> {
                 try {
@@ -114,14 +174,16 @@ public class WebhookHttpClient {
         });
     }
 
-    private Uni<WebhookResponse> send(String url, EgressUrl target, InetAddress address, Map<String, String> headers,
-            byte[] body, long start) {
+    private Uni<WebhookResponse> send(WebClient client, String url, EgressUrl target, InetAddress address,
+            Map<String, String> headers, byte[] body, long start) {
         // The address as a literal: an InetAddress from DNS carries its name, which the client would resolve again.
         SocketAddress server = SocketAddress.inetSocketAddress(target.port(), address.getHostAddress());
         ResponseCapture capture = new ResponseCapture(config.maxResponseBodyBytes());
+        // What is left of the deadline after DNS: the whole exchange stays within request-timeout-ms.
+        long left = Math.max(1, config.requestTimeoutMs() - millisSince(start));
         HttpRequest<Void> request = client.requestAbs(HttpMethod.POST, server, url)
-                .connectTimeout(config.connectTimeoutMs()).idleTimeout(config.idleTimeoutMs())
-                .as(BodyCodec.newInstance(capture));
+                .connectTimeout(Math.min(config.connectTimeoutMs(), left)).idleTimeout(config.idleTimeoutMs())
+                .as(BodyCodec.newInstance(capture.withDeadline(left)));
         headers.forEach(request::putHeader);
         return request
                 .sendBuffer(Buffer.buffer(body)).map(response -> new WebhookResponse(response.statusCode(),
@@ -131,7 +193,8 @@ public class WebhookHttpClient {
 
     @PreDestroy
     void close() {
-        client.close();
+        clients.invalidateAll();
+        clients.cleanUp();
     }
 
     private WebhookResponse failed(ResponseCapture capture, Throwable failure, long start) {
@@ -150,7 +213,7 @@ public class WebhookHttpClient {
         if (context.request() instanceof HttpRequestImpl<?> request
                 && request.bodyCodec() instanceof ResponseCapture capture) {
             switch (context.phase()) {
-                case SEND_REQUEST -> capture.sent(vertx, context.clientRequest(), config.requestTimeoutMs());
+                case SEND_REQUEST -> capture.sent(vertx, context.clientRequest());
                 case RECEIVE_RESPONSE -> {
                     capture.statusCode(context.clientResponse().statusCode());
                     capture.retryAfter(context.clientResponse().getHeader("Retry-After"));

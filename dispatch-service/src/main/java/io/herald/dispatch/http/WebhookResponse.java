@@ -11,6 +11,13 @@ package io.herald.dispatch.http;
  */
 public record WebhookResponse(Integer statusCode, String bodyExcerpt, String error, long latencyMs, String retryAfter) {
 
+    /** Every text from the receiver made safe to store (see {@link ReceiverText}). */
+    public WebhookResponse {
+        bodyExcerpt = ReceiverText.safe(bodyExcerpt);
+        error = ReceiverText.safe(error);
+        retryAfter = ReceiverText.safe(retryAfter);
+    }
+
     public WebhookResponse(Integer statusCode, String bodyExcerpt, String error, long latencyMs) {
         this(statusCode, bodyExcerpt, error, latencyMs, null);
     }

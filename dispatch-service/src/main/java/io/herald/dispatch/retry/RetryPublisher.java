@@ -6,16 +6,14 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeliveryMessage;
+import io.herald.dispatch.KafkaRecords;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Hands a delivery to the retry tier matching its delay ({@link RetryTiers}), keyed by endpoint id. The record carries
@@ -32,13 +30,25 @@ public class RetryPublisher {
         this.registry = registry;
     }
 
+    /**
+     * Moves a record woken at the end of its wait in {@code fromTier} but not yet due to the tier matching what is left
+     * of its wait; completes once Kafka acknowledged it.
+     */
+    public Uni<Void> forward(DeliveryMessage delivery, Instant now, String fromTier) {
+        Counter.builder("herald.retry.forwarded").description("Records moved on from a retry tier before they were due")
+                .tag("tier", fromTier).register(registry).increment();
+        return send(delivery, RetryTiers.tierFor(Duration.between(now, delivery.notBefore()))).replaceWithVoid();
+    }
+
     /** Completes with the tier used once Kafka acknowledged the record. */
     public Uni<String> schedule(DeliveryMessage delivery, Instant now) {
         Instant due = delivery.notBefore() != null ? delivery.notBefore() : now;
-        String tier = RetryTiers.tierFor(Duration.between(now, due));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withTopic(Topics.retryTier(tier)).withKey(delivery.endpointId()).build();
-        return emitter.sendMessage(Message.of(Json.write(delivery)).addMetadata(metadata)).replaceWith(tier)
+        return send(delivery, RetryTiers.tierFor(Duration.between(now, due)));
+    }
+
+    private Uni<String> send(DeliveryMessage delivery, String tier) {
+        return emitter.sendMessage(KafkaRecords.keyed(delivery, Topics.retryTier(tier), delivery.endpointId()))
+                .replaceWith(tier)
                 .invoke(t -> Counter.builder("herald.retry.scheduled")
                         .description("Deliveries handed to a retry tier, by tier").tag("tier", t).register(registry)
                         .increment());

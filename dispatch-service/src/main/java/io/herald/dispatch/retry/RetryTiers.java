@@ -14,8 +14,8 @@ public final class RetryTiers {
     }
 
     /**
-     * The longest tier not longer than {@code delay}, or the shortest for shorter delays: a tier's consumer then never
-     * holds a record much longer than the tier's own delay behind one due earlier.
+     * The longest tier not longer than {@code delay}, or the shortest for shorter delays: a record then waits in its
+     * tier for the tier's delay (or less, in the shortest), and moves on to a shorter tier for the rest.
      */
     public static String tierFor(Duration delay) {
         int chosen = 0;
@@ -25,6 +25,11 @@ public final class RetryTiers {
             }
         }
         return Topics.RETRY_TIERS.get(chosen);
+    }
+
+    /** How long a record stays in {@code tier} at most: the tier's delay. */
+    public static Duration delayOf(String tier) {
+        return DELAYS.get(Topics.RETRY_TIERS.indexOf(tier));
     }
 
     /** A tier name such as {@code 5s}, {@code 30m} or {@code 10h} as a duration. */

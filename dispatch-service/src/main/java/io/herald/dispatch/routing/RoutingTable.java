@@ -1,8 +1,11 @@
 package io.herald.dispatch.routing;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
@@ -11,14 +14,20 @@ import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventTypePattern;
 
 /**
- * Every endpoint's latest state, by id and by tenant, as read from the compacted {@code herald.endpoints} topic. One
- * thread writes (the {@link EndpointStateConsumer}); fan-out and delivery read concurrently.
+ * Every endpoint's latest state, by id, and an index from each tenant's subscription patterns to its endpoints, as read
+ * from the compacted {@code herald.endpoints} topic. One thread writes (the {@link EndpointStateConsumer}); fan-out and
+ * delivery read concurrently.
+ * <p>
+ * Matching an event costs a few map lookups whatever the number of endpoints: a type {@code a.b.c} can only be matched
+ * by the patterns {@code a.b.c}, {@code a.b.*}, {@code a.*} and {@code *} (see {@link EventTypePattern}), so those are
+ * the keys looked up in the tenant's index.
  */
 @Singleton
 public class RoutingTable {
 
     private final Map<String, EndpointState> byId = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, EndpointState>> byTenant = new ConcurrentHashMap<>();
+    /** Tenant, then subscription pattern, then the ids of the endpoints subscribed with it. */
+    private final Map<String, Map<String, Set<String>>> byTenant = new ConcurrentHashMap<>();
 
     /**
      * Applies one record of {@code herald.endpoints}: a state replaces the one held unless it is older (a lower
@@ -33,17 +42,17 @@ public class RoutingTable {
                 return false;
             }
             byId.remove(endpointId);
-            removeFromTenant(held.tenant(), endpointId);
+            unindex(held);
             return true;
         }
         if (held != null && state.version() < held.version()) {
             return false;
         }
-        if (held != null && !held.tenant().equals(state.tenant())) {
-            removeFromTenant(held.tenant(), endpointId);
+        if (held != null) {
+            unindex(held);
         }
         byId.put(endpointId, state);
-        byTenant.computeIfAbsent(state.tenant(), t -> new ConcurrentHashMap<>()).put(endpointId, state);
+        index(state);
         return true;
     }
 
@@ -62,7 +71,6 @@ public class RoutingTable {
                 held.eventTypes(), false, held.secrets(), held.version(), held.updatedAt(), held.headers(),
                 held.rateLimitPerSecond(), held.retryScheduleMs());
         byId.put(endpointId, off);
-        byTenant.computeIfAbsent(off.tenant(), t -> new ConcurrentHashMap<>()).put(endpointId, off);
         return Optional.of(held);
     }
 
@@ -72,12 +80,26 @@ public class RoutingTable {
 
     /** The tenant's enabled endpoints subscribed to {@code eventType}. */
     public List<EndpointState> matching(String tenant, String eventType) {
-        Map<String, EndpointState> endpoints = byTenant.get(tenant);
-        if (endpoints == null) {
+        Map<String, Set<String>> patterns = byTenant.get(tenant);
+        if (patterns == null) {
             return List.of();
         }
-        return endpoints.values().stream().filter(EndpointState::enabled).filter(e -> subscribes(e, eventType))
-                .toList();
+        Set<String> ids = new LinkedHashSet<>();
+        addAll(ids, patterns.get(eventType));
+        for (int dot = eventType.indexOf('.'); dot >= 0; dot = eventType.indexOf('.', dot + 1)) {
+            addAll(ids, patterns.get(eventType.substring(0, dot + 1) + "*"));
+        }
+        addAll(ids, patterns.get("*"));
+        List<EndpointState> matching = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            EndpointState endpoint = byId.get(id);
+            // The index may briefly lag a concurrent update: check the state itself.
+            if (endpoint != null && endpoint.enabled() && endpoint.tenant().equals(tenant)
+                    && subscribes(endpoint, eventType)) {
+                matching.add(endpoint);
+            }
+        }
+        return matching;
     }
 
     /** Endpoints held, enabled or not. */
@@ -85,15 +107,43 @@ public class RoutingTable {
         return byId.size();
     }
 
+    private static void addAll(Set<String> ids, Set<String> more) {
+        if (more != null) {
+            ids.addAll(more);
+        }
+    }
+
     private static boolean subscribes(EndpointState endpoint, String eventType) {
         return endpoint.eventTypes() != null
                 && endpoint.eventTypes().stream().anyMatch(p -> EventTypePattern.matches(p, eventType));
     }
 
-    private void removeFromTenant(String tenant, String endpointId) {
-        byTenant.computeIfPresent(tenant, (t, endpoints) -> {
-            endpoints.remove(endpointId);
-            return endpoints.isEmpty() ? null : endpoints;
+    private void index(EndpointState endpoint) {
+        if (endpoint.eventTypes() == null) {
+            return;
+        }
+        Map<String, Set<String>> patterns = byTenant.computeIfAbsent(endpoint.tenant(), t -> new ConcurrentHashMap<>());
+        for (String pattern : endpoint.eventTypes()) {
+            if (pattern != null) {
+                patterns.computeIfAbsent(pattern, p -> ConcurrentHashMap.newKeySet()).add(endpoint.id());
+            }
+        }
+    }
+
+    private void unindex(EndpointState endpoint) {
+        if (endpoint.eventTypes() == null) {
+            return;
+        }
+        byTenant.computeIfPresent(endpoint.tenant(), (t, patterns) -> {
+            for (String pattern : endpoint.eventTypes()) {
+                if (pattern != null) {
+                    patterns.computeIfPresent(pattern, (p, ids) -> {
+                        ids.remove(endpoint.id());
+                        return ids.isEmpty() ? null : ids;
+                    });
+                }
+            }
+            return patterns.isEmpty() ? null : patterns;
         });
     }
 }

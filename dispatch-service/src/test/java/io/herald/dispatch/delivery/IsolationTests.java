@@ -1,6 +1,8 @@
 package io.herald.dispatch.delivery;
 
+import static io.herald.dispatch.Fixtures.endpointOn;
 import static io.herald.dispatch.Fixtures.event;
+import static io.herald.dispatch.Fixtures.partitionOf;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -31,7 +34,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A healthy endpoint sharing its {@code herald.deliveries} partition with one that hangs (every request runs into the
- * 1500 ms deadline) and one that always fails gets all its deliveries about as fast as when it is alone.
+ * 1500 ms deadline) and one that always fails gets all its deliveries about as fast as when it is alone; and so it does
+ * when all of them share one host and port, as endpoints of one SaaS host do.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -81,6 +85,56 @@ class IsolationTests extends DeliveryTestBase {
         }
     }
 
+    @Test
+    void shouldDeliverToAHealthyEndpointAsFastWhenItSharesItsHostWithHangingFailingAndGoneOnes() throws Exception {
+        try (WebhookReceiver host = WebhookReceiver.start()) {
+            AtomicInteger flaky = new AtomicInteger();
+            host.respond(r -> {
+                if (r.path().startsWith("/hang")) {
+                    return Reply.hang();
+                }
+                if (r.path().startsWith("/err")) {
+                    return Reply.status(500);
+                }
+                if (r.path().startsWith("/gone")) {
+                    return Reply.status(410);
+                }
+                if (r.path().startsWith("/flaky")) {
+                    return flaky.incrementAndGet() % 2 == 0 ? Reply.status(503) : Reply.hang();
+                }
+                return Reply.status(204);
+            });
+            int partition = partitionOf("ep_" + UUID.randomUUID());
+
+            String warmUpTenant = tenant();
+            register(endpointOn(partition, warmUpTenant, host.url("/ok/warm-up")));
+            runAndMeasure(warmUpTenant, host, "/ok/warm-up");
+            long[] solo = new long[2];
+            long[] shared = new long[2];
+            for (int round = 0; round < 2; round++) {
+                String soloTenant = tenant();
+                register(endpointOn(partition, soloTenant, host.url("/ok/solo" + round)));
+                solo[round] = p99(runAndMeasure(soloTenant, host, "/ok/solo" + round));
+
+                String sharedTenant = tenant();
+                register(endpointOn(partition, sharedTenant, host.url("/ok/shared" + round)));
+                for (String bad : List.of("/hang/", "/err/", "/gone/", "/flaky/")) {
+                    register(endpointOn(partition, sharedTenant, host.url(bad + round)));
+                }
+                shared[round] = p99(runAndMeasure(sharedTenant, host, "/ok/shared" + round));
+            }
+            long soloP99 = Math.min(solo[0], solo[1]);
+            long sharedP99 = Math.min(shared[0], shared[1]);
+            long hung = host.received().stream().filter(r -> r.path().startsWith("/hang")).count();
+
+            System.out.printf("Isolation on one host: healthy endpoint p99 solo %d ms (rounds %d, %d), beside hanging, "
+                    + "failing, gone and flaky endpoints on the same host and port %d ms (rounds %d, %d); hanging got "
+                    + "%d requests%n", soloP99, solo[0], solo[1], sharedP99, shared[0], shared[1], hung);
+            assertThat(hung).isPositive();
+            assertThat(sharedP99).isLessThanOrEqualTo(2 * Math.max(soloP99, 25));
+        }
+    }
+
     /** Publishes {@link #EVENTS} events at a steady pace; returns each one's latency to the healthy receiver. */
     private List<Long> runAndMeasure(String tenant, WebhookReceiver healthy, String path) throws Exception {
         Map<String, Instant> sent = new ConcurrentHashMap<>();
@@ -103,20 +157,4 @@ class IsolationTests extends DeliveryTestBase {
         List<Long> sorted = latencies.stream().sorted().toList();
         return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
     }
-
-    /** An endpoint whose id lands on {@code partition} of herald.deliveries (the default partitioner's choice). */
-    private static EndpointState endpointOn(int partition, String tenant, String url) {
-        while (true) {
-            String id = "ep_" + UUID.randomUUID();
-            if (partitionOf(id) == partition) {
-                return EndpointState.of(id, tenant, url, List.of("order.*"), true,
-                        List.of(new EndpointSecret(secret(), null)), 1, Instant.now());
-            }
-        }
-    }
-
-    private static int partitionOf(String key) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % KafkaTestResource.PARTITIONS;
-    }
-
 }

@@ -65,8 +65,8 @@ final class TestDispatchConfig implements DispatchConfig {
             }
 
             @Override
-            public int maxWaitQueuePerHost() {
-                return 8;
+            public long idleClientEvictionMs() {
+                return 60_000;
             }
 
             @Override

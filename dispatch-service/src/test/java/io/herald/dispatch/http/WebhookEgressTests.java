@@ -156,7 +156,7 @@ class WebhookEgressTests {
     }
 
     private WebhookHttpClient client(EgressPolicy.NameResolver resolver, String... allowCidrs) {
-        return new WebhookHttpClient(vertx, new TestDispatchConfig(2000, 2000, 100, allowCidrs), resolver);
+        return new WebhookHttpClient(vertx, new TestDispatchConfig(2000, 2000, 100, allowCidrs), 4, resolver);
     }
 
     /** A resolver that knows only {@code records}, and notes the thread it was called on. */
@@ -177,7 +177,8 @@ class WebhookEgressTests {
     }
 
     private WebhookResponse post(String url) {
-        return client.post(url, Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8))
+        return client
+                .post("ep_1", url, Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8))
                 .await().atMost(WAIT);
     }
 

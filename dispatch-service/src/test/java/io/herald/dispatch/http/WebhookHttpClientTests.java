@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.herald.contracts.egress.EgressPolicy;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -31,7 +32,8 @@ class WebhookHttpClientTests {
 
     private final Vertx vertx = Vertx.vertx();
     private final WebhookHttpClient client = new WebhookHttpClient(vertx,
-            new TestDispatchConfig(REQUEST_TIMEOUT_MS, IDLE_TIMEOUT_MS, MAX_BODY, "127.0.0.0/8"));
+            new TestDispatchConfig(REQUEST_TIMEOUT_MS, IDLE_TIMEOUT_MS, MAX_BODY, "127.0.0.0/8"), 4,
+            EgressPolicy.NameResolver.SYSTEM);
     private ServerSocket server;
 
     @AfterEach
@@ -102,8 +104,8 @@ class WebhookHttpClientTests {
             port = closed.getLocalPort();
         }
 
-        WebhookResponse response = client.post("http://127.0.0.1:" + port + "/hook", Map.of(), new byte[0]).await()
-                .atMost(Duration.ofSeconds(10));
+        WebhookResponse response = client.post("ep_1", "http://127.0.0.1:" + port + "/hook", Map.of(), new byte[0])
+                .await().atMost(Duration.ofSeconds(10));
 
         assertThat(response.statusCode()).isNull();
         assertThat(response.error()).containsIgnoringCase("refused");
@@ -112,7 +114,7 @@ class WebhookHttpClientTests {
 
     @Test
     void shouldDescribeAnInvalidUrl() {
-        WebhookResponse response = client.post("not a url", Map.of(), new byte[0]).await()
+        WebhookResponse response = client.post("ep_1", "not a url", Map.of(), new byte[0]).await()
                 .atMost(Duration.ofSeconds(10));
 
         assertThat(response.statusCode()).isNull();
@@ -120,9 +122,10 @@ class WebhookHttpClientTests {
     }
 
     private WebhookResponse post() {
-        return client.post("http://127.0.0.1:" + server.getLocalPort() + "/hook",
-                Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8)).await()
-                .atMost(Duration.ofSeconds(10));
+        return client
+                .post("ep_1", "http://127.0.0.1:" + server.getLocalPort() + "/hook",
+                        Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8))
+                .await().atMost(Duration.ofSeconds(10));
     }
 
     interface Responder {

@@ -28,6 +28,41 @@ class RoutingTableTests {
     }
 
     @Test
+    void shouldMatchByTheNewSubscriptionOnlyAfterAnUpdateOrAMoveToAnotherTenant() {
+        table.apply("e", state("e", "acme", List.of("order.*", "invoice.paid"), true, 1));
+        table.apply("e", state("e", "acme", List.of("customer.created"), true, 2));
+
+        assertThat(table.matching("acme", "order.created")).isEmpty();
+        assertThat(table.matching("acme", "invoice.paid")).isEmpty();
+        assertThat(ids(table.matching("acme", "customer.created"))).containsExactly("e");
+
+        table.apply("e", state("e", "globex", List.of("customer.created"), true, 3));
+        assertThat(table.matching("acme", "customer.created")).isEmpty();
+        assertThat(ids(table.matching("globex", "customer.created"))).containsExactly("e");
+
+        table.apply("e", null);
+        assertThat(table.matching("globex", "customer.created")).isEmpty();
+    }
+
+    @Test
+    void shouldMatchAnEndpointOnceWhateverNumberOfItsPatternsMatch() {
+        table.apply("e", state("e", "acme", List.of("order.created", "order.*", "*"), true, 1));
+
+        assertThat(ids(table.matching("acme", "order.created"))).containsExactly("e");
+    }
+
+    @Test
+    void shouldFindTheFewMatchingEndpointsAmongManyOthers() {
+        for (int i = 0; i < 20_000; i++) {
+            table.apply("n" + i, state("n" + i, "big", List.of("type" + i + ".happened"), true, 1));
+        }
+        table.apply("x", state("x", "big", List.of("order.*"), true, 1));
+
+        assertThat(ids(table.matching("big", "order.created"))).containsExactly("x");
+        assertThat(ids(table.matching("big", "type7.happened"))).containsExactly("n7");
+    }
+
+    @Test
     void shouldOnlyMatchEnabledEndpointsOfTheEventsTenant() {
         table.apply("mine", state("mine", "acme", List.of("order.*"), true, 1));
         table.apply("off", state("off", "acme", List.of("order.*"), false, 1));

@@ -1,13 +1,10 @@
-package io.herald.dispatch.delivery;
+package io.herald.dispatch.fanout;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
-
-import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeliveryMessage;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.herald.dispatch.KafkaRecords;
 import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
 
 /**
@@ -22,8 +19,6 @@ public class DeliveryPublisher {
      * transaction commits, together with the offsets of the events it came from; on abort it is discarded.
      */
     public void send(TransactionalEmitter<String> transaction, DeliveryMessage delivery) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withTopic(Topics.DELIVERIES).withKey(delivery.endpointId()).build();
-        transaction.send(Message.of(Json.write(delivery)).addMetadata(metadata));
+        transaction.send(KafkaRecords.keyed(delivery, Topics.DELIVERIES, delivery.endpointId()));
     }
 }

@@ -1,4 +1,4 @@
-package io.herald.dispatch.breaker;
+package io.herald.dispatch.guard;
 
 import static io.herald.dispatch.Fixtures.endpoint;
 import static io.herald.dispatch.Fixtures.event;

@@ -1,4 +1,4 @@
-package io.herald.dispatch.ratelimit;
+package io.herald.dispatch.guard;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

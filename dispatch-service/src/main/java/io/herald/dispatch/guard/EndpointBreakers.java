@@ -1,4 +1,4 @@
-package io.herald.dispatch.breaker;
+package io.herald.dispatch.guard;
 
 import java.time.Duration;
 import java.util.EnumMap;

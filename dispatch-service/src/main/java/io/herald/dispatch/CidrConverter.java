@@ -1,4 +1,4 @@
-package io.herald.dispatch.http;
+package io.herald.dispatch;
 
 import org.eclipse.microprofile.config.spi.Converter;
 

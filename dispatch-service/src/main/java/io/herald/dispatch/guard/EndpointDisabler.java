@@ -1,11 +1,10 @@
-package io.herald.dispatch.delivery;
+package io.herald.dispatch.guard;
 
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.herald.contracts.Json;
@@ -14,12 +13,12 @@ import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.OperationalEvents;
 import io.herald.contracts.messages.OperationalEvents.EndpointDisabled;
+import io.herald.dispatch.KafkaRecords;
 import io.herald.dispatch.routing.RoutingTable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Disables an endpoint from dispatch's side: at once in this instance's routing table (no further request goes out),
@@ -61,8 +60,6 @@ public class EndpointDisabler {
         EventMessage event = EventMessage.of("evt_disabled_" + endpoint.id() + "_v" + endpoint.version(),
                 endpoint.tenant(), OperationalEvents.ENDPOINT_DISABLED,
                 Json.mapper().valueToTree(new EndpointDisabled(endpoint.id(), reason, now)), endpoint.id(), now, now);
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withTopic(Topics.EVENTS).withKey(event.kafkaKey()).build();
-        return emitter.sendMessage(Message.of(Json.write(event)).addMetadata(metadata));
+        return emitter.sendMessage(KafkaRecords.keyed(event, Topics.EVENTS, event.kafkaKey()));
     }
 }

@@ -1,4 +1,4 @@
-package io.herald.dispatch.delivery;
+package io.herald.dispatch.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

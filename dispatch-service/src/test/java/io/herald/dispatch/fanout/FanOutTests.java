@@ -1,4 +1,4 @@
-package io.herald.dispatch.delivery;
+package io.herald.dispatch.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,7 @@ class FanOutTests {
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
     private final RoutingTable table = new RoutingTable();
     private final FanOut fanOut = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
-            new SimpleMeterRegistry(), null);
+            new SimpleMeterRegistry(), null, null);
 
     @Test
     void shouldCreateOneFirstDeliveryPerMatchingEndpointWithTheRenderedPayload() {

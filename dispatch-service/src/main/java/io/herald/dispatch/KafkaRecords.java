@@ -1,0 +1,62 @@
+package io.herald.dispatch;
+
+import java.util.function.Function;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.herald.contracts.Json;
+import io.herald.contracts.messages.DeliveryMessage;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/** How dispatch reads and writes Kafka record values: JSON, poison records skipped, every record keyed. */
+public final class KafkaRecords {
+
+    private static final Logger LOG = Logger.getLogger(KafkaRecords.class);
+
+    private KafkaRecords() {
+    }
+
+    /**
+     * A record's value as {@code type}, or null (logged) when it cannot be one: the caller skips it, so a poison record
+     * cannot stall its partition.
+     *
+     * @param missing names the required fields the value lacks, or null when it has them all
+     */
+    public static <T> T readOrSkip(String json, Class<T> type, String topic, Function<T, String> missing) {
+        try {
+            if (json == null) {
+                throw new IllegalArgumentException("no value");
+            }
+            T value = Json.read(json, type);
+            String lacking = missing.apply(value);
+            if (lacking != null) {
+                throw new IllegalArgumentException(lacking + " required");
+            }
+            return value;
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Skipping an unreadable record on %s: %s", topic, e.getMessage());
+            return null;
+        }
+    }
+
+    /** A delivery record's value (herald.deliveries or a retry tier), or null (logged) when it cannot be one. */
+    public static DeliveryMessage delivery(String json, String topic) {
+        return readOrSkip(json, DeliveryMessage.class, topic,
+                d -> d.id() == null || d.endpointId() == null || d.tenant() == null || d.webhookId() == null
+                        || d.payload() == null ? "id, endpointId, tenant, webhookId and payload" : null);
+    }
+
+    /** What a consumed record's value takes in memory, about: two bytes a character plus the record's overhead. */
+    public static long sizeOf(Message<String> message) {
+        String value = message.getPayload();
+        return value == null ? 64 : 2L * value.length() + 64;
+    }
+
+    /** {@code value} as the JSON value of a record for {@code topic} with key {@code key}. */
+    public static Message<String> keyed(Object value, String topic, String key) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder().withTopic(topic)
+                .withKey(key).build();
+        return Message.of(Json.write(value)).addMetadata(metadata);
+    }
+}

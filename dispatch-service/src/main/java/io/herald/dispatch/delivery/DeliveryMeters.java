@@ -1,0 +1,43 @@
+package io.herald.dispatch.delivery;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.herald.contracts.messages.AttemptOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** The delivery stage's meters: request latency, attempts by outcome, postponements by reason. */
+@ApplicationScoped
+class DeliveryMeters {
+
+    private final MeterRegistry registry;
+
+    DeliveryMeters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One webhook POST ended (a response, a timeout or a connection error). */
+    void requested(boolean success, long latencyMs) {
+        Timer.builder("herald.delivery.http").description("Webhook POSTs, from send to end of response")
+                .tag("success", Boolean.toString(success)).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry).record(latencyMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** One attempt record was written. */
+    void attempted(AttemptOutcome outcome) {
+        Counter.builder("herald.delivery.attempts").description("Delivery attempts recorded, by outcome")
+                .tag("outcome", outcome.name()).register(registry).increment();
+    }
+
+    /** A delivery was pushed back to a retry tier without a request. */
+    void postponed(String reason) {
+        Counter.builder("herald.delivery.rescheduled")
+                .description("Deliveries pushed back to a retry tier without a request, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+}

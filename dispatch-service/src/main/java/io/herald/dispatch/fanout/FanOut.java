@@ -1,0 +1,187 @@
+package io.herald.dispatch.fanout;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.DeliveryMessage;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.messages.EventMessage;
+import io.herald.contracts.messages.WebhookPayload;
+import io.herald.dispatch.DispatchConfig;
+import io.herald.dispatch.KafkaRecords;
+import io.herald.dispatch.routing.EndpointStateConsumer;
+import io.herald.dispatch.routing.RoutingTable;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
+
+/**
+ * Stage 1: turns each event of {@code herald.events} into one delivery per matching endpoint on
+ * {@code herald.deliveries}, exactly once: each polled batch of events is fanned out in one Kafka transaction that also
+ * commits the batch's offsets. Either every delivery of the batch becomes visible to {@code read_committed} consumers
+ * and its events are done, or none does and the batch is read again from the last committed offsets, so a crash or a
+ * failed send never duplicates a delivery.
+ * <p>
+ * Transactions run one at a time per instance, hence batches: one transaction per event would cap fan-out at a few
+ * dozen events per second. A transaction's sends are all issued at once and queue in the emitter until the Kafka sink
+ * takes them: its buffer is unbounded, because a bounded one (128 by default) fails the sends past it, aborting every
+ * batch that fans out to more deliveries, again and again. What it holds is bounded by {@code max.poll.records} times
+ * the largest fan-out of an event, and cut by bytes: a batch whose deliveries exceed
+ * {@code fan-out.max-transaction-bytes} is written in several transactions, the last committing the batch's offsets. A
+ * crash between them fans the batch out again (duplicates, never loss), the price of keeping one tenant's huge fan-out
+ * from holding the partition's memory and transaction hostage. The channel is subscribed only once the routing table is
+ * loaded, so no record is even fetched before: an event processed earlier would fan out to nobody and be lost.
+ */
+@ApplicationScoped
+public class FanOut {
+
+    /** The channel of herald.events. */
+    static final String CHANNEL = "events-in";
+
+    private static final Logger LOG = Logger.getLogger(FanOut.class);
+
+    private final Multi<Message<List<String>>> batches;
+    private final KafkaTransactions<String> transactions;
+    private final EndpointStateConsumer routing;
+    private final RoutingTable table;
+    private final DeliveryPublisher publisher;
+    private final Clock clock;
+    private final Counter created;
+    private final Duration abortBackoff;
+    private final long maxTransactionBytes;
+    private final KafkaClientService clients;
+
+    FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
+            @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
+            EndpointStateConsumer routing, RoutingTable table, DeliveryPublisher publisher, Clock clock,
+            MeterRegistry registry, DispatchConfig config, KafkaClientService clients) {
+        this.batches = batches;
+        this.transactions = transactions;
+        this.routing = routing;
+        this.table = table;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.created = Counter.builder("herald.fanout.deliveries").description("Deliveries created by fan-out")
+                .register(registry);
+        this.abortBackoff = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().abortBackoffMs());
+        this.maxTransactionBytes = config == null ? Long.MAX_VALUE : config.fanOut().maxTransactionBytes();
+        this.clients = clients;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        routing.whenLoaded().thenRun(this::consume);
+    }
+
+    /** One delivery per enabled endpoint of the event's tenant subscribed to its type; all share one payload. */
+    public List<DeliveryMessage> deliveriesFor(EventMessage event) {
+        List<EndpointState> endpoints = table.matching(event.tenant(), event.type());
+        if (endpoints.isEmpty()) {
+            return List.of();
+        }
+        String payload = WebhookPayload.render(event);
+        Instant now = clock.instant();
+        return endpoints.stream().map(endpoint -> DeliveryMessage.first(event, endpoint.id(), payload, now)).toList();
+    }
+
+    private void consume() {
+        LOG.infof("Consuming %s", Topics.EVENTS);
+        // One batch at a time: the transactional producer runs a single transaction per instance.
+        batches.onItem().transformToUniAndConcatenate(this::fanOut).subscribe().with(ignored -> {
+        }, failure -> LOG.errorf(failure, "Fan-out stopped consuming %s", Topics.EVENTS));
+    }
+
+    private Uni<Void> fanOut(Message<List<String>> batch) {
+        List<List<DeliveryMessage>> chunks = chunks(batch.getPayload(), maxTransactionBytes);
+        Uni<Void> earlier = Uni.createFrom().voidItem();
+        // All but the last chunk in transactions of their own; the last commits the batch's offsets with it.
+        for (List<DeliveryMessage> chunk : chunks.subList(0, chunks.size() - 1)) {
+            earlier = earlier.chain(() -> transactions.withTransaction(transaction -> send(chunk, transaction)))
+                    .invoke(count -> created.increment(count)).replaceWithVoid();
+        }
+        List<DeliveryMessage> last = chunks.get(chunks.size() - 1);
+        return earlier.chain(() -> transactions.withTransaction(batch, transaction -> send(last, transaction))).onItem()
+                .transformToUni(count -> {
+                    created.increment(count);
+                    return Uni.createFrom().completionStage(batch::ack);
+                }).onFailure().recoverWithUni(failure -> {
+                    // The transaction was aborted: the same events come again after the pause, from the last committed
+                    // offsets. An abort of the batch's own transaction set the consumer back already; one of an
+                    // earlier chunk did not, so it is done here. The nack only reports it (failure-strategy=ignore).
+                    LOG.warnf(failure, "Fan-out of a batch of %d events aborted; reading them again",
+                            batch.getPayload().size());
+                    Uni<Void> rewind = chunks.size() == 1 ? Uni.createFrom().voidItem()
+                            : clients.getConsumer(CHANNEL).resetToLastCommittedPositions();
+                    return rewind.onFailure().recoverWithNull().onItem().delayIt().by(abortBackoff)
+                            .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
+                });
+    }
+
+    private Uni<Integer> send(List<DeliveryMessage> deliveries, TransactionalEmitter<String> transaction) {
+        deliveries.forEach(delivery -> publisher.send(transaction, delivery));
+        return Uni.createFrom().item(deliveries.size());
+    }
+
+    /**
+     * The deliveries of a batch of events, in chunks of at most {@code maxBytes} (a chunk holds at least one delivery),
+     * so that no transaction, and none of the records it buffers, grows with events x endpoints x payload.
+     */
+    List<List<DeliveryMessage>> chunks(List<String> events, long maxBytes) {
+        List<List<DeliveryMessage>> chunks = new ArrayList<>();
+        List<DeliveryMessage> chunk = new ArrayList<>();
+        long bytes = 0;
+        for (String json : events) {
+            for (DeliveryMessage delivery : deliveriesOf(json)) {
+                long size = sizeOf(delivery);
+                if (!chunk.isEmpty() && bytes + size > maxBytes) {
+                    chunks.add(chunk);
+                    chunk = new ArrayList<>();
+                    bytes = 0;
+                }
+                chunk.add(delivery);
+                bytes += size;
+            }
+        }
+        chunks.add(chunk);
+        return chunks;
+    }
+
+    /** What one delivery record takes on the wire and in the producer's buffer, about. */
+    private static long sizeOf(DeliveryMessage delivery) {
+        return delivery.payload().length() + 512L;
+    }
+
+    /** The deliveries of one event; none for an unusable event. */
+    private List<DeliveryMessage> deliveriesOf(String json) {
+        EventMessage event = KafkaRecords.readOrSkip(json, EventMessage.class, Topics.EVENTS,
+                e -> e.id() == null || e.tenant() == null || e.type() == null || e.occurredAt() == null
+                        ? "id, tenant, type and occurredAt"
+                        : null);
+        if (event == null) {
+            return List.of();
+        }
+        try {
+            return deliveriesFor(event);
+        } catch (RuntimeException e) {
+            // An event that cannot be rendered would abort every retry of its batch and stall the partition for good.
+            LOG.warnf(e, "Skipping event %s on %s: it cannot be fanned out", event.id(), Topics.EVENTS);
+            return List.of();
+        }
+    }
+}

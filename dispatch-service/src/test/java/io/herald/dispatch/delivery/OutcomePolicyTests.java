@@ -1,0 +1,22 @@
+package io.herald.dispatch.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class OutcomePolicyTests {
+
+    @Test
+    void shouldDoubleTheWaitWithEachPostponementUpToTheCap() {
+        assertThat(OutcomePolicy.backoffMs(1000, 0, 300_000)).isEqualTo(1000);
+        assertThat(OutcomePolicy.backoffMs(1000, 1, 300_000)).isEqualTo(2000);
+        assertThat(OutcomePolicy.backoffMs(1000, 5, 300_000)).isEqualTo(32_000);
+        assertThat(OutcomePolicy.backoffMs(1000, 9, 300_000)).isEqualTo(300_000);
+        assertThat(OutcomePolicy.backoffMs(1000, 1_000, 300_000)).isEqualTo(300_000);
+    }
+
+    @Test
+    void shouldNeverWaitLessThanTheCauseAsks() {
+        assertThat(OutcomePolicy.backoffMs(600_000, 3, 300_000)).isEqualTo(600_000);
+    }
+}
