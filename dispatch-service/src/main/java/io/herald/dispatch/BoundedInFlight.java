@@ -114,7 +114,8 @@ public final class BoundedInFlight<T> implements MultiSubscriber<T> {
             if (subscription == null || bytes >= maxBytes) {
                 return;
             }
-            more = Math.min(BATCH, maxItems - items - requested);
+            // Outstanding demand stays within one batch, so the budget is overshot by one batch at most.
+            more = Math.min(BATCH - requested, maxItems - items - requested);
             if (more <= 0 || requested > 0 && more < BATCH / 2) {
                 // Ask in batches, not one record at a time.
                 return;

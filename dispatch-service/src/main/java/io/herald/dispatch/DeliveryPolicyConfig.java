@@ -62,8 +62,8 @@ public interface DeliveryPolicyConfig {
         int maxWaitingPerPartition();
 
         /**
-         * Bytes of records one retry tier holds in memory at once per instance (waiting or being delivered); past it the
-         * tier takes no further record until one is done (default 16 MiB).
+         * Bytes of records one retry tier holds in memory at once per instance (waiting or being delivered); past it
+         * the tier takes no further record until one is done (default 16 MiB).
          */
         @WithDefault("16777216")
         long maxBytesPerTier();
@@ -138,6 +138,20 @@ public interface DeliveryPolicyConfig {
          */
         @WithDefault("172800000")
         long postponeDeadlineMs();
+
+        /**
+         * Deliveries one tenant may have in flight at once per instance; past it its deliveries are postponed, so no
+         * tenant takes all of {@code delivery.concurrency} (default 256).
+         */
+        @WithDefault("256")
+        int maxInFlightPerTenant();
+
+        /**
+         * Payload bytes one tenant may have in flight at once per instance, in bytes; past it its deliveries are
+         * postponed, so no tenant takes all of {@code delivery.max-bytes-in-flight} (default 16 MiB).
+         */
+        @WithDefault("16777216")
+        long maxInFlightBytesPerTenant();
     }
 
     interface AutoDisable {

@@ -11,23 +11,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Test;
+
 import io.herald.contracts.Topics;
-import io.herald.contracts.messages.DeadLetterMessage;
-import io.herald.contracts.messages.DeadLetterReason;
-import io.herald.dispatch.guard.EndpointBreakers;
-import io.herald.testing.WebhookReceiver.Reply;
 import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.AttemptOutcome;
+import io.herald.contracts.messages.DeadLetterMessage;
+import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
+import io.herald.dispatch.guard.EndpointBreakers;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
+import io.herald.testing.WebhookReceiver.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -117,8 +117,9 @@ class DeliveryOutcomeTests extends DeliveryTestBase {
         AttemptMessage attempt = kafka.awaitAttempt(delivery.id(), TIMEOUT);
         assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.DROPPED);
         assertThat(attempt.error()).isEqualTo("Endpoint disabled; the delivery is a dead letter");
-        DeadLetterMessage deadLetter = kafka.await(Topics.DLQ, DeadLetterMessage.class,
-                d -> d.delivery().id().equals(delivery.id()), 1, TIMEOUT).get(0);
+        DeadLetterMessage deadLetter = kafka
+                .await(Topics.DLQ, DeadLetterMessage.class, d -> d.delivery().id().equals(delivery.id()), 1, TIMEOUT)
+                .get(0);
         assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.ENDPOINT_DISABLED);
         assertThat(deadLetter.delivery().payload()).isEqualTo(delivery.payload());
         assertThat(receiver.received()).isEmpty();
@@ -150,7 +151,8 @@ class DeliveryOutcomeTests extends DeliveryTestBase {
                 Instant.now());
         EventMessage old = event(endpoint.tenant(), "order.created");
         Instant longAgo = Instant.now().minus(Duration.ofDays(3));
-        DeliveryMessage postponedForDays = DeliveryMessage.first(old, endpoint.id(), WebhookPayload.render(old), longAgo)
+        DeliveryMessage postponedForDays = DeliveryMessage
+                .first(old, endpoint.id(), WebhookPayload.render(old), longAgo)
                 .postponedTo(longAgo.plusSeconds(60), longAgo).postponedTo(Instant.now(), longAgo.plusSeconds(60));
 
         kafka.publishDelivery(postponedOnce);

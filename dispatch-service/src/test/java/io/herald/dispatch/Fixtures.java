@@ -1,14 +1,12 @@
 package io.herald.dispatch;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import org.apache.kafka.common.utils.Utils;
-
-import io.herald.testing.KafkaTestResource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -17,6 +15,7 @@ import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.signing.WebhookSecret;
+import io.herald.testing.KafkaTestResource;
 
 /** Messages as ingest and subscription would write them, with unique ids and tenants per test. */
 public final class Fixtures {

@@ -15,13 +15,14 @@ import org.jboss.logging.Logger;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
-import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.BoundedInFlight;
+import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.DispatchConfig;
 import io.herald.dispatch.KafkaRecords;
 import io.herald.dispatch.guard.EndpointBreakers;
 import io.herald.dispatch.guard.EndpointLimits;
 import io.herald.dispatch.guard.FailingEndpoints;
+import io.herald.dispatch.guard.TenantBudgets;
 import io.herald.dispatch.http.EgressRefusedException;
 import io.herald.dispatch.http.HostBusyException;
 import io.herald.dispatch.http.WebhookHttpClient;
@@ -40,7 +41,8 @@ import io.smallrye.mutiny.Uni;
  * tiers once due) to its endpoint as a signed POST ({@link WebhookRequest}), and acknowledges it only once everything
  * it led to is durable in Kafka ({@link OutcomePolicy}).
  * <p>
- * Before a request, the endpoint's guards, in order: one of its concurrency slots (a short wait at most), its circuit
+ * Before a request, its tenant's share of this instance's in-flight deliveries and bytes, then the endpoint's guards,
+ * in order: one of its concurrency slots (a short wait at most), its circuit
  * breaker, its rate limit (a short wait paced by a timer at most), then a connection of its own within its host's cap
  * ({@link WebhookHttpClient}). A delivery that cannot go out now is postponed through a retry tier without a request,
  * so no endpoint holds more than its concurrency cap of this instance's delivery slots, and none holds back the
@@ -64,6 +66,7 @@ public class DeliveryProcessor implements DueDeliveries {
     private final EndpointBreakers breakers;
     private final EndpointLimits limits;
     private final FailingEndpoints failing;
+    private final TenantBudgets tenants;
     private final Clock clock;
     private final DeliveryPolicyConfig policy;
     private final DispatchConfig.Delivery config;
@@ -71,7 +74,7 @@ public class DeliveryProcessor implements DueDeliveries {
 
     DeliveryProcessor(@Channel("deliveries-in") Multi<Message<String>> deliveries, EndpointStateConsumer routing,
             RoutingTable table, WebhookHttpClient http, OutcomePolicy outcomes, EndpointBreakers breakers,
-            EndpointLimits limits, FailingEndpoints failing, Clock clock, DispatchConfig config,
+            EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants, Clock clock, DispatchConfig config,
             DeliveryPolicyConfig policy, MeterRegistry registry) {
         this.deliveries = deliveries;
         this.routing = routing;
@@ -81,6 +84,7 @@ public class DeliveryProcessor implements DueDeliveries {
         this.breakers = breakers;
         this.limits = limits;
         this.failing = failing;
+        this.tenants = tenants;
         this.clock = clock;
         this.policy = policy;
         this.config = config.delivery();
@@ -140,12 +144,17 @@ public class DeliveryProcessor implements DueDeliveries {
             if (WebhookRequest.liveSecrets(endpoint, now).isEmpty()) {
                 return outcomes.dropped(delivery, now, "Endpoint has no live signing secret; delivery dropped");
             }
+            long bytes = 2L * delivery.payload().length();
+            if (!tenants.tryEnter(delivery.tenant(), bytes)) {
+                return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()),
+                        "tenant-busy");
+            }
             return limits.enter(endpoint.id()).chain(entered -> {
                 if (!entered) {
                     return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()), "busy");
                 }
                 return guarded(delivery, endpoint).eventually(() -> limits.leave(endpoint.id()));
-            });
+            }).eventually(() -> tenants.leave(delivery.tenant(), bytes));
         });
     }
 

@@ -20,8 +20,8 @@ import org.jboss.logging.Logger;
 
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeliveryMessage;
-import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.BoundedInFlight;
+import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.KafkaRecords;
 import io.herald.dispatch.routing.EndpointStateConsumer;
 import io.micrometer.core.instrument.Gauge;
@@ -48,9 +48,10 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * A record waits on a timer (no thread held), unacknowledged: a restart reads it again, so nothing is lost. A partition
  * is paused only while {@code retry.max-waiting-per-partition} of its records wait, and a tier takes no further record
  * while {@code retry.max-bytes-per-tier} of them are held, which bounds memory; by the above that never delays a record
- * due sooner than the ones held (in the shortest tier, by at most its delay), unless a tier's byte budget is full. Records run
- * concurrently and are acknowledged out of order; the {@code throttled} commit strategy commits an offset only once
- * every record before it was handled, so these channels disable {@code throttled.unprocessed-record-max-age.ms}.
+ * due sooner than the ones held (in the shortest tier, by at most its delay), unless a tier's byte budget is full.
+ * Records run concurrently and are acknowledged out of order; the {@code throttled} commit strategy commits an offset
+ * only once every record before it was handled, so these channels disable
+ * {@code throttled.unprocessed-record-max-age.ms}.
  */
 @ApplicationScoped
 public class RetryTierConsumer {

@@ -3,11 +3,9 @@ package io.herald.dispatch.delivery;
 import static io.herald.dispatch.Fixtures.endpointOn;
 import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.partitionOf;
-import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,12 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.WebhookHeaders;
-import io.herald.contracts.messages.EndpointSecret;
-import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
@@ -131,7 +126,9 @@ class IsolationTests extends DeliveryTestBase {
                     + "failing, gone and flaky endpoints on the same host and port %d ms (rounds %d, %d); hanging got "
                     + "%d requests%n", soloP99, solo[0], solo[1], sharedP99, shared[0], shared[1], hung);
             assertThat(hung).isPositive();
-            assertThat(sharedP99).isLessThanOrEqualTo(2 * Math.max(soloP99, 25));
+            // Waiting behind the hanging endpoints' connections costs their whole 1500 ms deadline; scheduling noise on
+            // a busy machine costs a few hundred milliseconds at most.
+            assertThat(sharedP99).isLessThanOrEqualTo(2 * Math.max(soloP99, 25) + 500);
         }
     }
 

@@ -69,15 +69,17 @@ class NoisyTenantTests extends DeliveryTestBase {
 
             quietReceiver.await(SMALL_EVENTS, TIMEOUT);
             List<Long> latencies = new ArrayList<>();
-            quietReceiver.received().forEach(r -> latencies
-                    .add(Duration.between(sent.get(r.header(WebhookHeaders.ID)), r.at()).toMillis()));
+            quietReceiver.received().forEach(
+                    r -> latencies.add(Duration.between(sent.get(r.header(WebhookHeaders.ID)), r.at()).toMillis()));
             long p99 = latencies.stream().sorted().toList().get((int) Math.ceil(latencies.size() * 0.99) - 1);
             Await.until("every large event reaches every endpoint of the noisy tenant", TIMEOUT,
                     () -> receiver.received().size() >= ENDPOINTS * BIG_EVENTS);
 
-            System.out.printf("Noisy tenant: %d endpoints x %d events of %d KB delivered; quiet tenant's p99 %d ms "
-                    + "over %d webhooks (endpoint %s)%n", ENDPOINTS, BIG_EVENTS,
-                    large.get(0).data().toString().length() / 1024, p99, latencies.size(), quietEndpoint.id());
+            System.out.printf(
+                    "Noisy tenant: %d endpoints x %d events of %d KB delivered; quiet tenant's p99 %d ms "
+                            + "over %d webhooks (endpoint %s)%n",
+                    ENDPOINTS, BIG_EVENTS, large.get(0).data().toString().length() / 1024, p99, latencies.size(),
+                    quietEndpoint.id());
             assertThat(latencies).hasSize(SMALL_EVENTS);
             assertThat(p99).isLessThan(10_000);
             assertThat(receiver.received()).hasSize(ENDPOINTS * BIG_EVENTS);

@@ -42,8 +42,8 @@ class RetryTierRetentionTests {
     @Test
     void shouldKeepTierRecordsLongerThanTheLongestDelayAnyDeliveryIsGiven() throws Exception {
         Duration shortest = retentionByTopic().entrySet().stream()
-                .filter(e -> e.getKey().startsWith(Topics.RETRY_PREFIX)).map(Map.Entry::getValue).min(Duration::compareTo)
-                .orElseThrow();
+                .filter(e -> e.getKey().startsWith(Topics.RETRY_PREFIX)).map(Map.Entry::getValue)
+                .min(Duration::compareTo).orElseThrow();
         long longestStep = Arrays.stream(defaultOf(DeliveryPolicyConfig.Retry.class, "scheduleMs").split(","))
                 .mapToLong(Long::parseLong).max().orElseThrow();
         double jitter = Double.parseDouble(defaultOf(DeliveryPolicyConfig.Retry.class, "jitter"));

@@ -31,8 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class RetryTierWaitTests extends DeliveryTestBase {
 
     @Test
-    void shouldDeliverARecordDueSoonerWithoutWaitingBehindAnotherTenantsLongWaitOnTheSamePartition()
-            throws Exception {
+    void shouldDeliverARecordDueSoonerWithoutWaitingBehindAnotherTenantsLongWaitOnTheSamePartition() throws Exception {
         int partition = partitionOf("ep_" + UUID.randomUUID());
         EndpointState patient = register(endpointOn(partition, tenant(), receiver.url("/patient")));
         EndpointState urgent = register(endpointOn(partition, tenant(), receiver.url("/urgent")));
