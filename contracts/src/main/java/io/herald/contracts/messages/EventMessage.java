@@ -15,15 +15,23 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param orderingKey the producer's ordering key, or null (the Kafka key is then the id)
  * @param occurredAt when it happened according to the producer, else when ingest accepted it
  * @param receivedAt when ingest accepted it
+ * @param fanOutAfter null as ingest writes it. Dispatch fans a very large event out in parts: it writes the rest back
+ *        to {@code herald.events} with the id of the last endpoint done, and continues with the endpoints after it (by
+ *        id) when it reads the record again, so that other events of the partition are not held behind it
  */
 public record EventMessage(int schemaVersion, String id, String tenant, String type, JsonNode data, String orderingKey,
-        Instant occurredAt, Instant receivedAt) {
+        Instant occurredAt, Instant receivedAt, String fanOutAfter) {
 
     public static final int SCHEMA_VERSION = 1;
 
     public static EventMessage of(String id, String tenant, String type, JsonNode data, String orderingKey,
             Instant occurredAt, Instant receivedAt) {
-        return new EventMessage(SCHEMA_VERSION, id, tenant, type, data, orderingKey, occurredAt, receivedAt);
+        return new EventMessage(SCHEMA_VERSION, id, tenant, type, data, orderingKey, occurredAt, receivedAt, null);
+    }
+
+    /** The same event, to be fanned out further to the endpoints whose id sorts after {@code endpointId}. */
+    public EventMessage continuedAfter(String endpointId) {
+        return new EventMessage(schemaVersion, id, tenant, type, data, orderingKey, occurredAt, receivedAt, endpointId);
     }
 
     /** The Kafka key: events with one ordering key stay in order on one partition. */

@@ -42,11 +42,10 @@ import io.smallrye.mutiny.Uni;
  * it led to is durable in Kafka ({@link OutcomePolicy}).
  * <p>
  * Before a request, its tenant's share of this instance's in-flight deliveries and bytes, then the endpoint's guards,
- * in order: one of its concurrency slots (a short wait at most), its circuit
- * breaker, its rate limit (a short wait paced by a timer at most), then a connection of its own within its host's cap
- * ({@link WebhookHttpClient}). A delivery that cannot go out now is postponed through a retry tier without a request,
- * so no endpoint holds more than its concurrency cap of this instance's delivery slots, and none holds back the
- * partition's committed offset for long.
+ * in order: one of its concurrency slots (a short wait at most), its circuit breaker, its rate limit (a short wait
+ * paced by a timer at most), then a connection of its own within its host's cap ({@link WebhookHttpClient}). A delivery
+ * that cannot go out now is postponed through a retry tier without a request, so no endpoint holds more than its
+ * concurrency cap of this instance's delivery slots, and none holds back the partition's committed offset for long.
  * <p>
  * Deliveries are processed concurrently, also within a partition, up to {@code delivery.concurrency} records and
  * {@code delivery.max-bytes-in-flight} bytes of payload at once; the {@code throttled} commit strategy commits an

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,6 +65,7 @@ public class FanOut {
     private final DeliveryPublisher publisher;
     private final Clock clock;
     private final Counter created;
+    private final Counter continued;
     private final Duration abortBackoff;
     private final long maxTransactionBytes;
     private final KafkaClientService clients;
@@ -80,6 +82,8 @@ public class FanOut {
         this.clock = clock;
         this.created = Counter.builder("herald.fanout.deliveries").description("Deliveries created by fan-out")
                 .register(registry);
+        this.continued = Counter.builder("herald.fanout.continued")
+                .description("Large events whose fan-out was continued in a later batch").register(registry);
         this.abortBackoff = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().abortBackoffMs());
         this.maxTransactionBytes = config == null ? Long.MAX_VALUE : config.fanOut().maxTransactionBytes();
         this.clients = clients;
@@ -89,9 +93,14 @@ public class FanOut {
         routing.whenLoaded().thenRun(this::consume);
     }
 
-    /** One delivery per enabled endpoint of the event's tenant subscribed to its type; all share one payload. */
+    /**
+     * One delivery per enabled endpoint of the event's tenant subscribed to its type, by endpoint id, after
+     * {@link EventMessage#fanOutAfter()} when the event is the continuation of a large fan-out; all share one payload.
+     */
     public List<DeliveryMessage> deliveriesFor(EventMessage event) {
-        List<EndpointState> endpoints = table.matching(event.tenant(), event.type());
+        List<EndpointState> endpoints = table.matching(event.tenant(), event.type()).stream()
+                .filter(e -> event.fanOutAfter() == null || e.id().compareTo(event.fanOutAfter()) > 0)
+                .sorted(Comparator.comparing(EndpointState::id)).toList();
         if (endpoints.isEmpty()) {
             return List.of();
         }
@@ -108,7 +117,8 @@ public class FanOut {
     }
 
     private Uni<Void> fanOut(Message<List<String>> batch) {
-        List<List<DeliveryMessage>> chunks = chunks(batch.getPayload(), maxTransactionBytes);
+        Plan plan = plan(batch.getPayload(), maxTransactionBytes);
+        List<List<DeliveryMessage>> chunks = plan.chunks();
         Uni<Void> earlier = Uni.createFrom().voidItem();
         // All but the last chunk in transactions of their own; the last commits the batch's offsets with it.
         for (List<DeliveryMessage> chunk : chunks.subList(0, chunks.size() - 1)) {
@@ -116,21 +126,25 @@ public class FanOut {
                     .invoke(count -> created.increment(count)).replaceWithVoid();
         }
         List<DeliveryMessage> last = chunks.get(chunks.size() - 1);
-        return earlier.chain(() -> transactions.withTransaction(batch, transaction -> send(last, transaction))).onItem()
-                .transformToUni(count -> {
-                    created.increment(count);
-                    return Uni.createFrom().completionStage(batch::ack);
-                }).onFailure().recoverWithUni(failure -> {
-                    // The transaction was aborted: the same events come again after the pause, from the last committed
-                    // offsets. An abort of the batch's own transaction set the consumer back already; one of an
-                    // earlier chunk did not, so it is done here. The nack only reports it (failure-strategy=ignore).
-                    LOG.warnf(failure, "Fan-out of a batch of %d events aborted; reading them again",
-                            batch.getPayload().size());
-                    Uni<Void> rewind = chunks.size() == 1 ? Uni.createFrom().voidItem()
-                            : clients.getConsumer(CHANNEL).resetToLastCommittedPositions();
-                    return rewind.onFailure().recoverWithNull().onItem().delayIt().by(abortBackoff)
-                            .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
-                });
+        return earlier.chain(() -> transactions.withTransaction(batch, transaction -> {
+            plan.continuations()
+                    .forEach(event -> transaction.send(KafkaRecords.keyed(event, Topics.EVENTS, event.kafkaKey())));
+            return send(last, transaction);
+        })).onItem().transformToUni(count -> {
+            created.increment(count);
+            continued.increment(plan.continuations().size());
+            return Uni.createFrom().completionStage(batch::ack);
+        }).onFailure().recoverWithUni(failure -> {
+            // The transaction was aborted: the same events come again after the pause, from the last committed
+            // offsets. An abort of the batch's own transaction set the consumer back already; one of an earlier chunk
+            // did not, so it is done here. The nack only reports it (failure-strategy=ignore).
+            LOG.warnf(failure, "Fan-out of a batch of %d events aborted; reading them again",
+                    batch.getPayload().size());
+            Uni<Void> rewind = chunks.size() == 1 ? Uni.createFrom().voidItem()
+                    : clients.getConsumer(CHANNEL).resetToLastCommittedPositions();
+            return rewind.onFailure().recoverWithNull().onItem().delayIt().by(abortBackoff)
+                    .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
+        });
     }
 
     private Uni<Integer> send(List<DeliveryMessage> deliveries, TransactionalEmitter<String> transaction) {
@@ -139,24 +153,63 @@ public class FanOut {
     }
 
     /**
-     * The deliveries of a batch of events, in chunks of at most {@code maxBytes} (a chunk holds at least one delivery),
-     * so that no transaction, and none of the records it buffers, grows with events x endpoints x payload.
+     * What one batch of events writes: their deliveries in chunks of at most {@code maxBytes} (at least one delivery
+     * each), and the events whose fan-out continues in a later batch.
+     *
+     * @param chunks never empty; the last one is written with the batch's offsets
+     * @param continuations events written back to {@code herald.events}, to fan out to the rest of their endpoints
      */
-    List<List<DeliveryMessage>> chunks(List<String> events, long maxBytes) {
+    record Plan(List<List<DeliveryMessage>> chunks, List<EventMessage> continuations) {
+    }
+
+    /**
+     * Plans a batch. An event whose deliveries fit in {@code maxBytes} is fanned out whole, ahead of the large ones.
+     * The large ones (and their continuations) share {@code maxBytes} per batch: what does not fit is continued through
+     * a record written back to {@code herald.events}, behind the events that arrived meanwhile, so a tenant fanning
+     * large events out to thousands of endpoints advances a bounded amount per batch and never holds the partition's
+     * other events behind it. Events with an ordering key are never split, so they keep their order.
+     */
+    Plan plan(List<String> events, long maxBytes) {
+        List<DeliveryMessage> whole = new ArrayList<>();
+        List<DeliveryMessage> parts = new ArrayList<>();
+        List<EventMessage> continuations = new ArrayList<>();
+        long largeBudget = maxBytes;
+        for (String json : events) {
+            EventMessage event = read(json);
+            List<DeliveryMessage> deliveries = event == null ? List.of() : deliveriesOf(event);
+            long bytes = deliveries.stream().mapToLong(FanOut::sizeOf).sum();
+            if (event == null || event.orderingKey() != null || event.fanOutAfter() == null && bytes <= maxBytes) {
+                whole.addAll(deliveries);
+                continue;
+            }
+            int taken = 0;
+            while (taken < deliveries.size() && (parts.isEmpty() || sizeOf(deliveries.get(taken)) <= largeBudget)) {
+                largeBudget -= sizeOf(deliveries.get(taken));
+                parts.add(deliveries.get(taken++));
+            }
+            if (taken < deliveries.size()) {
+                continuations.add(event
+                        .continuedAfter(taken == 0 ? event.fanOutAfter() : deliveries.get(taken - 1).endpointId()));
+            }
+        }
+        whole.addAll(parts);
+        return new Plan(chunks(whole, maxBytes), continuations);
+    }
+
+    /** {@code deliveries} in order, in chunks of at most {@code maxBytes} (at least one delivery each); never empty. */
+    private static List<List<DeliveryMessage>> chunks(List<DeliveryMessage> deliveries, long maxBytes) {
         List<List<DeliveryMessage>> chunks = new ArrayList<>();
         List<DeliveryMessage> chunk = new ArrayList<>();
         long bytes = 0;
-        for (String json : events) {
-            for (DeliveryMessage delivery : deliveriesOf(json)) {
-                long size = sizeOf(delivery);
-                if (!chunk.isEmpty() && bytes + size > maxBytes) {
-                    chunks.add(chunk);
-                    chunk = new ArrayList<>();
-                    bytes = 0;
-                }
-                chunk.add(delivery);
-                bytes += size;
+        for (DeliveryMessage delivery : deliveries) {
+            long size = sizeOf(delivery);
+            if (!chunk.isEmpty() && bytes + size > maxBytes) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
             }
+            chunk.add(delivery);
+            bytes += size;
         }
         chunks.add(chunk);
         return chunks;
@@ -167,15 +220,8 @@ public class FanOut {
         return delivery.payload().length() + 512L;
     }
 
-    /** The deliveries of one event; none for an unusable event. */
-    private List<DeliveryMessage> deliveriesOf(String json) {
-        EventMessage event = KafkaRecords.readOrSkip(json, EventMessage.class, Topics.EVENTS,
-                e -> e.id() == null || e.tenant() == null || e.type() == null || e.occurredAt() == null
-                        ? "id, tenant, type and occurredAt"
-                        : null);
-        if (event == null) {
-            return List.of();
-        }
+    /** The deliveries of one event; none for an event that cannot be rendered (logged). */
+    private List<DeliveryMessage> deliveriesOf(EventMessage event) {
         try {
             return deliveriesFor(event);
         } catch (RuntimeException e) {
@@ -183,5 +229,13 @@ public class FanOut {
             LOG.warnf(e, "Skipping event %s on %s: it cannot be fanned out", event.id(), Topics.EVENTS);
             return List.of();
         }
+    }
+
+    /** The event of a record, or null (logged) for one that cannot be an event: it is skipped. */
+    private static EventMessage read(String json) {
+        return KafkaRecords.readOrSkip(json, EventMessage.class, Topics.EVENTS,
+                e -> e.id() == null || e.tenant() == null || e.type() == null || e.occurredAt() == null
+                        ? "id, tenant, type and occurredAt"
+                        : null);
     }
 }

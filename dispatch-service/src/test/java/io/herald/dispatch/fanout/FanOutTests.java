@@ -54,6 +54,52 @@ class FanOutTests {
         assertThat(fanOut.deliveriesFor(event)).isEmpty();
     }
 
+    @Test
+    void shouldFanASmallEventOutWholeAheadOfALargeOneAndContinueTheLargeOneLater() {
+        for (int i = 0; i < 10; i++) {
+            table.apply("big-" + i, endpoint("big-" + i, "noisy", List.of("order.*"), true));
+        }
+        table.apply("quiet-1", endpoint("quiet-1", "quiet", List.of("order.*"), true));
+        EventMessage large = event("evt_large", "noisy", null, 1_000);
+        EventMessage small = event("evt_small", "quiet", null, 10);
+        long oneLarge = fanOut.deliveriesFor(large).get(0).payload().length() + 512L;
+
+        FanOut.Plan plan = fanOut.plan(List.of(Json.write(large), Json.write(small)), 3 * oneLarge);
+
+        List<DeliveryMessage> written = plan.chunks().stream().flatMap(List::stream).toList();
+        assertThat(written.get(0).endpointId()).as("the small event first").isEqualTo("quiet-1");
+        assertThat(written.subList(1, written.size())).extracting(DeliveryMessage::endpointId)
+                .containsExactly("big-0", "big-1");
+        assertThat(plan.continuations()).singleElement()
+                .satisfies(e -> assertThat(e.fanOutAfter()).isEqualTo("big-1"))
+                .satisfies(e -> assertThat(e.id()).isEqualTo("evt_large"));
+
+        FanOut.Plan next = fanOut.plan(List.of(Json.write(plan.continuations().get(0))), 3 * oneLarge);
+        assertThat(next.chunks().stream().flatMap(List::stream)).extracting(DeliveryMessage::endpointId)
+                .containsExactly("big-2", "big-3", "big-4");
+        assertThat(next.continuations()).singleElement().satisfies(e -> assertThat(e.fanOutAfter()).isEqualTo("big-4"));
+    }
+
+    @Test
+    void shouldNeverSplitAnEventWithAnOrderingKeyButCutItsDeliveriesIntoChunks() {
+        for (int i = 0; i < 10; i++) {
+            table.apply("big-" + i, endpoint("big-" + i, "noisy", List.of("order.*"), true));
+        }
+        EventMessage ordered = event("evt_ordered", "noisy", "customer-7", 1_000);
+        long oneLarge = fanOut.deliveriesFor(ordered).get(0).payload().length() + 512L;
+
+        FanOut.Plan plan = fanOut.plan(List.of(Json.write(ordered)), 3 * oneLarge);
+
+        assertThat(plan.continuations()).isEmpty();
+        assertThat(plan.chunks()).hasSize(4).allSatisfy(chunk -> assertThat(chunk).hasSizeLessThanOrEqualTo(3));
+        assertThat(plan.chunks().stream().flatMap(List::stream)).hasSize(10);
+    }
+
+    private static EventMessage event(String id, String tenant, String orderingKey, int dataBytes) {
+        return EventMessage.of(id, tenant, "order.created",
+                Json.mapper().createObjectNode().put("blob", "x".repeat(dataBytes)), orderingKey, NOW, NOW);
+    }
+
     private static EndpointState endpoint(String id, String tenant, List<String> types, boolean enabled) {
         return EndpointState.of(id, tenant, "https://example.com/" + id, types, enabled,
                 List.of(new EndpointSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)), 1, NOW);

@@ -12,6 +12,21 @@ class FailingEndpointsTests {
     private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
 
     @Test
+    void shouldForgetAnEndpointUnusedForTheIdleTime() throws InterruptedException {
+        FailingEndpoints failing = new FailingEndpoints(Duration.ofMillis(50));
+        failing.failed("idle", T0);
+        failing.failed("busy", T0);
+
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(20);
+            failing.since("busy");
+        }
+
+        assertThat(failing.since("idle")).isNull();
+        assertThat(failing.since("busy")).isEqualTo(T0);
+    }
+
+    @Test
     void shouldCountFromTheFirstFailureAfterASuccess() {
         FailingEndpoints failing = new FailingEndpoints();
 

@@ -98,6 +98,26 @@ class WebhookEgressTests {
     }
 
     @Test
+    void shouldGiveUpOnANameWhoseLookupOutlastsTheRequestDeadline() {
+        client = client(name -> {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new UnknownHostException(name);
+        }, "127.0.0.0/8");
+        long start = System.nanoTime();
+
+        WebhookResponse response = post("http://slow-dns.example.test:" + port() + "/hook");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(response.statusCode()).isNull();
+        assertThat(response.error()).contains("No DNS answer for slow-dns.example.test");
+        assertThat(accepted).hasValue(0);
+    }
+
+    @Test
     void shouldConnectToTheAddressANumericHostDenotes() {
         client = client(EgressPolicy.NameResolver.SYSTEM, "127.0.0.0/8");
 
