@@ -152,6 +152,14 @@ public interface DeliveryPolicyConfig {
          */
         @WithDefault("16777216")
         long maxInFlightBytesPerTenant();
+
+        /**
+         * How far a delivery over its tenant's share is pushed back the first time, in milliseconds (default 5000):
+         * longer than for one endpoint's cap, since a tenant's backlog takes longer to drain, and every postponement
+         * writes the delivery to a retry tier again.
+         */
+        @WithDefault("5000")
+        long tenantBusyRescheduleMs();
     }
 
     interface AutoDisable {

@@ -145,7 +145,7 @@ public class DeliveryProcessor implements DueDeliveries {
             }
             long bytes = 2L * delivery.payload().length();
             if (!tenants.tryEnter(delivery.tenant(), bytes)) {
-                return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()),
+                return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().tenantBusyRescheduleMs()),
                         "tenant-busy");
             }
             return limits.enter(endpoint.id()).chain(entered -> {

@@ -58,6 +58,7 @@ class NoisyTenantTests extends DeliveryTestBase {
                     () -> many.stream().allMatch(e -> table.get(e.id()).isPresent()));
 
             List<EventMessage> large = IntStream.range(0, BIG_EVENTS).mapToObj(i -> largeEvent(noisy)).toList();
+            Instant noisyStart = Instant.now();
             kafka.publishEvents(large);
             Map<String, Instant> sent = new ConcurrentHashMap<>();
             for (int i = 0; i < SMALL_EVENTS; i++) {
