@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -237,11 +238,17 @@ public final class BenchE2E {
             // one SaaS host): fresh endpoints on a second receiver, so nothing of the first run carries over.
             List<Isolation> isolations = new ArrayList<>();
             isolations.add(isolation("isolation, own port per endpoint", "own ports"));
-            deleteEndpoints(tokens, endpointIds);
-            receiver = Receiver.startShared(vertx, tenants, endpointsPerTenant);
-            receivers.add(receiver);
-            registerEndpoints(tokens);
-            isolations.add(isolation("isolation, one host:port per tenant", "shared host"));
+            try {
+                deleteEndpoints(tokens, endpointIds);
+                receiver = Receiver.startShared(vertx, tenants, endpointsPerTenant);
+                receivers.add(receiver);
+                registerEndpoints(tokens);
+                isolations.add(isolation("isolation, one host:port per tenant", "shared host"));
+            } catch (IllegalStateException e) {
+                // Moving the endpoints failed (dispatch did not show the change in time): keep what was measured.
+                log("shared-host isolation run NOT done: " + e.getMessage());
+                notes.append("- the shared-host isolation run was not done: ").append(e.getMessage()).append('\n');
+            }
 
             String uptimeEnd = uptime();
             String report = report(started, uptimeStart, uptimeEnd, rawKafka, rawReceiver, sweep1, sweep10, latency,
@@ -547,7 +554,7 @@ public final class BenchE2E {
             }
         }
         int expected = tenants * endpointsPerTenant;
-        awaitRouted(http, expected, "registered");
+        awaitRouted(http, routed -> routed >= expected, expected + " endpoints registered");
         log("registered " + expected + " endpoints for " + tenants + " tenants behind " + receiver.listeners()
                 + " receiver listeners; dispatch routes them");
         return ids;
@@ -567,19 +574,18 @@ public final class BenchE2E {
                         + answer.statusCode() + ": " + answer.body());
             }
         }
-        awaitRouted(http, 0, "deleted");
+        awaitRouted(http, routed -> routed <= 0, ids.size() + " endpoints deleted");
         log("deleted " + ids.size() + " endpoints; dispatch routes none");
     }
 
-    /** Waits (at most 60 s) until dispatch's routing gauge shows {@code expected} endpoints. */
-    void awaitRouted(HttpClient http, int expected, String what) throws Exception {
+    /** Waits (at most 60 s) until dispatch's routing gauge {@code herald_routing_endpoints} satisfies {@code done}. */
+    void awaitRouted(HttpClient http, DoublePredicate done, String what) throws Exception {
         ServiceProcess dispatch = services.get(ServiceEnv.DISPATCH);
         Instant deadline = Instant.now().plusSeconds(60);
         double seen;
-        while ((seen = routedEndpoints(http, dispatch)) != expected) {
+        while (!done.test(seen = routedEndpoints(http, dispatch))) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(
-                        "dispatch routes " + seen + " endpoints 60 s after " + what + ", " + "expected " + expected);
+                throw new IllegalStateException("dispatch routes " + seen + " endpoints 60 s after " + what);
             }
             Thread.sleep(200);
         }
