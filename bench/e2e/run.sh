@@ -4,16 +4,17 @@
 #   2. pipeline throughput: 100 endpoints of 10 tenants registered through subscription-service, open-loop load on
 #      ingest at increasing rates, sustained deliveries/s while dispatch's consumer lag stays bounded; fan-out 1 and 10;
 #   3. latency at 1,000 events/s: scheduled send -> webhook arrival, p50/p99/p99.9 (HdrHistogram);
-#   4. isolation: the same load with 20 % of the endpoints hanging and 10 % answering 500;
+#   4. isolation: the same load with 20 % of the endpoints hanging and 10 % answering 500, twice: every endpoint on
+#      its own port, then (on fresh endpoints) each tenant's endpoints behind one host:port;
 #   5. footprint: RSS of each service at idle and under step 2's load;
 # then prints the table and writes it, with a latency-vs-load PNG, to bench/e2e/target/run-<id>/.
 #
-#   bench/e2e/run.sh                 builds what is missing (service jars, the harness), then runs (~12-15 min)
-#   BENCH_QUICK=1 bench/e2e/run.sh   a short run (~4 min) with fewer, shorter steps
+#   bench/e2e/run.sh                 builds what is missing (service jars, the harness), then runs (~14-17 min)
+#   BENCH_QUICK=1 bench/e2e/run.sh   a short run (~5 min) with fewer, shorter steps
 #   BENCH_REBUILD=1 bench/e2e/run.sh rebuilds the harness first
 # Knobs (environment, defaults in BenchE2E.java and docs/benchmarks.md): BENCH_STEP_SECONDS, BENCH_RATES_FANOUT1,
 # BENCH_RATES_FANOUT10, BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_WARMUP_SECONDS, BENCH_RAW_RECORDS,
-# BENCH_WRK_SECONDS, BENCH_DRAIN_SECONDS, BENCH_MAX_LAG_SECONDS, BENCH_HANG_PERCENT, BENCH_ERROR_PERCENT,
+# BENCH_WRK_SECONDS, BENCH_DRAIN_SECONDS, BENCH_SETTLE_SECONDS, BENCH_MAX_LAG_SECONDS, BENCH_HANG_PERCENT, BENCH_ERROR_PERCENT,
 # BENCH_DISPATCH_TIMEOUT_MS, BENCH_RETRY_SCHEDULE_MS, BENCH_TENANTS, BENCH_ENDPOINTS_PER_TENANT, BENCH_PARTITIONS,
 # BENCH_EVENT_BYTES, BENCH_CONNECTIONS, BENCH_SERVICE_JVM_ARGS, BENCH_<INGEST|SUBSCRIPTION|DISPATCH>_ENV_<NAME>=<value>.
 set -euo pipefail

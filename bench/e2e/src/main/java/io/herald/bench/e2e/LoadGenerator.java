@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
@@ -42,6 +43,8 @@ final class LoadGenerator implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    /** Accepted events per endpoint (tenant * endpointsPerTenant + j) that match it: what each endpoint is owed. */
+    private final AtomicLongArray acceptedFor;
     private final Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     /** Scheduled send to 202, microseconds. */
     private final Recorder ingestLatency = new Recorder(TimeUnit.HOURS.toMicros(1), 3);
@@ -61,6 +64,7 @@ final class LoadGenerator implements AutoCloseable {
         this.port = ingestPort;
         this.authorizations = tokens.stream().map(t -> "Bearer " + t).toList();
         this.endpointsPerTenant = endpointsPerTenant;
+        this.acceptedFor = new AtomicLongArray(tokens.size() * endpointsPerTenant);
         this.pad = "x".repeat(Math.max(0, eventBytes - 80));
     }
 
@@ -114,6 +118,15 @@ final class LoadGenerator implements AutoCloseable {
                 failed.get() - failedBefore + unanswered, sk, elapsed, ingestLatency.getIntervalHistogram());
     }
 
+    /** Per endpoint, the accepted events that match it so far (each is one delivery the endpoint is owed). */
+    long[] acceptedForSnapshot() {
+        long[] copy = new long[acceptedFor.length()];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = acceptedFor.get(i);
+        }
+        return copy;
+    }
+
     Map<Integer, AtomicLong> statuses() {
         return statuses;
     }
@@ -144,6 +157,14 @@ final class LoadGenerator implements AutoCloseable {
                     statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
                     if (status == 202) {
                         accepted.incrementAndGet();
+                        int first = tenant * endpointsPerTenant;
+                        if (fanOutAll) {
+                            for (int j = 0; j < endpointsPerTenant; j++) {
+                                acceptedFor.incrementAndGet(first + j);
+                            }
+                        } else {
+                            acceptedFor.incrementAndGet(first + endpoint);
+                        }
                         ingestLatency.recordValue(Math.max(0, BenchClock.micros() - sentMicros));
                     } else {
                         rejected.incrementAndGet();

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -15,11 +16,13 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The subscribers: one Vert.x HTTP listener on 127.0.0.1 per endpoint, each on its own port, because dispatch pools
- * connections per host and port and real endpoints are separate hosts. A listener answers 204 at once, answers 500, or
- * hangs (never answers, until the client gives up), as {@link #mode} says. On each webhook it counts the arrival for
- * its endpoint and records arrival time minus the send time the event's data carries ({@code "sentUs"}, microseconds on
- * {@link BenchClock}); it keeps no per-request object.
+ * The subscribers, in one of two layouts. {@link #start}: one Vert.x HTTP listener on 127.0.0.1 per endpoint, each on
+ * its own port, as if every endpoint were a separate host. {@link #startShared}: one listener per tenant, all of the
+ * tenant's endpoints behind its one host:port and told apart by the path {@code /hooks/<endpoint>}, as when many
+ * endpoints point at one SaaS host or API gateway. Either way an endpoint answers 204 at once, answers 500, or hangs
+ * (never answers, until the client gives up), as {@link #mode} says. On each webhook the receiver counts the arrival
+ * for its endpoint and records arrival time minus the send time the event's data carries ({@code "sentUs"},
+ * microseconds on {@link BenchClock}); it keeps no per-request object.
  */
 final class Receiver implements AutoCloseable {
 
@@ -43,20 +46,62 @@ final class Receiver implements AutoCloseable {
         java.util.Arrays.fill(modes, Mode.OK);
     }
 
-    /** Listeners for {@code endpoints} endpoints on free ports. */
+    /** Listeners for {@code endpoints} endpoints, each on its own free port. */
     static Receiver start(Vertx vertx, int endpoints) {
         Receiver receiver = new Receiver(endpoints);
         for (int i = 0; i < endpoints; i++) {
             int endpoint = i;
-            HttpServer server = vertx
-                    .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true)
-                            .setCompressionSupported(false))
-                    .requestHandler(request -> receiver.handle(endpoint, request));
-            server.listen().toCompletionStage().toCompletableFuture().join();
-            receiver.servers.add(server);
-            receiver.ports[i] = server.actualPort();
+            receiver.ports[i] = receiver.listen(vertx, request -> receiver.handle(endpoint, request));
         }
         return receiver;
+    }
+
+    /**
+     * One listener per tenant on a free port, serving that tenant's {@code endpointsPerTenant} endpoints (endpoint
+     * {@code i} belongs to tenant {@code i / endpointsPerTenant}) under {@code /hooks/<i>}; another path answers 404
+     * and counts nothing.
+     */
+    static Receiver startShared(Vertx vertx, int tenants, int endpointsPerTenant) {
+        Receiver receiver = new Receiver(tenants * endpointsPerTenant);
+        for (int t = 0; t < tenants; t++) {
+            int first = t * endpointsPerTenant;
+            int port = receiver.listen(vertx, request -> {
+                int endpoint = endpointOf(request.path());
+                if (endpoint >= first && endpoint < first + endpointsPerTenant) {
+                    receiver.handle(endpoint, request);
+                } else {
+                    request.response().setStatusCode(404).end();
+                }
+            });
+            java.util.Arrays.fill(receiver.ports, first, first + endpointsPerTenant, port);
+        }
+        return receiver;
+    }
+
+    private int listen(Vertx vertx, Handler<HttpServerRequest> handler) {
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                .setTcpNoDelay(true).setCompressionSupported(false)).requestHandler(handler);
+        server.listen().toCompletionStage().toCompletableFuture().join();
+        servers.add(server);
+        return server.actualPort();
+    }
+
+    /** The endpoint number in {@code /hooks/<endpoint>}, or -1. */
+    static int endpointOf(String path) {
+        String prefix = "/hooks/";
+        if (path == null || !path.startsWith(prefix) || path.length() == prefix.length()
+                || path.length() > prefix.length() + 9) {
+            return -1;
+        }
+        int endpoint = 0;
+        for (int i = prefix.length(); i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            endpoint = endpoint * 10 + (c - '0');
+        }
+        return endpoint;
     }
 
     String url(int endpoint) {
@@ -65,6 +110,11 @@ final class Receiver implements AutoCloseable {
 
     int port(int endpoint) {
         return ports[endpoint];
+    }
+
+    /** Distinct host:port pairs the endpoints are spread over. */
+    int listeners() {
+        return servers.size();
     }
 
     void mode(int endpoint, Mode mode) {
