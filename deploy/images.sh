@@ -39,7 +39,6 @@ die() {
 # podman as CI runs it (runc, cgroupfs, no ulimit changes): deploy/containers.conf unless CONTAINERS_CONF names another.
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$here/containers.conf}"
 
-
 image_name() { echo "$registry/${repository_prefix}$1:$tag"; }
 
 toolchain() {
@@ -48,7 +47,7 @@ toolchain() {
     command -v runc >/dev/null || [[ -x /usr/sbin/runc ]] || missing+=(runc)
     command -v debootstrap >/dev/null || [[ -x /usr/sbin/debootstrap ]] || missing+=(debootstrap)
     if ((${#missing[@]})); then
-        command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get to install them; install them yourself"
+        command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get to install them: install them first"
         local sudo=()
         [[ $(id -u) -eq 0 ]] || sudo=(sudo -n)
         log "installing ${missing[*]} with apt-get"
