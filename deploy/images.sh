@@ -83,9 +83,8 @@ make_base() {
     if [[ ! -s "$base_tarball" ]]; then
         command -v debootstrap >/dev/null || export PATH="$PATH:/usr/sbin"
         mkdir -p "$cache"
-        local rootfs
         rootfs="$(mktemp -d "$cache/rootfs.XXXXXX")"
-        trap 'rm -rf "$rootfs"' RETURN
+        trap 'rm -rf "$rootfs"' EXIT
         local mirror
         mirror="$(debian_mirror)"
         log "making the base image's root filesystem with debootstrap from $mirror (once; cached in $cache)"
@@ -95,6 +94,7 @@ make_base() {
         rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
             "$rootfs"/usr/share/man/*
         tar -C "$rootfs" -cf "$base_tarball.tmp" . && mv "$base_tarball.tmp" "$base_tarball"
+        rm -rf "$rootfs"
     fi
     log "importing $base_tarball as $base_name"
     podman import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \

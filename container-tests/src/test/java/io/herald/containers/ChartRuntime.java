@@ -53,6 +53,13 @@ record ChartRuntime(String image, long runAsUser, long runAsGroup, boolean readO
                 c.path("terminationGracePeriodSeconds").asInt());
     }
 
+    /** The same settings with the image's tag replaced (the smoke test builds and runs a tag of its own). */
+    ChartRuntime withTag(String tag) {
+        return new ChartRuntime(image.substring(0, image.lastIndexOf(':') + 1) + tag, runAsUser, runAsGroup,
+                readOnlyRootFilesystem, capabilitiesDrop, allowPrivilegeEscalation, tmpSizeLimit, memoryLimit, javaOpts,
+                terminationGracePeriodSeconds);
+    }
+
     /** The memory limit in bytes. */
     long memoryLimitBytes() {
         return bytes(memoryLimit);

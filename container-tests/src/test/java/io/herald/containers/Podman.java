@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.herald.devstack.ServiceProcess;
@@ -51,13 +52,21 @@ final class Podman {
         return result.output().strip();
     }
 
-    /** Runs a command of the repository (e.g. deploy/images.sh) with its output appended to {@code log}. */
-    static Result script(Path log, Duration timeout, String... command) {
-        return exec(List.of(command), timeout, log);
+    /**
+     * Runs a command of the repository (e.g. deploy/images.sh) with {@code env} added to its environment and its output
+     * appended to {@code log}.
+     */
+    static Result script(Path log, Duration timeout, Map<String, String> env, String... command) {
+        return exec(List.of(command), timeout, log, env);
     }
 
     private static Result exec(List<String> command, Duration timeout, Path log) {
+        return exec(command, timeout, log, Map.of());
+    }
+
+    private static Result exec(List<String> command, Duration timeout, Path log, Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(repo().toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
         if (System.getenv("CONTAINERS_CONF") == null) {
             builder.environment().put("CONTAINERS_CONF", repo().resolve("deploy/containers.conf").toString());
         }
