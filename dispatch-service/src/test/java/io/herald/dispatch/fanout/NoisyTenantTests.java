@@ -76,13 +76,19 @@ class NoisyTenantTests extends DeliveryTestBase {
             Await.until("every large event reaches every endpoint of the noisy tenant", TIMEOUT,
                     () -> receiver.received().size() >= ENDPOINTS * BIG_EVENTS);
 
+            Instant noisyDone = receiver.received().stream().map(WebhookReceiver.Received::at).max(Instant::compareTo)
+                    .orElseThrow();
+            long noisyMs = Duration.between(noisyStart, noisyDone).toMillis();
+
             System.out.printf(
-                    "Noisy tenant: %d endpoints x %d events of %d KB delivered; quiet tenant's p99 %d ms "
-                            + "over %d webhooks (endpoint %s)%n",
-                    ENDPOINTS, BIG_EVENTS, large.get(0).data().toString().length() / 1024, p99, latencies.size(),
-                    quietEndpoint.id());
+                    "Noisy tenant: %d endpoints x %d events of %d KB delivered in %d ms; quiet tenant's p99 "
+                            + "%d ms over %d webhooks (endpoint %s)%n",
+                    ENDPOINTS, BIG_EVENTS, large.get(0).data().toString().length() / 1024, noisyMs, p99,
+                    latencies.size(), quietEndpoint.id());
             assertThat(latencies).hasSize(SMALL_EVENTS);
-            assertThat(p99).isLessThan(10_000);
+            // Queued behind the noisy tenant's work, the quiet tenant would wait about as long as that work takes;
+            // isolated, a fraction of it. Relative, since what 800 MB of deliveries take depends on the machine's load.
+            assertThat(p99).isLessThan(Math.max(3_000, noisyMs / 3));
             assertThat(receiver.received()).hasSize(ENDPOINTS * BIG_EVENTS);
         }
     }
