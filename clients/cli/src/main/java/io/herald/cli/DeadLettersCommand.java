@@ -48,10 +48,10 @@ final class DeadLettersCommand {
                     limit);
             PrintWriter out = spec.commandLine().getOut();
             List<DeadLetterResponse> data = page.getData() == null ? List.of() : page.getData();
-            out.printf("%-30s %-32s %-28s %-10s %-20s %s%n", "ID", "ENDPOINT", "EVENT", "STATUS", "DEAD AT",
+            out.printf("%-36s %-32s %-30s %-10s %-28s %s%n", "ID", "ENDPOINT", "EVENT", "STATUS", "DEAD AT",
                     "LAST ERROR");
             for (DeadLetterResponse d : data) {
-                out.printf("%-30s %-32s %-28s %-10s %-20s %s%n", d.getId(), d.getEndpointId(), d.getEventId(),
+                out.printf("%-36s %-32s %-30s %-10s %-28s %s%n", d.getId(), d.getEndpointId(), d.getEventId(),
                         d.getStatus(), d.getDeadAt(), d.getLastError() == null ? "" : d.getLastError());
             }
             out.printf("%d dead letter(s)%s%n", data.size(), page.getNextCursor() == null ? "" : ", more exist");

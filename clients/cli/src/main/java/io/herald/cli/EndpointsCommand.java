@@ -68,10 +68,14 @@ final class EndpointsCommand {
         @Option(names = "--signing-mode", description = "v1 (HMAC-SHA256, default) or v1a (Ed25519)")
         String signingMode;
 
+        @Option(names = "--retry-schedule-ms", split = ",", description = "this endpoint's delays between tries, "
+                + "in ms (default: the installation's schedule)")
+        List<Long> retryScheduleMs;
+
         @Override
         public Integer call() {
             CreateEndpointRequest request = new CreateEndpointRequest().url(url).eventTypes(eventTypes)
-                    .description(description);
+                    .description(description).retryScheduleMs(retryScheduleMs);
             if (signingMode != null) {
                 request.signingMode(CreateEndpointRequest.SigningModeEnum.fromValue(signingMode));
             }
