@@ -47,10 +47,13 @@ public final class LocalStack {
     private final long startedNanos = System.nanoTime();
     private final Deque<Running> running = new ArrayDeque<>();
     private final boolean withReceiver;
+    /** Kafka and PostgreSQL only, where the services' {@code %dev} profiles look for them. */
+    private final boolean infraOnly;
 
     private KafkaBroker kafka;
     private PostgresServer postgres;
     private PostgresConnection database;
+    private DevProfiles devProfiles;
     private DemoReceiver receiver;
     private String secret;
     private String encryptionKey;
@@ -59,17 +62,18 @@ public final class LocalStack {
     private record Running(String name, Runnable stop) {
     }
 
-    LocalStack(Path repo, boolean withReceiver) {
+    LocalStack(Path repo, boolean withReceiver, boolean infraOnly) {
         this.repo = repo;
         this.home = repo.resolve(HOME_DIR);
         this.withReceiver = withReceiver;
+        this.infraOnly = infraOnly;
     }
 
     public static void main(String[] args) throws InterruptedException {
         List<String> options = List.of(args);
         if (options.contains("--help") || options.contains("-h")) {
             System.out.println("""
-                    Usage: ./herald-local [--no-build] [--no-receiver]
+                    Usage: ./herald-local [--no-build] [--no-receiver] [--infra-only]
 
                     Starts Kafka (127.0.0.1:9092), PostgreSQL (HERALD_DB_URL, else embedded on 127.0.0.1:5433),
                     ingest (8081), subscription (8082), dispatch (8083) and a demo webhook receiver (8090).
@@ -77,10 +81,14 @@ public final class LocalStack {
 
                       --no-build      skip the Maven build (use the jars already packaged)
                       --no-receiver   do not start the demo receiver on 127.0.0.1:8090
+                      --infra-only    start Kafka and PostgreSQL (and the demo receiver) but no service, on the
+                                      addresses the services' %dev profiles use, for ./mvnw quarkus:dev
+                                      (PostgreSQL: the one already answering there, else an embedded one)
                     """);
             return;
         }
-        LocalStack stack = new LocalStack(ServiceProcess.repoRoot(), !options.contains("--no-receiver"));
+        LocalStack stack = new LocalStack(ServiceProcess.repoRoot(), !options.contains("--no-receiver"),
+                options.contains("--infra-only"));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "herald-local-shutdown"));
         try {
             stack.start();
@@ -89,7 +97,11 @@ public final class LocalStack {
             stack.stopAll();
             System.exit(1);
         }
-        stack.printTour();
+        if (stack.infraOnly) {
+            stack.printDevTour();
+        } else {
+            stack.printTour();
+        }
         new CountDownLatch(1).await();
     }
 
@@ -102,13 +114,24 @@ public final class LocalStack {
             throw new UncheckedIOException(e);
         }
         Leftovers.stopAll(home, out);
-        secret = loadOrCreateSecret(home.resolve("hs256-secret"));
-        encryptionKey = loadOrCreate(home.resolve("secrets-encryption-key"), ServiceEnv::randomEncryptionKey);
-        token = demoToken(secret);
-        writeQuietly(home.resolve("demo-token"), token + "\n");
+        int kafkaPort = KAFKA_PORT;
+        if (infraOnly) {
+            devProfiles = DevProfiles.read(repo);
+            kafkaPort = devProfiles.kafkaPort();
+            // The token must verify with the secret the dev profiles hold.
+            secret = devProfiles.hs256Secret();
+            token = demoToken(secret);
+            writeQuietly(home.resolve("dev-token"), token + "\n");
+        } else {
+            secret = loadOrCreateSecret(home.resolve("hs256-secret"));
+            encryptionKey = loadOrCreate(home.resolve("secrets-encryption-key"), ServiceEnv::randomEncryptionKey);
+            token = demoToken(secret);
+            writeQuietly(home.resolve("demo-token"), token + "\n");
+        }
+        int brokerPort = kafkaPort;
 
         kafka = step("Kafka",
-                () -> KafkaBroker.create(home.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT,
+                () -> KafkaBroker.create(home.resolve("kafka"), brokerPort, brokerPort + 1,
                         Map.of("num.partitions", Integer.toString(PARTITIONS))).start(),
                 k -> "127.0.0.1:" + k.port() + ", pid " + k.pid() + ", log " + rel(k.logFile()));
         running.push(new Running("Kafka", kafka::stop));
@@ -118,14 +141,20 @@ public final class LocalStack {
             return "";
         }, x -> PARTITIONS + " partitions each");
 
-        postgres = step("PostgreSQL", this::startPostgres,
-                pg -> pg.isEmbedded()
-                        ? "embedded, 127.0.0.1:" + pg.connection().port() + ", data " + rel(home.resolve("postgres"))
-                        : "HERALD_DB_URL " + pg.connection().jdbcUrl());
+        postgres = step("PostgreSQL", this::startPostgres, pg -> pg.isEmbedded()
+                ? "embedded, 127.0.0.1:" + pg.connection().port() + ", data " + rel(home.resolve("postgres"))
+                : (infraOnly && System.getenv("HERALD_DB_URL") == null ? "already running at " : "HERALD_DB_URL ")
+                        + pg.connection().jdbcUrl());
         if (postgres.isEmbedded()) {
             running.push(new Running("PostgreSQL", postgres::close));
         }
-        database = step("Database", () -> postgres.ensureDatabase(DATABASE), PostgresConnection::jdbcUrl);
+        if (infraOnly) {
+            for (PostgresConnection db : devProfiles.databases().values()) {
+                database = step("Database", () -> postgres.ensureDatabase(db.database()), PostgresConnection::jdbcUrl);
+            }
+        } else {
+            database = step("Database", () -> postgres.ensureDatabase(DATABASE), PostgresConnection::jdbcUrl);
+        }
 
         if (withReceiver) {
             receiver = step("Demo receiver",
@@ -133,6 +162,9 @@ public final class LocalStack {
                             "http://127.0.0.1:" + ServiceEnv.DEFAULT_PORTS.get(ServiceEnv.SUBSCRIPTION), token),
                     r -> r.url("/"));
             running.push(new Running("Demo receiver", receiver::close));
+        }
+        if (infraOnly) {
+            return;
         }
 
         ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), database, secret, encryptionKey);
@@ -152,6 +184,12 @@ public final class LocalStack {
         String url = System.getenv("HERALD_DB_URL");
         if (url != null && !url.isBlank()) {
             return PostgresServer.external(url);
+        }
+        if (infraOnly) {
+            // Where the dev profiles look: a server already answering there is used as it is.
+            PostgresConnection dev = devProfiles.postgresServer();
+            return PostgresServer.reachable(dev)
+                    .orElseGet(() -> PostgresServer.embedded(home.resolve("postgres"), dev.port(), false));
         }
         return PostgresServer.embedded(home.resolve("postgres"), POSTGRES_PORT, false);
     }
@@ -205,6 +243,41 @@ public final class LocalStack {
                 database.jdbcUrl(), HOME_DIR, HOME_DIR, DEMO_TENANT, TOKEN_TTL.toDays(), HOME_DIR, token, subscription,
                 receiverUrl, ingest, withReceiver ? ", printed by the demo receiver" : " (started without it)",
                 HOME_DIR, HOME_DIR);
+        out.flush();
+    }
+
+    /** What to do next with the infrastructure only: run a service in dev mode against it. */
+    void printDevTour() {
+        StringBuilder databases = new StringBuilder();
+        devProfiles.databases().forEach((module, db) -> databases.append(
+                String.format("%n  %-22s %s", module, postgres.connection().withDatabase(db.database()).jdbcUrl())));
+        StringBuilder services = new StringBuilder();
+        for (String module : ServiceEnv.START_ORDER) {
+            services.append(String.format("%n  ./mvnw quarkus:dev -pl %-21s -am   # http://127.0.0.1:%d", module,
+                    devProfiles.httpPorts().get(module)));
+        }
+        String dbOverride = System.getenv("HERALD_DB_URL") == null ? ""
+                : String.format("%nHERALD_DB_URL is set: the dev profiles expect %s, so give a service its database"
+                        + " with QUARKUS_DATASOURCE_JDBC_URL, QUARKUS_DATASOURCE_REACTIVE_URL and"
+                        + " QUARKUS_DATASOURCE_USERNAME/PASSWORD.%n", devProfiles.postgresServer().jdbcUrl());
+        out.printf("""
+
+                Herald's infrastructure is up in %.1f s; no service runs. Kafka and PostgreSQL are where the
+                services' %%dev profiles look for them:
+                  Kafka                  %s   (%%dev kafka.bootstrap.servers=%s)%s
+                  demo receiver          %s
+                %s
+                Run the service you work on with live reload (from the repository root, one terminal each; the
+                first run compiles contracts and service-kit; 'quarkus dev' in the module folder works as well once
+                they are installed):%s
+
+                A token for tenant '%s' the %%dev profiles accept (all scopes, valid %d days; also in %s/dev-token):
+                  export HERALD_TOKEN=%s
+
+                Ctrl-C stops Kafka and PostgreSQL. State stays in %s/ for the next start.
+                """, elapsedSeconds(), kafka.bootstrapServers(), devProfiles.kafkaBootstrapServers(), databases,
+                withReceiver ? "http://127.0.0.1:" + RECEIVER_PORT + "/webhooks" : "(not started)", dbOverride,
+                services, DEMO_TENANT, TOKEN_TTL.toDays(), HOME_DIR, token, HOME_DIR);
         out.flush();
     }
 

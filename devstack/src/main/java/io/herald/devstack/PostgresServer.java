@@ -42,12 +42,17 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The local server on 127.0.0.1:5432 (user postgres, trust auth) if it accepts connections. */
     public static Optional<PostgresServer> localIfReachable() {
+        return reachable(new PostgresConnection("127.0.0.1", 5432, "postgres", "postgres", ""));
+    }
+
+    /** The server behind {@code admin} if it accepts that connection; nothing is started. */
+    public static Optional<PostgresServer> reachable(PostgresConnection admin) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", 5432), 500);
+            socket.connect(new InetSocketAddress(admin.host(), admin.port()), 500);
         } catch (IOException e) {
             return Optional.empty();
         }
-        PostgresServer local = external("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+        PostgresServer local = new PostgresServer(admin, null, null);
         try (Connection ignored = local.connect(local.admin)) {
             return Optional.of(local);
         } catch (SQLException e) {

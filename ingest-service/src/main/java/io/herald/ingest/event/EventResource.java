@@ -83,7 +83,7 @@ public class EventResource {
     }
 
     @POST
-    @Operation(summary = "Publish one event", description = "Answers 202 only once Kafka acknowledged the event "
+    @Operation(operationId = "publishEvent", summary = "Publish one event", description = "Answers 202 only once Kafka acknowledged the event "
             + "(acks=all). Requires the scope events:write; the tenant comes from the token.")
     @APIResponse(responseCode = "202", description = "Stored in Kafka; it will be delivered to every matching endpoint", headers = @Header(name = IdempotencyService.REPLAYED_HEADER, description = REPLAYED_DESCRIPTION, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.BOOLEAN)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventAccepted.class)))
     public Uni<Response> publish(
@@ -105,7 +105,7 @@ public class EventResource {
 
     @POST
     @Path("/batch")
-    @Operation(summary = "Publish a batch of events", description = "Each item is judged on its own: valid items are "
+    @Operation(operationId = "publishEventBatch", summary = "Publish a batch of events", description = "Each item is judged on its own: valid items are "
             + "published even when others are invalid. Answers 207 with one result per item, in request order: 202 "
             + "(stored in Kafka), 400 (invalid, with errors) or 503 (not acknowledged in time: retry that item with the "
             + "same id). Costs one rate-limit token per event. The whole request fails only for what concerns all "

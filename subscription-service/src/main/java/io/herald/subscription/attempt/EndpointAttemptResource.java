@@ -9,7 +9,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
@@ -22,6 +25,7 @@ import io.smallrye.mutiny.Uni;
  * {@code /v1} class would lose {@code /v1/endpoints/...} to the endpoints resource.
  */
 @Path("/v1/endpoints/{id}/attempts")
+@Tag(name = "Attempts")
 @Produces(MediaType.APPLICATION_JSON)
 public class EndpointAttemptResource {
 
@@ -37,6 +41,8 @@ public class EndpointAttemptResource {
 
     /** Attempts to one of the tenant's endpoints, newest first; 404 for an endpoint of another tenant. */
     @GET
+    @Operation(operationId = "listEndpointAttempts", summary = "List an endpoint's delivery attempts")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     public Uni<AttemptPage> list(@PathParam("id") String id,
             @Parameter(description = AttemptQuery.STATUS_DOC) @QueryParam("status") List<String> status,
             @Parameter(description = "Inclusive lower bound of attemptedAt (ISO-8601)") @QueryParam("from") String from,

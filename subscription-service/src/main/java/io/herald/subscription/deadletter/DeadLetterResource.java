@@ -9,7 +9,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
@@ -23,6 +29,7 @@ import io.smallrye.mutiny.Uni;
  * {@code endpoints:read}, replaying {@code endpoints:write}.
  */
 @Path("/v1/dead-letters")
+@Tag(name = "Dead letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {
 
@@ -38,6 +45,8 @@ public class DeadLetterResource {
 
     /** Newest first; filter by endpoint and by replayed or not. */
     @GET
+    @Operation(operationId = "listDeadLetters", summary = "List dead letters")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     public Uni<DeadLetterPage> list(@QueryParam("endpointId") String endpointId,
             @Parameter(description = "true: only replayed ones; false: only pending ones") @QueryParam("replayed") String replayed,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
@@ -54,6 +63,9 @@ public class DeadLetterResource {
      */
     @POST
     @Path("/{id}/replay")
+    @Operation(operationId = "replayDeadLetter", summary = "Replay a dead letter")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
+    @APIResponse(responseCode = "202", description = "Sent again (or already replayed); the dead letter, now replayed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeadLetterResponse.class)))
     public Uni<Response> replay(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         return service.replay(caller.tenant(), id).map(

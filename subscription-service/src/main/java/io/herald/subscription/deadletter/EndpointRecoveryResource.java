@@ -11,7 +11,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
@@ -23,6 +29,7 @@ import io.smallrye.mutiny.Uni;
 
 /** {@code POST /v1/endpoints/{id}/recover?since=}: replays the endpoint's dead letters since a time. */
 @Path("/v1/endpoints/{id}/recover")
+@Tag(name = "Dead letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class EndpointRecoveryResource {
 
@@ -39,6 +46,9 @@ public class EndpointRecoveryResource {
      * 202 with how many this call replayed. Idempotent: a repeated call replays nothing it already replayed.
      */
     @POST
+    @Operation(operationId = "recoverEndpoint", summary = "Replay an endpoint's dead letters since a time")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
+    @APIResponse(responseCode = "202", description = "The dead letters sent again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecoveryResponse.class)))
     public Uni<Response> recover(@PathParam("id") String id,
             @Parameter(description = "ISO-8601 date-time; dead letters from then on are replayed", required = true) @QueryParam("since") String since) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);

@@ -23,6 +23,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
@@ -38,6 +47,8 @@ import io.smallrye.mutiny.Uni;
  * checked before the body, so a caller who may not write learns nothing about what a valid body looks like.
  */
 @Path("/v1/endpoints")
+@Tag(name = "Endpoints")
+@SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class EndpointResource {
@@ -67,6 +78,9 @@ public class EndpointResource {
 
     /** Registers an endpoint; the answer carries its signing secret, the only one that does besides /secret. */
     @POST
+    @Operation(operationId = "createEndpoint", summary = "Register an endpoint")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
+    @APIResponse(responseCode = "201", description = "Registered; the answer holds the signing secret", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedEndpointResponse.class)))
     public Uni<Response> create(CreateEndpointRequest request) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         if (request == null) {
@@ -88,6 +102,9 @@ public class EndpointResource {
      * the following page until it is null.
      */
     @GET
+    @Operation(operationId = "listEndpoints", summary = "List endpoints")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @APIResponse(responseCode = "200", description = "One page of endpoints, in id order", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointListResponse.class)))
     public Uni<Response> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         int size = limit == null ? config.defaultLimit() : limit;
@@ -112,6 +129,8 @@ public class EndpointResource {
 
     @GET
     @Path("/{id}")
+    @Operation(operationId = "getEndpoint", summary = "Get an endpoint")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     public Uni<EndpointResponse> get(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         return service.get(caller.tenant(), id).map(e -> EndpointResponse.of(e, cipher));
@@ -125,6 +144,8 @@ public class EndpointResource {
     @PATCH
     @Path("/{id}")
     @Consumes({ MediaType.APPLICATION_JSON, MERGE_PATCH_JSON })
+    @Operation(operationId = "updateEndpoint", summary = "Update an endpoint")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
     public Uni<EndpointResponse> update(@PathParam("id") String id, UpdateEndpointRequest request) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         if (request == null) {
@@ -155,6 +176,9 @@ public class EndpointResource {
     @DELETE
     @Path("/{id}")
     @Consumes(MediaType.WILDCARD)
+    @Operation(operationId = "deleteEndpoint", summary = "Delete an endpoint")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         return service.delete(caller.tenant(), id).map(ignored -> Response.noContent().build());
@@ -166,6 +190,8 @@ public class EndpointResource {
      */
     @GET
     @Path("/{id}/secret")
+    @Operation(operationId = "getEndpointSecret", summary = "Get an endpoint's signing secret")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     public Uni<EndpointSecretResponse> secret(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         return service.secret(caller.tenant(), id).map(EndpointSecretResponse::new);
@@ -178,6 +204,8 @@ public class EndpointResource {
     @POST
     @Path("/{id}/rotate-secret")
     @Consumes(MediaType.WILDCARD)
+    @Operation(operationId = "rotateEndpointSecret", summary = "Rotate an endpoint's signing secret")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
     public Uni<RotatedSecretResponse> rotateSecret(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         return service.rotateSecret(caller.tenant(), id)
