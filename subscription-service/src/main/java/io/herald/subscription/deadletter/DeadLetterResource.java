@@ -1,5 +1,9 @@
 package io.herald.subscription.deadletter;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -9,18 +13,22 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
+import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
+import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.attempt.KeysetCursor;
 import io.herald.subscription.attempt.QueryParams;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code /v1/dead-letters}: the caller's tenant's deliveries that exhausted their retries. Listing needs
- * {@code endpoints:read}, replaying {@code endpoints:write}.
+ * {@code /v1/dead-letters}: the caller's tenant's deliveries that were given up (retries exhausted, endpoint disabled,
+ * address refused, postponed too long). Listing needs {@code endpoints:read}, replaying {@code endpoints:write}.
  */
 @Path("/v1/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,16 +44,34 @@ public class DeadLetterResource {
         this.config = config;
     }
 
-    /** Newest first; filter by endpoint and by replayed or not. */
+    /** Newest first; filter by endpoint, by replayed or not, and by reason. */
     @GET
     public Uni<DeadLetterPage> list(@QueryParam("endpointId") String endpointId,
             @Parameter(description = "true: only replayed ones; false: only pending ones") @QueryParam("replayed") String replayed,
+            @Parameter(description = "only dead letters given up for this reason", schema = @Schema(enumeration = {
+                    "exhausted", "endpoint_disabled", "egress_refused",
+                    "postponed_too_long" })) @QueryParam("reason") String reason,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
             @QueryParam("limit") String limit) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         int size = QueryParams.limit(limit, config.defaultLimit(), config.maxLimit());
-        return service.list(caller.tenant(), endpointId, QueryParams.bool("replayed", replayed),
+        return service.list(caller.tenant(), endpointId, QueryParams.bool("replayed", replayed), reason(reason),
                 KeysetCursor.decode(cursor), size);
+    }
+
+    private static DeadLetterReason reason(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            if (DeadLetterResponse.reason(reason).equalsIgnoreCase(value.trim())) {
+                return reason;
+            }
+        }
+        String names = Arrays.stream(DeadLetterReason.values()).map(DeadLetterResponse::reason)
+                .collect(Collectors.joining(", "));
+        throw ProblemException.invalid("Query parameter 'reason' is not a dead-letter reason",
+                List.of(new Problem.FieldError("reason", "must be one of " + names)));
     }
 
     /**
