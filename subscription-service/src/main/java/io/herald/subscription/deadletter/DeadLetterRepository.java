@@ -67,8 +67,8 @@ public class DeadLetterRepository {
                     .addString(ReceiverText.sanitize(delivery.eventId()))
                     .addString(ReceiverText.sanitize(delivery.eventType())).addInteger(delivery.attempts())
                     .addInteger(letter.lastStatusCode()).addString(ReceiverText.sanitize(letter.lastError()))
-                    .addOffsetDateTime(utc(letter.deadAt())).addString(Json.write(delivery)).addOffsetDateTime(utc(now))
-                    .addString(letter.reasonOrDefault().name()));
+                    .addOffsetDateTime(utc(letter.deadAt())).addString(Json.write(delivery))
+                    .addString(letter.reasonOrDefault().name()).addOffsetDateTime(utc(now)));
         }
         return pool.preparedQuery(INSERT).executeBatch(rows).map(DeadLetterRepository::rowCountOfBatch);
     }
