@@ -108,6 +108,12 @@ public class DeadLetterRepository {
                 });
     }
 
+    /** True while a change of the endpoint waits in the outbox, not yet on {@code herald.endpoints}. */
+    public Uni<Boolean> endpointChangePending(String endpointId) {
+        return pool.preparedQuery("select exists (select 1 from outbox where aggregate_id = $1)")
+                .execute(Tuple.of(endpointId)).map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
     /** The tenant's dead letter, locked for this transaction (a concurrent replay waits), or null. */
     public Uni<DeadLetter> lockForTenant(SqlClient transaction, String tenant, String id) {
         return transaction

@@ -13,8 +13,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.kit.auth.Caller;
@@ -48,7 +51,7 @@ public class DeadLetterResource {
     @GET
     public Uni<DeadLetterPage> list(@QueryParam("endpointId") String endpointId,
             @Parameter(description = "true: only replayed ones; false: only pending ones") @QueryParam("replayed") String replayed,
-            @Parameter(description = "only dead letters given up for this reason", schema = @Schema(enumeration = {
+            @Parameter(description = "only dead letters given up for this reason", schema = @Schema(type = SchemaType.STRING, enumeration = {
                     "exhausted", "endpoint_disabled", "egress_refused",
                     "postponed_too_long" })) @QueryParam("reason") String reason,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
@@ -80,6 +83,8 @@ public class DeadLetterResource {
      */
     @POST
     @Path("/{id}/replay")
+    @APIResponse(responseCode = "202", description = "The dead letter, now replayed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeadLetterResponse.class)))
+    @APIResponse(responseCode = "409", description = "Its endpoint is disabled: enable it first (problem+json, type urn:herald:problem:endpoint-disabled)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> replay(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         return service.replay(caller.tenant(), id).map(

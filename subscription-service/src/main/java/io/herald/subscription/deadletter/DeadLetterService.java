@@ -1,6 +1,7 @@
 package io.herald.subscription.deadletter;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -24,7 +25,10 @@ import io.smallrye.mutiny.Uni;
  * replayed delivery fails for good again, it comes back as a new dead letter.
  * <p>
  * Dead letters of every reason are replayed alike. Replaying into a disabled endpoint is refused with 409: dispatch
- * would make each delivery a dead letter again at once ({@code endpoint_disabled}); enable the endpoint first.
+ * would make each delivery a dead letter again at once ({@code endpoint_disabled}); enable the endpoint first. A
+ * recovery also waits (up to the publish timeout) until the endpoint's last change left the outbox, so the state
+ * dispatch routes by is on {@code herald.endpoints} before the replayed deliveries are on {@code herald.deliveries}:
+ * "enable, then recover" right after each other does not race the relay.
  */
 @ApplicationScoped
 public class DeadLetterService {
@@ -91,11 +95,15 @@ public class DeadLetterService {
             if (!enabled) {
                 return Uni.createFrom().failure(endpointDisabled(endpointId));
             }
-            return Multi.createBy().repeating().uni(() -> recoverBatch(tenant, endpointId, since))
-                    .whilst(replayed -> replayed == config.recoverBatchSize()).collect()
-                    .with(java.util.stream.Collectors.summingInt(Integer::intValue))
-                    .map(total -> new RecoveryResponse(endpointId, since, total));
+            return awaitPublished(endpointId).chain(() -> recoverAll(tenant, endpointId, since));
         });
+    }
+
+    private Uni<RecoveryResponse> recoverAll(String tenant, String endpointId, Instant since) {
+        return Multi.createBy().repeating().uni(() -> recoverBatch(tenant, endpointId, since))
+                .whilst(replayed -> replayed == config.recoverBatchSize()).collect()
+                .with(java.util.stream.Collectors.summingInt(Integer::intValue))
+                .map(total -> new RecoveryResponse(endpointId, since, total));
     }
 
     private Uni<Integer> recoverBatch(String tenant, String endpointId, Instant since) {
@@ -109,6 +117,28 @@ public class DeadLetterService {
                             () -> letters.markReplayed(transaction, batch.stream().map(DeadLetter::id).toList(), now))
                             .replaceWith(batch.size());
                 }));
+    }
+
+    /** Completes once no change of the endpoint waits in the outbox; 503 if one still does after the timeout. */
+    private Uni<Void> awaitPublished(String endpointId) {
+        return letters.endpointChangePending(endpointId).invoke(pending -> {
+            if (pending) {
+                throw new ChangePending();
+            }
+        }).onFailure(ChangePending.class).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .expireIn(config.publishTimeoutMs()).onFailure(ChangePending.class)
+                .transform(pending -> ProblemException.unavailable(
+                        "The endpoint's last change is not on Kafka yet;" + " nothing was replayed, try again",
+                        Duration.ofSeconds(5)))
+                .replaceWithVoid();
+    }
+
+    /** The endpoint's latest change is still in the outbox (see {@link #awaitPublished}). */
+    private static final class ChangePending extends RuntimeException {
+
+        ChangePending() {
+            super("endpoint change pending in the outbox", null, false, false);
+        }
     }
 
     private static ProblemException endpointDisabled(String endpointId) {

@@ -11,7 +11,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
@@ -39,6 +42,8 @@ public class EndpointRecoveryResource {
      * 202 with how many this call replayed. Idempotent: a repeated call replays nothing it already replayed.
      */
     @POST
+    @APIResponse(responseCode = "202", description = "How many dead letters this call replayed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecoveryResponse.class)))
+    @APIResponse(responseCode = "409", description = "The endpoint is disabled: enable it first (problem+json, type urn:herald:problem:endpoint-disabled)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> recover(@PathParam("id") String id,
             @Parameter(description = "ISO-8601 date-time; dead letters from then on are replayed", required = true) @QueryParam("since") String since) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);

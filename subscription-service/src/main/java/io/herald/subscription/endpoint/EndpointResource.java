@@ -23,9 +23,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.SubscriptionConfig;
@@ -67,6 +72,9 @@ public class EndpointResource {
 
     /** Registers an endpoint; the answer carries its signing secret, the only one that does besides /secret. */
     @POST
+    @APIResponse(responseCode = "201", description = "The endpoint, with its secret", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedEndpointResponse.class)))
+    @APIResponse(responseCode = "409", description = "The tenant has its quota of endpoints (problem+json, type urn:herald:problem:endpoint-quota-exceeded)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The endpoint would be larger than one endpoint may be; errors name the largest fields (problem+json, type urn:herald:problem:endpoint-too-large)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(CreateEndpointRequest request) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         if (request == null) {
@@ -124,6 +132,8 @@ public class EndpointResource {
      */
     @PATCH
     @Path("/{id}")
+    @APIResponse(responseCode = "200", description = "The endpoint as changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointResponse.class)))
+    @APIResponse(responseCode = "422", description = "The endpoint would be larger than one endpoint may be; errors name the largest fields (problem+json, type urn:herald:problem:endpoint-too-large)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Consumes({ MediaType.APPLICATION_JSON, MERGE_PATCH_JSON })
     public Uni<EndpointResponse> update(@PathParam("id") String id, UpdateEndpointRequest request) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
