@@ -28,7 +28,7 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * One record never stops the log for everyone: receiver text is made safe before the insert (see
  * {@link AttemptRepository#insert}), and a record PostgreSQL still refuses for its data is parked ({@link PollWriter}:
- * logged, counted in {@value #PARKED_METRIC}, skipped) while the rest of its poll is stored.
+ * logged, counted in {@value #ATTEMPTS_PARKED_METRIC}, skipped) while the rest of its poll is stored.
  */
 @ApplicationScoped
 public class AttemptConsumer {
@@ -36,7 +36,7 @@ public class AttemptConsumer {
     /** The incoming channel (see application.properties, section "Delivery log"). */
     public static final String CHANNEL = "attempts-in";
     /** Attempts that could not be stored and were skipped. */
-    public static final String PARKED_METRIC = "herald.attempts.parked";
+    public static final String ATTEMPTS_PARKED_METRIC = "herald.attempts.parked";
     private static final Logger LOG = Logger.getLogger(AttemptConsumer.class);
 
     private final AttemptRepository attempts;
@@ -47,7 +47,7 @@ public class AttemptConsumer {
         this.attempts = attempts;
         this.partitions = partitions;
         this.writer = new PollWriter<>("attempts", this::write, AttemptConsumer::describe,
-                Counter.builder(PARKED_METRIC)
+                Counter.builder(ATTEMPTS_PARKED_METRIC)
                         .description("Attempt records of herald.attempts the delivery log could not store (skipped)")
                         .register(registry));
     }

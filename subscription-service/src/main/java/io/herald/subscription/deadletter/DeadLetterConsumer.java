@@ -21,8 +21,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Stores the dead letters of {@code herald.dlq}: a poll's records in one pipelined round trip, acknowledged only after
  * they are stored. Idempotent on re-consumption (see {@link DeadLetterRepository#id}). A record PostgreSQL refuses for
- * its data is parked ({@link PollWriter}: logged, counted in {@value #PARKED_METRIC}, skipped) while the rest of its
- * poll is stored.
+ * its data is parked ({@link PollWriter}: logged, counted in {@value #DEAD_LETTERS_PARKED_METRIC}, skipped) while the
+ * rest of its poll is stored.
  */
 @ApplicationScoped
 public class DeadLetterConsumer {
@@ -30,7 +30,7 @@ public class DeadLetterConsumer {
     /** The incoming channel (see application.properties, section "Dead letters"). */
     public static final String CHANNEL = "dlq-in";
     /** Dead letters that could not be stored and were skipped. */
-    public static final String PARKED_METRIC = "herald.dead-letters.parked";
+    public static final String DEAD_LETTERS_PARKED_METRIC = "herald.dead-letters.parked";
     private static final Logger LOG = Logger.getLogger(DeadLetterConsumer.class);
 
     private final PollWriter<DeadLetterMessage> writer;
@@ -38,7 +38,7 @@ public class DeadLetterConsumer {
     public DeadLetterConsumer(DeadLetterRepository letters, Clock clock, MeterRegistry registry) {
         this.writer = new PollWriter<>("dead letters", batch -> letters.insert(batch, clock.instant()),
                 DeadLetterConsumer::describe,
-                Counter.builder(PARKED_METRIC)
+                Counter.builder(DEAD_LETTERS_PARKED_METRIC)
                         .description("Dead letters of herald.dlq that could not be stored (skipped)")
                         .register(registry));
     }
