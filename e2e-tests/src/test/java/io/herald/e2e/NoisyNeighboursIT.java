@@ -26,8 +26,8 @@ import io.restassured.http.ContentType;
 
 /**
  * Isolation seen from outside, on the packaged services: what a disabled endpoint missed is kept as dead letters and
- * delivered by {@code recover} once it is enabled again; and dispatch, in its default 256 MB heap, keeps delivering to a
- * healthy endpoint while its neighbours hang on events of ingest's maximum size.
+ * delivered by {@code recover} once it is enabled again; and dispatch, in its default 256 MB heap, keeps delivering to
+ * a healthy endpoint while its neighbours hang on events of ingest's maximum size.
  */
 class NoisyNeighboursIT {
 
@@ -73,7 +73,7 @@ class NoisyNeighboursIT {
             awaitDeadLetters(token, endpointId, events);
             assertThat(given().baseUri(subscription.baseUrl()).auth().oauth2(token).when()
                     .get("/v1/endpoints/" + endpointId).then().statusCode(200).extract().<Boolean> path("enabled"))
-                    .isFalse();
+                            .isFalse();
 
             back.set(true);
             given().baseUri(subscription.baseUrl()).auth().oauth2(token).contentType("application/merge-patch+json")
@@ -95,7 +95,8 @@ class NoisyNeighboursIT {
     void shouldKeepDeliveringWithinItsHeapWhileNeighboursHangOnEventsOfTheLargestSize() throws Exception {
         String tenant = "tenant-large-" + stack.run();
         String token = TestTokens.admin(tenant);
-        try (WebhookReceiver healthy = WebhookReceiver.start(); WebhookReceiver hanging = WebhookReceiver.start()) {
+        try (WebhookReceiver healthy = WebhookReceiver.start();
+                WebhookReceiver hanging = WebhookReceiver.start()) {
             hanging.respond(r -> Reply.hang());
             createEndpoint(token, healthy.url("/healthy"));
             for (int i = 0; i < 3; i++) {
@@ -141,8 +142,8 @@ class NoisyNeighboursIT {
         int seen = 0;
         while (Instant.now().isBefore(deadline)) {
             List<?> page = given().baseUri(subscription.baseUrl()).auth().oauth2(token)
-                    .queryParam("endpointId", endpointId).queryParam("limit", 100).when().get("/v1/dead-letters")
-                    .then().statusCode(200).extract().path("data");
+                    .queryParam("endpointId", endpointId).queryParam("limit", 100).when().get("/v1/dead-letters").then()
+                    .statusCode(200).extract().path("data");
             seen = page.size();
             if (seen >= count) {
                 return;

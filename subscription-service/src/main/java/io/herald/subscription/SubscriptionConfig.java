@@ -31,6 +31,20 @@ public interface SubscriptionConfig {
         /** Refuse plain-http endpoint URLs; false only in local and test profiles. */
         @WithDefault("true")
         boolean requireHttps();
+
+        /** Most endpoints one tenant may have; creating one more answers 409. */
+        @WithDefault("1000")
+        @Min(1)
+        int maxPerTenant();
+
+        /**
+         * Most bytes one endpoint may take as stored and published: its state on {@code herald.endpoints} as JSON (URL,
+         * event types, headers, delivery options, signing keys), which every dispatch instance holds in memory, plus
+         * its description. A create or change past it answers 422.
+         */
+        @WithDefault("65536")
+        @Min(4096)
+        int maxEndpointBytes();
     }
 
     interface Outbox {

@@ -12,13 +12,13 @@ import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.AttemptOutcome;
 import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
+import io.herald.contracts.messages.ReceiverText;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.deadletter.DeadLetterPublisher;
 import io.herald.dispatch.guard.EndpointBreakers;
 import io.herald.dispatch.guard.EndpointDisabler;
 import io.herald.dispatch.guard.FailingEndpoints;
-import io.herald.dispatch.http.ReceiverText;
 import io.herald.dispatch.http.WebhookResponse;
 import io.herald.dispatch.retry.RetryPolicy;
 import io.herald.dispatch.retry.RetryPublisher;
@@ -185,7 +185,7 @@ public class OutcomePolicy {
         AttemptMessage record = new AttemptMessage(AttemptMessage.SCHEMA_VERSION,
                 AttemptMessage.attemptId(delivery.id(), attempt), delivery.id(), delivery.webhookId(),
                 delivery.tenant(), delivery.endpointId(), delivery.eventId(), delivery.eventType(), attempt, outcome,
-                response.statusCode(), response.latencyMs(), ReceiverText.safe(error), response.bodyExcerpt(),
+                response.statusCode(), response.latencyMs(), ReceiverText.sanitize(error), response.bodyExcerpt(),
                 attemptedAt, nextAttemptAt);
         return attempts.publish(record).invoke(() -> meters.attempted(outcome));
     }

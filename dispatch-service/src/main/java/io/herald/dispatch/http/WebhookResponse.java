@@ -1,5 +1,7 @@
 package io.herald.dispatch.http;
 
+import io.herald.contracts.messages.ReceiverText;
+
 /**
  * What one POST to an endpoint came to.
  *
@@ -11,11 +13,11 @@ package io.herald.dispatch.http;
  */
 public record WebhookResponse(Integer statusCode, String bodyExcerpt, String error, long latencyMs, String retryAfter) {
 
-    /** Every text from the receiver made safe to store (see {@link ReceiverText}). */
+    /** Every text from the receiver made safe to store and to put in JSON (see {@link ReceiverText}). */
     public WebhookResponse {
-        bodyExcerpt = ReceiverText.safe(bodyExcerpt);
-        error = ReceiverText.safe(error);
-        retryAfter = ReceiverText.safe(retryAfter);
+        bodyExcerpt = ReceiverText.sanitize(bodyExcerpt);
+        error = ReceiverText.sanitize(error);
+        retryAfter = ReceiverText.sanitize(retryAfter);
     }
 
     public WebhookResponse(Integer statusCode, String bodyExcerpt, String error, long latencyMs) {

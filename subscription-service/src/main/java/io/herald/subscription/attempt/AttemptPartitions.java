@@ -55,6 +55,14 @@ public class AttemptPartitions {
         return clock.instant().minus(Duration.ofDays(config.retentionDays()));
     }
 
+    /**
+     * Attempts after this instant are not stored: no clock is that far ahead (partitions exist that many days ahead,
+     * plus one day of slack), and a partition made for them would never expire.
+     */
+    public Instant futureCutoff() {
+        return clock.instant().plus(Duration.ofDays(config.partitionsAheadDays() + 1L));
+    }
+
     /** Creates the partitions of today and the days ahead, then drops the expired ones. */
     public Uni<Void> maintain() {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));

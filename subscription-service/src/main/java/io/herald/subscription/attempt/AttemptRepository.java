@@ -11,6 +11,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herald.contracts.messages.AttemptMessage;
+import io.herald.contracts.messages.ReceiverText;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -42,7 +43,11 @@ public class AttemptRepository {
         this.pool = pool;
     }
 
-    /** Inserts the attempts, skipping those already stored; answers how many rows were new. */
+    /**
+     * Inserts the attempts, skipping those already stored; answers how many rows were new. Every text value is made
+     * safe first ({@link ReceiverText}): a NUL or an unpaired surrogate from a receiver would make PostgreSQL refuse
+     * the whole statement.
+     */
     public Uni<Integer> insert(List<AttemptMessage> attempts) {
         int n = attempts.size();
         String[] id = new String[n], tenant = new String[n], endpoint = new String[n], event = new String[n],
@@ -53,20 +58,20 @@ public class AttemptRepository {
         Long[] latency = new Long[n];
         for (int i = 0; i < n; i++) {
             AttemptMessage a = attempts.get(i);
-            id[i] = a.id();
+            id[i] = ReceiverText.sanitize(a.id());
             attemptedAt[i] = utc(a.attemptedAt());
-            tenant[i] = a.tenant();
-            endpoint[i] = a.endpointId();
-            event[i] = a.eventId();
-            eventType[i] = a.eventType();
-            delivery[i] = a.deliveryId();
-            webhook[i] = a.webhookId();
+            tenant[i] = ReceiverText.sanitize(a.tenant());
+            endpoint[i] = ReceiverText.sanitize(a.endpointId());
+            event[i] = ReceiverText.sanitize(a.eventId());
+            eventType[i] = ReceiverText.sanitize(a.eventType());
+            delivery[i] = ReceiverText.sanitize(a.deliveryId());
+            webhook[i] = ReceiverText.sanitize(a.webhookId());
             attempt[i] = a.attempt();
             outcome[i] = a.outcome() == null ? null : a.outcome().name();
             statusCode[i] = a.statusCode();
             latency[i] = a.latencyMs();
-            error[i] = a.error();
-            excerpt[i] = a.responseExcerpt();
+            error[i] = ReceiverText.sanitize(a.error());
+            excerpt[i] = ReceiverText.sanitize(a.responseExcerpt());
             nextAt[i] = utc(a.nextAttemptAt());
         }
         Tuple params = Tuple.tuple().addArrayOfString(id).addArrayOfOffsetDateTime(attemptedAt).addArrayOfString(tenant)

@@ -3,6 +3,7 @@ package io.herald.subscription.deadletter;
 import java.time.Instant;
 
 import io.herald.contracts.Json;
+import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
 
 /**
@@ -10,10 +11,11 @@ import io.herald.contracts.messages.DeliveryMessage;
  *
  * @param delivery the {@link DeliveryMessage} as received, JSON
  * @param replayedAt when its replay was acknowledged by Kafka, null while pending
+ * @param reason why the delivery was given up
  */
 public record DeadLetter(String id, String tenant, String endpointId, String deliveryId, String webhookId,
         String eventId, String eventType, int attempts, Integer lastStatusCode, String lastError, Instant deadAt,
-        String delivery, Instant replayedAt) {
+        String delivery, Instant replayedAt, DeadLetterReason reason) {
 
     /** What a replay publishes: the same delivery and webhook id, attempts reset, due at once. */
     public DeliveryMessage replayMessage() {
@@ -24,6 +26,6 @@ public record DeadLetter(String id, String tenant, String endpointId, String del
 
     public DeadLetter replayed(Instant at) {
         return new DeadLetter(id, tenant, endpointId, deliveryId, webhookId, eventId, eventType, attempts,
-                lastStatusCode, lastError, deadAt, delivery, at);
+                lastStatusCode, lastError, deadAt, delivery, at, reason);
     }
 }

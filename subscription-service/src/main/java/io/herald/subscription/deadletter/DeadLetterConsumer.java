@@ -13,25 +13,34 @@ import org.jboss.logging.Logger;
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeliveryMessage;
+import io.herald.subscription.database.PollWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Stores the dead letters of {@code herald.dlq}: a poll's records in one pipelined round trip, acknowledged only after
- * they are stored. Idempotent on re-consumption (see {@link DeadLetterRepository#id}).
+ * they are stored. Idempotent on re-consumption (see {@link DeadLetterRepository#id}). A record PostgreSQL refuses for
+ * its data is parked ({@link PollWriter}: logged, counted in {@value #DEAD_LETTERS_PARKED_METRIC}, skipped) while the
+ * rest of its poll is stored.
  */
 @ApplicationScoped
 public class DeadLetterConsumer {
 
     /** The incoming channel (see application.properties, section "Dead letters"). */
     public static final String CHANNEL = "dlq-in";
+    /** Dead letters that could not be stored and were skipped. */
+    public static final String DEAD_LETTERS_PARKED_METRIC = "herald.dead-letters.parked";
     private static final Logger LOG = Logger.getLogger(DeadLetterConsumer.class);
 
-    private final DeadLetterRepository letters;
-    private final Clock clock;
+    private final PollWriter<DeadLetterMessage> writer;
 
-    public DeadLetterConsumer(DeadLetterRepository letters, Clock clock) {
-        this.letters = letters;
-        this.clock = clock;
+    public DeadLetterConsumer(DeadLetterRepository letters, Clock clock, MeterRegistry registry) {
+        this.writer = new PollWriter<>("dead letters", batch -> letters.insert(batch, clock.instant()),
+                DeadLetterConsumer::describe,
+                Counter.builder(DEAD_LETTERS_PARKED_METRIC)
+                        .description("Dead letters of herald.dlq that could not be stored (skipped)")
+                        .register(registry));
     }
 
     @Incoming(CHANNEL)
@@ -41,11 +50,17 @@ public class DeadLetterConsumer {
             return Uni.createFrom().voidItem();
         }
         // If the database stays away, the channel fails and the service reports itself unhealthy rather than skip.
-        return Uni.createFrom().deferred(() -> letters.insert(batch, clock.instant())).onFailure()
+        return writer.store(batch).onFailure()
                 .invoke(failure -> LOG.warnf("Storing %d dead letters failed, retrying: %s", batch.size(),
                         failure.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
                 .replaceWithVoid();
+    }
+
+    private static String describe(DeadLetterMessage letter) {
+        DeliveryMessage delivery = letter.delivery();
+        return "delivery " + delivery.id() + " dead at " + letter.deadAt() + ", tenant " + delivery.tenant()
+                + ", endpoint " + delivery.endpointId() + ", event " + delivery.eventId();
     }
 
     static List<DeadLetterMessage> readable(List<String> values) {

@@ -15,7 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.DeadLetterMessage;
+import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
+import io.herald.contracts.messages.ReceiverText;
 import io.herald.subscription.attempt.KeysetCursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,14 +31,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class DeadLetterRepository {
 
     private static final String COLUMNS = "id, tenant, endpoint_id, delivery_id, webhook_id, event_id, event_type, "
-            + "attempts, last_status_code, last_error, dead_at, delivery, replayed_at";
+            + "attempts, last_status_code, last_error, dead_at, delivery, replayed_at, reason";
 
     /**
      * Skips a dead letter already stored (same delivery and dead_at: the topic consumed again) and one whose delivery
      * still has a pending dead letter (see V4); a conflict on any unique index does nothing.
      */
     private static final String INSERT = "insert into dead_letter (" + COLUMNS + ", received_at) "
-            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, null, $13) on conflict do nothing";
+            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, null, $13, $14) on conflict do nothing";
 
     private final Pool pool;
 
@@ -48,24 +50,32 @@ public class DeadLetterRepository {
         return pool;
     }
 
-    /** Stores the dead letters (one pipelined round trip); answers how many were new. */
+    /**
+     * Stores the dead letters (one pipelined round trip); answers how many were new. Text columns are made safe first
+     * ({@link ReceiverText}: the last error may quote a receiver); the delivery is stored as JSON, where a NUL is an
+     * escape sequence.
+     */
     public Uni<Integer> insert(List<DeadLetterMessage> letters, Instant now) {
         List<Tuple> rows = new ArrayList<>(letters.size());
         for (DeadLetterMessage letter : letters) {
             DeliveryMessage delivery = letter.delivery();
-            rows.add(Tuple.tuple().addString(id(delivery.id(), letter.deadAt())).addString(delivery.tenant())
-                    .addString(delivery.endpointId()).addString(delivery.id()).addString(delivery.webhookId())
-                    .addString(delivery.eventId()).addString(delivery.eventType()).addInteger(delivery.attempts())
-                    .addInteger(letter.lastStatusCode()).addString(letter.lastError())
+            rows.add(Tuple.tuple().addString(id(delivery.id(), letter.deadAt()))
+                    .addString(ReceiverText.sanitize(delivery.tenant()))
+                    .addString(ReceiverText.sanitize(delivery.endpointId()))
+                    .addString(ReceiverText.sanitize(delivery.id()))
+                    .addString(ReceiverText.sanitize(delivery.webhookId()))
+                    .addString(ReceiverText.sanitize(delivery.eventId()))
+                    .addString(ReceiverText.sanitize(delivery.eventType())).addInteger(delivery.attempts())
+                    .addInteger(letter.lastStatusCode()).addString(ReceiverText.sanitize(letter.lastError()))
                     .addOffsetDateTime(utc(letter.deadAt())).addString(Json.write(delivery))
-                    .addOffsetDateTime(utc(now)));
+                    .addString(letter.reasonOrDefault().name()).addOffsetDateTime(utc(now)));
         }
         return pool.preparedQuery(INSERT).executeBatch(rows).map(DeadLetterRepository::rowCountOfBatch);
     }
 
-    /** A page of the tenant's dead letters, newest first. */
-    public Uni<List<DeadLetter>> list(String tenant, String endpointId, Boolean replayed, KeysetCursor after,
-            int limit) {
+    /** A page of the tenant's dead letters, newest first; a null filter (endpoint, replayed, reason) is no filter. */
+    public Uni<List<DeadLetter>> list(String tenant, String endpointId, Boolean replayed, DeadLetterReason reason,
+            KeysetCursor after, int limit) {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append(" from dead_letter where ");
         if (endpointId != null) {
@@ -75,12 +85,33 @@ public class DeadLetterRepository {
         if (replayed != null) {
             sql.append(replayed ? " and replayed_at is not null" : " and replayed_at is null");
         }
+        if (reason != null) {
+            sql.append(" and reason = ").append(param(params, reason.name()));
+        }
         if (after != null) {
             sql.append(" and (dead_at, id) < (").append(param(params, utc(after.time()))).append(", ")
                     .append(param(params, after.id())).append(')');
         }
         sql.append(" order by dead_at desc, id desc limit ").append(param(params, limit));
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(DeadLetterRepository::letters);
+    }
+
+    /**
+     * Whether the tenant's endpoint is enabled, read in {@code client} (a transaction or the pool); null when the
+     * tenant has no such endpoint.
+     */
+    public Uni<Boolean> endpointEnabled(SqlClient client, String tenant, String endpointId) {
+        return client.preparedQuery("select enabled from endpoint where id = $1 and tenant = $2")
+                .execute(Tuple.of(endpointId, tenant)).map(rows -> {
+                    var found = rows.iterator();
+                    return found.hasNext() ? found.next().getBoolean(0) : null;
+                });
+    }
+
+    /** True while a change of the endpoint waits in the outbox, not yet on {@code herald.endpoints}. */
+    public Uni<Boolean> endpointChangePending(String endpointId) {
+        return pool.preparedQuery("select exists (select 1 from outbox where aggregate_id = $1)")
+                .execute(Tuple.of(endpointId)).map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     /** The tenant's dead letter, locked for this transaction (a concurrent replay waits), or null. */
@@ -131,9 +162,18 @@ public class DeadLetterRepository {
                     row.getString("delivery_id"), row.getString("webhook_id"), row.getString("event_id"),
                     row.getString("event_type"), row.getInteger("attempts"), row.getInteger("last_status_code"),
                     row.getString("last_error"), instant(row.getOffsetDateTime("dead_at")), row.getString("delivery"),
-                    instant(row.getOffsetDateTime("replayed_at"))));
+                    instant(row.getOffsetDateTime("replayed_at")), reason(row.getString("reason"))));
         }
         return result;
+    }
+
+    /** The stored reason; one this version does not know reads as the default, like a record without one. */
+    private static DeadLetterReason reason(String name) {
+        try {
+            return name == null ? DeadLetterReason.EXHAUSTED : DeadLetterReason.valueOf(name);
+        } catch (IllegalArgumentException unknown) {
+            return DeadLetterReason.EXHAUSTED;
+        }
     }
 
     private static int rowCountOfBatch(RowSet<Row> first) {

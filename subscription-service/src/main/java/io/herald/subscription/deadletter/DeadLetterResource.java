@@ -1,5 +1,9 @@
 package io.herald.subscription.deadletter;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -17,16 +22,19 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
+import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.attempt.KeysetCursor;
 import io.herald.subscription.attempt.QueryParams;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code /v1/dead-letters}: the caller's tenant's deliveries that exhausted their retries. Listing needs
- * {@code endpoints:read}, replaying {@code endpoints:write}.
+ * {@code /v1/dead-letters}: the caller's tenant's deliveries that were given up (retries exhausted, endpoint disabled,
+ * address refused, postponed too long). Listing needs {@code endpoints:read}, replaying {@code endpoints:write}.
  */
 @Path("/v1/dead-letters")
 @Tag(name = "Dead letters")
@@ -43,18 +51,36 @@ public class DeadLetterResource {
         this.config = config;
     }
 
-    /** Newest first; filter by endpoint and by replayed or not. */
+    /** Newest first; filter by endpoint, by replayed or not, and by reason. */
     @GET
     @Operation(operationId = "listDeadLetters", summary = "List dead letters")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     public Uni<DeadLetterPage> list(@QueryParam("endpointId") String endpointId,
             @Parameter(description = "true: only replayed ones; false: only pending ones") @QueryParam("replayed") String replayed,
+            @Parameter(description = "only dead letters given up for this reason", schema = @Schema(type = SchemaType.STRING, enumeration = {
+                    "exhausted", "endpoint_disabled", "egress_refused",
+                    "postponed_too_long" })) @QueryParam("reason") String reason,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
             @QueryParam("limit") String limit) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         int size = QueryParams.limit(limit, config.defaultLimit(), config.maxLimit());
-        return service.list(caller.tenant(), endpointId, QueryParams.bool("replayed", replayed),
+        return service.list(caller.tenant(), endpointId, QueryParams.bool("replayed", replayed), reason(reason),
                 KeysetCursor.decode(cursor), size);
+    }
+
+    private static DeadLetterReason reason(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            if (DeadLetterResponse.reason(reason).equalsIgnoreCase(value.trim())) {
+                return reason;
+            }
+        }
+        String names = Arrays.stream(DeadLetterReason.values()).map(DeadLetterResponse::reason)
+                .collect(Collectors.joining(", "));
+        throw ProblemException.invalid("Query parameter 'reason' is not a dead-letter reason",
+                List.of(new Problem.FieldError("reason", "must be one of " + names)));
     }
 
     /**
@@ -66,6 +92,7 @@ public class DeadLetterResource {
     @Operation(operationId = "replayDeadLetter", summary = "Replay a dead letter")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
     @APIResponse(responseCode = "202", description = "Sent again (or already replayed); the dead letter, now replayed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeadLetterResponse.class)))
+    @APIResponse(responseCode = "409", description = "Its endpoint is disabled: enable it first (problem+json, type urn:herald:problem:endpoint-disabled)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> replay(@PathParam("id") String id) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         return service.replay(caller.tenant(), id).map(

@@ -49,6 +49,7 @@ public class EndpointRecoveryResource {
     @Operation(operationId = "recoverEndpoint", summary = "Replay an endpoint's dead letters since a time")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
     @APIResponse(responseCode = "202", description = "The dead letters sent again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecoveryResponse.class)))
+    @APIResponse(responseCode = "409", description = "The endpoint is disabled: enable it first (problem+json, type urn:herald:problem:endpoint-disabled)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> recover(@PathParam("id") String id,
             @Parameter(description = "ISO-8601 date-time; dead letters from then on are replayed", required = true) @QueryParam("since") String since) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);

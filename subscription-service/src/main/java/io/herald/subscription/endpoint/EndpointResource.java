@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.SubscriptionConfig;
@@ -81,6 +82,8 @@ public class EndpointResource {
     @Operation(operationId = "createEndpoint", summary = "Register an endpoint")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
     @APIResponse(responseCode = "201", description = "Registered; the answer holds the signing secret", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedEndpointResponse.class)))
+    @APIResponse(responseCode = "409", description = "The tenant has its quota of endpoints (problem+json, type urn:herald:problem:endpoint-quota-exceeded)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The endpoint would be larger than one endpoint may be; errors name the largest fields (problem+json, type urn:herald:problem:endpoint-too-large)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(CreateEndpointRequest request) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         if (request == null) {
@@ -143,6 +146,8 @@ public class EndpointResource {
      */
     @PATCH
     @Path("/{id}")
+    @APIResponse(responseCode = "200", description = "The endpoint as changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointResponse.class)))
+    @APIResponse(responseCode = "422", description = "The endpoint would be larger than one endpoint may be; errors name the largest fields (problem+json, type urn:herald:problem:endpoint-too-large)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Consumes({ MediaType.APPLICATION_JSON, MERGE_PATCH_JSON })
     @Operation(operationId = "updateEndpoint", summary = "Update an endpoint")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)

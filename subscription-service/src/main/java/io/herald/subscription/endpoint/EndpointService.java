@@ -35,12 +35,14 @@ public class EndpointService {
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
     private final SecretCipher cipher;
+    private final EndpointQuota quota;
     private final Duration rotationGrace;
     private final Clock clock;
 
     public EndpointService(EndpointRepository endpoints, OutboxRepository outbox, OutboxRelay relay,
-            SecretCipher cipher, SecretsConfig secrets, Clock clock) {
+            SecretCipher cipher, EndpointQuota quota, SecretsConfig secrets, Clock clock) {
         this.endpoints = endpoints;
+        this.quota = quota;
         this.outbox = outbox;
         this.relay = relay;
         this.cipher = cipher;
@@ -58,7 +60,8 @@ public class EndpointService {
     }
 
     /**
-     * Registers an endpoint with a new key of its signing mode and queues its state for {@code herald.endpoints}.
+     * Registers an endpoint with a new key of its signing mode and queues its state for {@code herald.endpoints}; 409
+     * past the tenant's endpoint quota, 422 past the size of one endpoint ({@link EndpointQuota}).
      */
     public Uni<Created> create(String tenant, CreateEndpointRequest request) {
         Instant now = now();
@@ -71,8 +74,11 @@ public class EndpointService {
         endpoint.headers(request.headers() == null ? null : new LinkedHashMap<>(request.headers()), cipher);
         endpoint.rateLimitPerSecond = request.rateLimitPerSecond();
         endpoint.retryScheduleMs = request.retryScheduleMs();
+        quota.checkSize(endpoint, now);
         // Flush before the outbox insert: the state carries the version the flush assigned.
-        return Panache.withTransaction(() -> endpoints.persistAndFlush(endpoint).chain(saved -> publish(saved, now)))
+        return Panache
+                .withTransaction(() -> quota.reserve(endpoints, tenant).chain(() -> endpoints.persistAndFlush(endpoint))
+                        .chain(saved -> publish(saved, now)))
                 .invoke(relay::trigger).replaceWith(new Created(endpoint, key.verificationKey().encoded()));
     }
 
@@ -229,6 +235,7 @@ public class EndpointService {
             changed[0] = true;
             Instant now = now();
             endpoint.updatedAt = now;
+            quota.checkSize(endpoint, now);
             // The flush bumps the version that the published state carries.
             return endpoints.flush().chain(() -> publish(endpoint, now)).replaceWith(endpoint);
         })).invoke(() -> {

@@ -6,25 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-class ReceiverTextTests {
-
-    @Test
-    void shouldReplaceNulBytes() {
-        assertThat(ReceiverText.safe("a\u0000b\u0000")).isEqualTo("a\uFFFDb\uFFFD");
-    }
-
-    @Test
-    void shouldReplaceUnpairedSurrogatesAndKeepPairedOnes() {
-        assertThat(ReceiverText.safe("x\uD800y\uDC00z\uD83D\uDE00")).isEqualTo("x\uFFFDy\uFFFDz\uD83D\uDE00");
-        assertThat(ReceiverText.safe("end\uD800")).isEqualTo("end\uFFFD");
-    }
-
-    @Test
-    void shouldKeepOrdinaryTextAsItIs() {
-        String text = "HTTP 500: <b>busy</b> \t\n é ✓";
-        assertThat(ReceiverText.safe(text)).isSameAs(text);
-        assertThat(ReceiverText.safe(null)).isNull();
-    }
+class WebhookResponseTests {
 
     @Test
     void shouldMakeAResponseOfBinaryBytesSafe() {
