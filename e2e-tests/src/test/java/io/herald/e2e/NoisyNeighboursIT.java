@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
@@ -25,8 +27,8 @@ import io.herald.testing.WebhookReceiver.Reply;
 import io.restassured.http.ContentType;
 
 /**
- * Isolation seen from outside, on the packaged services: what a disabled endpoint missed is kept as dead letters and
- * delivered by {@code recover} once it is enabled again; and dispatch, in its default 256 MB heap, keeps delivering to
+ * Isolation seen from outside, on the packaged services: deliveries still due when their endpoint is disabled are kept
+ * as dead letters and delivered by {@code recover} once it is enabled again; and dispatch, in its default 256 MB heap, keeps delivering to
  * a healthy endpoint while its neighbours hang on events of ingest's maximum size.
  */
 class NoisyNeighboursIT {
@@ -41,9 +43,13 @@ class NoisyNeighboursIT {
 
     @BeforeAll
     static void startStack() {
-        // A short request deadline: hanging receivers cost seconds, not the default 15 s each.
+        // A short request deadline (hanging receivers cost seconds, not the default 15 s each), quick retries, and
+        // breakers that stay closed, so that every delivery is tried as the tests script it.
         stack = ServiceStack.start(WORK, PostgresServer.forTests(WORK.resolve("postgres")), "herald_noisy",
-                Map.of("dispatch-service", Map.of("HERALD_DISPATCH_HTTP_REQUEST_TIMEOUT_MS", "2000")));
+                Map.of("dispatch-service",
+                        Map.of("HERALD_DISPATCH_HTTP_REQUEST_TIMEOUT_MS", "2000", "HERALD_DISPATCH_RETRY_SCHEDULE_MS",
+                                "1000,1000,1000", "HERALD_DISPATCH_BREAKER_CONSECUTIVE_FAILURES", "100000",
+                                "HERALD_DISPATCH_BREAKER_MINIMUM_REQUESTS", "100000")));
         ingest = stack.ingest();
         subscription = stack.subscription();
         dispatch = stack.dispatch();
@@ -58,15 +64,24 @@ class NoisyNeighboursIT {
     }
 
     @Test
-    void shouldKeepWhatADisabledEndpointMissedAsDeadLettersAndDeliverThemOnRecover() throws Exception {
+    void shouldKeepTheDeliveriesDueWhenAnEndpointIsDisabledAsDeadLettersAndDeliverThemOnRecover() throws Exception {
         String tenant = "tenant-gone-" + stack.run();
         String token = TestTokens.admin(tenant);
         AtomicBoolean back = new AtomicBoolean();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        int events = 20;
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
-            receiver.respond(r -> back.get() ? Reply.status(204) : Reply.status(410));
+            // 503 until every event was tried once (so each has a delivery waiting for its retry), then 410 Gone:
+            // the endpoint is disabled while deliveries for it are still due.
+            receiver.respond(r -> {
+                if (back.get()) {
+                    return Reply.status(204);
+                }
+                seen.add(r.header("webhook-id"));
+                return seen.size() < events ? Reply.status(503) : Reply.status(410);
+            });
             Instant start = Instant.now();
             String endpointId = createEndpoint(token, receiver.url("/comes-back"));
-            int events = 20;
             for (int i = 0; i < events; i++) {
                 publish(token, Map.of("n", i));
             }
@@ -75,6 +90,7 @@ class NoisyNeighboursIT {
                     .get("/v1/endpoints/" + endpointId).then().statusCode(200).extract().<Boolean> path("enabled"))
                             .isFalse();
 
+            Instant backAt = Instant.now();
             back.set(true);
             given().baseUri(subscription.baseUrl()).auth().oauth2(token).contentType("application/merge-patch+json")
                     .body(Map.of("enabled", true)).when().patch("/v1/endpoints/" + endpointId).then().statusCode(200);
@@ -83,10 +99,10 @@ class NoisyNeighboursIT {
                     .post("/v1/endpoints/" + endpointId + "/recover").then().statusCode(202);
 
             Instant deadline = Instant.now().plus(TIMEOUT);
-            while (delivered(receiver).size() < events && Instant.now().isBefore(deadline)) {
+            while (delivered(receiver, backAt).size() < events && Instant.now().isBefore(deadline)) {
                 Thread.sleep(200);
             }
-            assertThat(delivered(receiver).stream().map(r -> r.header("webhook-id")).distinct())
+            assertThat(delivered(receiver, backAt).stream().map(r -> r.header("webhook-id")).distinct())
                     .as("every event, delivered after recover").hasSize(events);
         }
     }
@@ -116,8 +132,9 @@ class NoisyNeighboursIT {
         }
     }
 
-    private static List<Received> delivered(WebhookReceiver receiver) {
-        return receiver.received().stream().filter(r -> r.path().equals("/comes-back")).toList();
+    private static List<Received> delivered(WebhookReceiver receiver, Instant since) {
+        return receiver.received().stream().filter(r -> r.path().equals("/comes-back") && r.at().isAfter(since))
+                .toList();
     }
 
     private static String createEndpoint(String token, String url) throws InterruptedException {
