@@ -49,7 +49,7 @@ class NoisyNeighboursIT {
                 Map.of("dispatch-service",
                         Map.of("HERALD_DISPATCH_HTTP_REQUEST_TIMEOUT_MS", "2000", "HERALD_DISPATCH_RETRY_SCHEDULE_MS",
                                 "1000,1000,1000", "HERALD_DISPATCH_BREAKER_CONSECUTIVE_FAILURES", "100000",
-                                "HERALD_DISPATCH_BREAKER_MINIMUM_REQUESTS", "100000")));
+                                "HERALD_DISPATCH_BREAKER_MINIMUM_REQUESTS", "1000", "HERALD_DISPATCH_BREAKER_WINDOW_SIZE", "1000")));
         ingest = stack.ingest();
         subscription = stack.subscription();
         dispatch = stack.dispatch();
