@@ -27,8 +27,16 @@ public final class DeadLetters {
      * {@code cursor} is the previous page's {@code nextCursor}.
      */
     public DeadLetterPage list(String endpointId, Boolean replayed, String cursor, Integer limit) {
+        return list(endpointId, replayed, null, cursor, limit);
+    }
+
+    /**
+     * As {@link #list(String, Boolean, String, Integer)}, also narrowed to one {@code reason} when not null:
+     * {@code EXHAUSTED}, {@code ENDPOINT_DISABLED}, {@code EGRESS_REFUSED} or {@code POSTPONED_TOO_LONG}.
+     */
+    public DeadLetterPage list(String endpointId, Boolean replayed, String reason, String cursor, Integer limit) {
         return calls.run("listDeadLetters", Safety.REPEATABLE, () -> api.listDeadLetters(cursor, endpointId,
-                limit == null ? null : limit.toString(), replayed == null ? null : replayed.toString()));
+                limit == null ? null : limit.toString(), reason, replayed == null ? null : replayed.toString()));
     }
 
     /** Sends the delivery again, with its original {@code webhook-id}. */
