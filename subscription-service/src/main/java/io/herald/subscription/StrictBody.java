@@ -15,8 +15,8 @@ import io.herald.kit.problem.ProblemException;
 
 /**
  * Reads a request body into its record refusing fields the record does not have: 422 naming the field, so a typo or a
- * field of a newer API version is never silently ignored. Resources take the body as a {@link JsonNode} and convert it
- * here (and document the record with {@code @RequestBody}).
+ * field of a newer API version is never silently ignored. Resources take the body as a string and convert it here (and
+ * document the record with {@code @RequestBody}).
  */
 public final class StrictBody {
 
@@ -26,9 +26,18 @@ public final class StrictBody {
     private StrictBody() {
     }
 
-    /** The body as {@code type}; an absent body reads as {@code empty}. */
-    public static <T> T read(JsonNode body, Class<T> type, T empty) {
-        if (body == null || body.isNull() || body.isMissingNode()) {
+    /** The body as {@code type}; an absent or empty body reads as {@code empty}. */
+    public static <T> T read(String raw, Class<T> type, T empty) {
+        if (raw == null || raw.isBlank()) {
+            return empty;
+        }
+        JsonNode body;
+        try {
+            body = STRICT.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("The body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (body == null || body.isNull()) {
             return empty;
         }
         if (!body.isObject()) {

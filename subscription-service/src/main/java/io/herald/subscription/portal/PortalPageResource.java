@@ -5,8 +5,10 @@ import java.net.URI;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -38,18 +40,15 @@ public class PortalPageResource {
         this.version = version;
     }
 
-    /** {@code /portal} without the slash: relative asset URLs need it. */
+    /** The page; {@code /portal} without the slash redirects to it, as the page's relative asset URLs need. */
     @GET
-    @Operation(hidden = true)
-    public Response withoutSlash() {
-        return Response.status(Response.Status.MOVED_PERMANENTLY).location(URI.create("/portal/")).build();
-    }
-
-    @GET
-    @Path("/")
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public Response page() {
+    public Response page(@Context UriInfo uri) {
+        if (!uri.getRequestUri().getRawPath().endsWith("/")) {
+            return Response.status(Response.Status.MOVED_PERMANENTLY)
+                    .location(URI.create(uri.getRequestUri().getRawPath() + "/")).build();
+        }
         return Response.ok(page.data("version", version).render())
                 .header("Content-Security-Policy", contentSecurityPolicy()).header("Cache-Control", "no-store")
                 .header("Referrer-Policy", "no-referrer").header("X-Content-Type-Options", "nosniff").build();

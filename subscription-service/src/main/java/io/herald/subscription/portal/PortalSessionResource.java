@@ -22,8 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
@@ -62,7 +60,7 @@ public class PortalSessionResource {
     @POST
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     public Response create(
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionRequest.class))) JsonNode body,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionRequest.class))) String body,
             @Context UriInfo uri) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         PortalSessionRequest request = StrictBody.read(body, PortalSessionRequest.class, PortalSessionRequest.DEFAULTS);

@@ -18,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.herald.contracts.Json;
@@ -65,7 +64,7 @@ public class TestEventResource {
     @POST
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     public Uni<Response> send(@PathParam("id") String id,
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TestEventRequest.class))) JsonNode body) {
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TestEventRequest.class))) String body) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         TestEventRequest request = StrictBody.read(body, TestEventRequest.class, TestEventRequest.DEFAULTS);
         String type = request.eventType() == null ? DEFAULT_TYPE : request.eventType();
