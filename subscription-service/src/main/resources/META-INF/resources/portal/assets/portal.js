@@ -360,7 +360,7 @@ async function sendTestEvent(event) {
         if (page.data.length) {
             result.replaceChildren(el('table', { id: 'test-attempts' },
                 el('tbody', null, page.data.map(attemptRow))));
-            await Promise.all([loadLog(null), loadChart()]);
+            await Promise.all([loadLog(null), loadChart(), loadDeadLetters(false)]);
             return;
         }
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -420,6 +420,13 @@ function bind() {
 
 async function start() {
     bind();
+    // A new link opened in this tab changes only the fragment, which loads nothing: start over with its token.
+    window.addEventListener('hashchange', () => {
+        if (/(?:^#|&)token=/.test(location.hash)) {
+            readToken();
+            location.reload();
+        }
+    });
     token = readToken();
     if (!token) {
         expired();

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -252,7 +253,12 @@ class PortalBrowserTests {
     }
 
     private static void visible(String id) {
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+        try {
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+        } catch (TimeoutException e) {
+            throw new AssertionError("#" + id + " did not show; browser console: "
+                    + browser.manage().logs().get(LogType.BROWSER).getAll() + "\npage: " + browser.getPageSource(), e);
+        }
     }
 
     private static void click(String id) {

@@ -191,8 +191,8 @@ class PortalSessionTests {
                 .isInstanceOf(AuthenticationException.class);
         // Not even were it configured with the portal's key: its typ is not a plain JWT's.
         String portalKey = new String(PortalTokenForge.serviceKey(), StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> JwtVerifier.hs256(portalKey).verify(token))
-                .isInstanceOf(AuthenticationException.class).hasMessageContaining("typ");
+        assertThatThrownBy(() -> JwtVerifier.hs256(portalKey).verify(token)).isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("typ");
         // And its own scope claim is only "portal": no events:write, no endpoints:* outside this service.
         String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
         assertThat(claims).contains("\"scope\":\"portal\"");
