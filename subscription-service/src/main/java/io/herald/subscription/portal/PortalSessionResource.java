@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
@@ -58,9 +59,10 @@ public class PortalSessionResource {
 
     /** Answers 201 with the link and when it expires. */
     @POST
+    @APIResponse(responseCode = "201", description = "The link", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionResponse.class)))
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     public Response create(
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionRequest.class))) String body,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionRequest.class))) String body,
             @Context UriInfo uri) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         PortalSessionRequest request = StrictBody.read(body, PortalSessionRequest.class, PortalSessionRequest.DEFAULTS);

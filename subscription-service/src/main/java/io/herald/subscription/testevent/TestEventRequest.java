@@ -1,8 +1,8 @@
 package io.herald.subscription.testevent;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import java.util.Map;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Body of {@code POST /v1/endpoints/{id}/test-events}; both fields optional.
@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record TestEventRequest(
         @Schema(description = "Event type of the test event", defaultValue = TestEventResource.DEFAULT_TYPE, examples = "order.created") String eventType,
-        @Schema(description = "The event's data object; default {\"message\": \"...\"}") ObjectNode data) {
+        @Schema(description = "The event's data object; default {\"message\": \"...\"}") Map<String, Object> data) {
 
     static final TestEventRequest DEFAULTS = new TestEventRequest(null, null);
 }

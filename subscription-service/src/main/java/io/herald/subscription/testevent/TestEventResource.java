@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -62,9 +63,10 @@ public class TestEventResource {
 
     /** Answers 202 once Kafka has the delivery; 404 for an endpoint of another tenant. */
     @POST
+    @APIResponse(responseCode = "202", description = "On its way", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TestEventResponse.class)))
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     public Uni<Response> send(@PathParam("id") String id,
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TestEventRequest.class))) String body) {
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TestEventRequest.class))) String body) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         TestEventRequest request = StrictBody.read(body, TestEventRequest.class, TestEventRequest.DEFAULTS);
         String type = request.eventType() == null ? DEFAULT_TYPE : request.eventType();
@@ -72,11 +74,9 @@ public class TestEventResource {
             throw ProblemException.invalid("The request has 1 invalid field(s)",
                     List.of(new FieldError("eventType", "must be a dotted event type such as order.created")));
         }
-        ObjectNode data = request.data();
-        if (data == null) {
-            data = Json.mapper().createObjectNode().put("message", "This is a test event sent by Herald");
-        }
-        ObjectNode payloadData = data;
+        ObjectNode payloadData = request.data() == null
+                ? Json.mapper().createObjectNode().put("message", "This is a test event sent by Herald")
+                : Json.mapper().valueToTree(request.data());
         return endpoints.get(caller.tenant(), id).chain(endpoint -> {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             EventMessage event = EventMessage.of("evt_test_" + UUID.randomUUID().toString().replace("-", ""),
