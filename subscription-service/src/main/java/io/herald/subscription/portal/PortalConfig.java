@@ -13,14 +13,6 @@ import io.smallrye.config.WithDefault;
 public interface PortalConfig {
 
     /**
-     * HMAC key signing portal session tokens: base64 of at least 32 random bytes ({@code openssl rand -base64 32}); env
-     * {@code HERALD_SUBSCRIPTION_PORTAL_TOKEN_KEY}. Every replica needs the same one. Unset, a key is derived from
-     * {@code herald.subscription.secrets.encryption-key} (a separate key, never the key itself). Must differ from the
-     * bearer-token HS256 secret.
-     */
-    Optional<String> tokenKey();
-
-    /**
      * Public base URL of this service as subscribers' browsers reach it, e.g. {@code https://hooks.example.com}; env
      * {@code HERALD_SUBSCRIPTION_PORTAL_BASE_URL}. Unset, the base URL of the {@code POST /v1/portal-sessions} request
      * is used.

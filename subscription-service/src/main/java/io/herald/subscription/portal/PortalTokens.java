@@ -2,7 +2,6 @@ package io.herald.subscription.portal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,8 +17,6 @@ import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -29,16 +26,18 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-import io.herald.kit.auth.AuthConfig;
 import io.herald.kit.auth.AuthenticationException;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.IssuedTokenVerifier;
 import io.herald.kit.auth.JwtVerifier;
 import io.herald.kit.auth.Scopes;
+import io.herald.subscription.secret.SecretsConfig;
 
 /**
  * Portal session tokens: HS256 JWTs this service signs with its own key (never the identity provider's), typed
- * {@value #TYPE} in the header so they are told apart from the provider's tokens before any key is tried.
+ * {@value #TYPE} in the header so they are told apart from the provider's tokens before any key is tried. The key is
+ * derived from the secrets encryption key (an HMAC of a fixed label under it), so every replica has it without another
+ * secret to deploy; a new encryption key ends the open portal sessions, which live a day at most.
  * <p>
  * A valid one authenticates as its tenant with {@code endpoints:read} and {@code endpoints:write}, and
  * {@link PortalAccessFilter} then limits it to the portal's operations. Its own {@code scope} claim is only
@@ -60,17 +59,10 @@ public class PortalTokens implements IssuedTokenVerifier {
     private final Clock clock;
     private final PortalSession session;
 
-    public PortalTokens(PortalConfig config, AuthConfig auth,
-            @ConfigProperty(name = "herald.subscription.secrets.encryption-key") Optional<String> encryptionKey,
-            Clock clock, PortalSession session) {
-        this.key = key(config.tokenKey(), encryptionKey);
+    public PortalTokens(SecretsConfig secrets, Clock clock, PortalSession session) {
+        this.key = deriveKey(secrets.encryptionKey());
         this.clock = clock;
         this.session = session;
-        if (auth.hs256Secret().isPresent()
-                && MessageDigest.isEqual(key, auth.hs256Secret().get().getBytes(StandardCharsets.UTF_8))) {
-            throw new IllegalStateException(
-                    "herald.subscription.portal.token-key must differ from herald.auth.hs256-secret");
-        }
     }
 
     /** A signed token for a portal session of {@code tenant} until {@code expiresAt}. */
@@ -122,22 +114,11 @@ public class PortalTokens implements IssuedTokenVerifier {
         }
     }
 
-    private static byte[] key(Optional<String> configured, Optional<String> encryptionKey) {
-        if (configured.isPresent()) {
-            byte[] key = decode(configured.get(), "herald.subscription.portal.token-key");
-            if (key.length < 32) {
-                throw new IllegalStateException("herald.subscription.portal.token-key must be at least 32 bytes");
-            }
-            return key;
-        }
-        if (encryptionKey.isEmpty()) {
-            throw new IllegalStateException("Set herald.subscription.portal.token-key "
-                    + "(env HERALD_SUBSCRIPTION_PORTAL_TOKEN_KEY, base64 of 32 random bytes) to sign portal sessions");
-        }
-        // A key of its own for each purpose: HMAC of a fixed label under the encryption key.
+    /** The portal's HMAC key for the base64 {@code encryptionKey}: a key of its own, never the key itself. */
+    static byte[] deriveKey(String encryptionKey) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(decode(encryptionKey.get(), "herald.subscription.secrets.encryption-key"),
+            mac.init(new SecretKeySpec(decode(encryptionKey, "herald.subscription.secrets.encryption-key"),
                     "HmacSHA256"));
             return mac.doFinal(DERIVATION_LABEL.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {

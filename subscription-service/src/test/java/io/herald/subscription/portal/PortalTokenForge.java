@@ -1,7 +1,6 @@
 package io.herald.subscription.portal;
 
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
@@ -23,8 +22,8 @@ final class PortalTokenForge {
 
     /** The key the service signs with in the test profile. */
     static byte[] serviceKey() {
-        return Base64.getDecoder()
-                .decode(ConfigProvider.getConfig().getValue("herald.subscription.portal.token-key", String.class));
+        return PortalTokens.deriveKey(
+                ConfigProvider.getConfig().getValue("herald.subscription.secrets.encryption-key", String.class));
     }
 
     static String token(byte[] key, String tenant, Instant expiresAt) {
