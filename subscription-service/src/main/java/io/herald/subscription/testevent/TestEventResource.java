@@ -68,16 +68,17 @@ public class TestEventResource {
     public Uni<Response> send(@PathParam("id") String id,
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TestEventRequest.class))) String body) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
-        TestEventRequest request = StrictBody.read(body, TestEventRequest.class, TestEventRequest.DEFAULTS);
-        String type = request.eventType() == null ? DEFAULT_TYPE : request.eventType();
-        if (!EventTypePattern.isValidEventType(type)) {
-            throw ProblemException.invalid("The request has 1 invalid field(s)",
-                    List.of(new FieldError("eventType", "must be a dotted event type such as order.created")));
-        }
-        ObjectNode payloadData = request.data() == null
-                ? Json.mapper().createObjectNode().put("message", "This is a test event sent by Herald")
-                : Json.mapper().valueToTree(request.data());
+        // The endpoint first: another tenant's endpoint answers 404 whatever the body, like every endpoint route.
         return endpoints.get(caller.tenant(), id).chain(endpoint -> {
+            TestEventRequest request = StrictBody.read(body, TestEventRequest.class, TestEventRequest.DEFAULTS);
+            String type = request.eventType() == null ? DEFAULT_TYPE : request.eventType();
+            if (!EventTypePattern.isValidEventType(type)) {
+                throw ProblemException.invalid("The request has 1 invalid field(s)",
+                        List.of(new FieldError("eventType", "must be a dotted event type such as order.created")));
+            }
+            ObjectNode payloadData = request.data() == null
+                    ? Json.mapper().createObjectNode().put("message", "This is a test event sent by Herald")
+                    : Json.mapper().valueToTree(request.data());
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             EventMessage event = EventMessage.of("evt_test_" + UUID.randomUUID().toString().replace("-", ""),
                     caller.tenant(), type, payloadData, null, now, now);
