@@ -28,8 +28,8 @@ import io.restassured.http.ContentType;
 
 /**
  * Isolation seen from outside, on the packaged services: deliveries still due when their endpoint is disabled are kept
- * as dead letters and delivered by {@code recover} once it is enabled again; and dispatch, in its default 256 MB heap, keeps delivering to
- * a healthy endpoint while its neighbours hang on events of ingest's maximum size.
+ * as dead letters and delivered by {@code recover} once it is enabled again; and dispatch, in its default 256 MB heap,
+ * keeps delivering to a healthy endpoint while its neighbours hang on events of ingest's maximum size.
  */
 class NoisyNeighboursIT {
 
@@ -49,7 +49,8 @@ class NoisyNeighboursIT {
                 Map.of("dispatch-service",
                         Map.of("HERALD_DISPATCH_HTTP_REQUEST_TIMEOUT_MS", "2000", "HERALD_DISPATCH_RETRY_SCHEDULE_MS",
                                 "1000,1000,1000", "HERALD_DISPATCH_BREAKER_CONSECUTIVE_FAILURES", "100000",
-                                "HERALD_DISPATCH_BREAKER_MINIMUM_REQUESTS", "1000", "HERALD_DISPATCH_BREAKER_WINDOW_SIZE", "1000")));
+                                "HERALD_DISPATCH_BREAKER_MINIMUM_REQUESTS", "1000",
+                                "HERALD_DISPATCH_BREAKER_WINDOW_SIZE", "1000")));
         ingest = stack.ingest();
         subscription = stack.subscription();
         dispatch = stack.dispatch();

@@ -4,8 +4,10 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -23,7 +25,8 @@ import io.herald.kit.problem.ProblemExceptionMapper;
 /**
  * Authenticates every {@code /v1} request with its bearer JWT; anything else ({@code /q/*}) is left alone. A bad token
  * answers 401 problem+json; the reason is logged, never the token. Accepted tokens are remembered for a short while
- * ({@link TokenCache}).
+ * ({@link TokenCache}). Tokens the service issues itself ({@link IssuedTokenVerifier} beans) are checked by their
+ * issuer first.
  */
 @ApplicationScoped
 public class BearerAuthFilter {
@@ -33,11 +36,14 @@ public class BearerAuthFilter {
 
     private final TokenCache tokens;
     private final CurrentCaller currentCaller;
+    private final Instance<IssuedTokenVerifier> issuedTokens;
 
-    public BearerAuthFilter(AuthConfig config, CurrentCaller currentCaller, Clock clock) {
+    public BearerAuthFilter(AuthConfig config, CurrentCaller currentCaller, Clock clock,
+            Instance<IssuedTokenVerifier> issuedTokens) {
         this.tokens = new TokenCache(verifier(config), clock, Duration.ofMillis(config.tokenCacheMaxAgeMs()),
                 config.tokenCacheMaxTokens());
         this.currentCaller = currentCaller;
+        this.issuedTokens = issuedTokens;
     }
 
     /** The verifier the configuration asks for; fails the start when neither an HS256 secret nor a JWKS URL is set. */
@@ -71,11 +77,21 @@ public class BearerAuthFilter {
             return ProblemExceptionMapper.toResponse(ProblemException.unauthorized("Missing bearer token"));
         }
         try {
-            currentCaller.set(tokens.verify(header.substring(BEARER.length()).trim()));
+            currentCaller.set(verify(header.substring(BEARER.length()).trim()));
             return null;
         } catch (AuthenticationException e) {
             LOG.debugf("Rejected bearer token: %s", e.getMessage());
             return ProblemExceptionMapper.toResponse(ProblemException.unauthorized("Invalid bearer token"));
         }
+    }
+
+    private Caller verify(String token) throws AuthenticationException {
+        for (IssuedTokenVerifier issued : issuedTokens) {
+            Optional<Caller> caller = issued.verify(token);
+            if (caller.isPresent()) {
+                return caller.get();
+            }
+        }
+        return tokens.verify(token);
     }
 }

@@ -39,6 +39,7 @@ import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.SubscriptionConfig;
+import io.herald.subscription.portal.PortalSession;
 import io.herald.subscription.secret.SecretCipher;
 import io.smallrye.mutiny.Uni;
 
@@ -65,9 +66,11 @@ public class EndpointResource {
     private final Validator validator;
     private final SubscriptionConfig.Endpoints config;
     private final SecretCipher cipher;
+    private final PortalSession portal;
 
     public EndpointResource(EndpointService service, EndpointRules rules, EndpointEgressGuard egress,
-            CurrentCaller currentCaller, Validator validator, SubscriptionConfig config, SecretCipher cipher) {
+            CurrentCaller currentCaller, Validator validator, SubscriptionConfig config, SecretCipher cipher,
+            PortalSession portal) {
         this.service = service;
         this.rules = rules;
         this.egress = egress;
@@ -75,6 +78,7 @@ public class EndpointResource {
         this.validator = validator;
         this.config = config.endpoints();
         this.cipher = cipher;
+        this.portal = portal;
     }
 
     /** Registers an endpoint; the answer carries its signing secret, the only one that does besides /secret. */
@@ -94,6 +98,7 @@ public class EndpointResource {
         rules.headers(request.headers(), errors);
         rules.rateLimit(request.rateLimitPerSecond(), errors);
         rules.retrySchedule(request.retryScheduleMs(), errors);
+        portal.checkEventTypes(request.eventTypes(), errors);
         failIfAny(errors);
         return egress.check(request.url()).chain(() -> service.create(caller.tenant(), request))
                 .map(created -> Response.created(URI.create("/v1/endpoints/" + created.endpoint().id))
@@ -171,6 +176,7 @@ public class EndpointResource {
         rules.headers(request.getHeaders(), errors);
         rules.rateLimit(request.getRateLimitPerSecond(), errors);
         rules.retrySchedule(request.getRetryScheduleMs(), errors);
+        portal.checkEventTypes(request.getEventTypes(), errors);
         failIfAny(errors);
         Uni<Void> checked = request.getUrl() == null ? Uni.createFrom().voidItem() : egress.check(request.getUrl());
         return checked.chain(() -> service.update(caller.tenant(), id, request))

@@ -20,11 +20,11 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.testing.KafkaTestResource;
 
 /** A plain consumer of herald.deliveries that sees only what was published after it was opened. */
-final class DeliveriesTail implements AutoCloseable {
+public final class DeliveriesTail implements AutoCloseable {
 
     private final KafkaConsumer<String, String> consumer;
 
-    DeliveriesTail() {
+    public DeliveriesTail() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -43,7 +43,7 @@ final class DeliveriesTail implements AutoCloseable {
      * first one {@code last} accepts. The topic is keyed by endpoint, so everything published for the endpoint before
      * that one is in the list.
      */
-    List<DeliveryMessage> until(String endpointId, Predicate<DeliveryMessage> last) {
+    public List<DeliveryMessage> until(String endpointId, Predicate<DeliveryMessage> last) {
         List<DeliveryMessage> found = new ArrayList<>();
         Instant deadline = Instant.now().plusSeconds(20);
         while (Instant.now().isBefore(deadline)) {

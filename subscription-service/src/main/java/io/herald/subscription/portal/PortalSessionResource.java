@@ -1,0 +1,89 @@
+package io.herald.subscription.portal;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import io.herald.kit.auth.Caller;
+import io.herald.kit.auth.CurrentCaller;
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem.FieldError;
+import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.StrictBody;
+
+/**
+ * {@code POST /v1/portal-sessions}, scope {@code endpoints:write}: the producer's backend asks for a short-lived link
+ * to the subscriber portal of its tenant, and hands it to its customer. A portal token cannot create sessions itself
+ * ({@link PortalAccessFilter}), so a session never outlives the one it came from.
+ */
+@Path("/v1/portal-sessions")
+@Produces(MediaType.APPLICATION_JSON)
+public class PortalSessionResource {
+
+    /** Where the page lives on this service. */
+    public static final String PORTAL_PATH = "/portal/";
+
+    private final CurrentCaller currentCaller;
+    private final PortalTokens tokens;
+    private final PortalConfig config;
+    private final Validator validator;
+    private final Clock clock;
+
+    public PortalSessionResource(CurrentCaller currentCaller, PortalTokens tokens, PortalConfig config,
+            Validator validator, Clock clock) {
+        this.currentCaller = currentCaller;
+        this.tokens = tokens;
+        this.config = config;
+        this.validator = validator;
+        this.clock = clock;
+    }
+
+    /** Answers 201 with the link and when it expires. */
+    @POST
+    @APIResponse(responseCode = "201", description = "The link", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionResponse.class)))
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    public Response create(
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionRequest.class))) String body,
+            @Context UriInfo uri) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        PortalSessionRequest request = StrictBody.read(body, PortalSessionRequest.class, PortalSessionRequest.DEFAULTS);
+        List<FieldError> errors = new ArrayList<>();
+        validator.validate(request).stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .forEach(v -> errors.add(new FieldError(v.getPropertyPath().toString(), v.getMessage())));
+        long ttl = request.expiresInSeconds() == null ? config.defaultTtlSeconds() : request.expiresInSeconds();
+        if (ttl < 60 || ttl > config.maxTtlSeconds()) {
+            errors.add(new FieldError("expiresInSeconds", "must be between 60 and " + config.maxTtlSeconds()));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
+        }
+        Instant expiresAt = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(ttl);
+        List<String> eventTypes = request.eventTypes() == null ? List.of()
+                : request.eventTypes().stream().distinct().toList();
+        String token = tokens.mint(caller.tenant(), eventTypes, expiresAt);
+        String base = config.baseUrl().map(url -> url.replaceAll("/+$", ""))
+                .orElseGet(() -> uri.getBaseUri().toString().replaceAll("/+$", ""));
+        URI link = URI.create(base + PORTAL_PATH + "#token=" + token);
+        return Response.status(Response.Status.CREATED).entity(new PortalSessionResponse(link.toString(), expiresAt))
+                .build();
+    }
+}
