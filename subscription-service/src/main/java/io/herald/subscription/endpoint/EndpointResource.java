@@ -78,6 +78,7 @@ public class EndpointResource {
         rules.rateLimit(request.rateLimitPerSecond(), errors);
         rules.retrySchedule(request.retryScheduleMs(), errors);
         failIfAny(errors);
+        rules.requireValidFilter(request.filter());
         return egress.check(request.url()).chain(() -> service.create(caller.tenant(), request))
                 .map(created -> Response.created(URI.create("/v1/endpoints/" + created.endpoint().id))
                         .entity(CreatedEndpointResponse.of(created, cipher)).build());
@@ -119,8 +120,8 @@ public class EndpointResource {
 
     /**
      * Changes some fields (JSON merge patch, {@code application/merge-patch+json} or {@code application/json}): absent
-     * fields stay, null resets {@code description}, {@code headers}, {@code rateLimitPerSecond} and
-     * {@code retryScheduleMs}. Every change reaches {@code herald.endpoints} with a new version.
+     * fields stay, null resets {@code description}, {@code headers}, {@code rateLimitPerSecond},
+     * {@code retryScheduleMs} and {@code filter}. Every change reaches {@code herald.endpoints} with a new version.
      */
     @PATCH
     @Path("/{id}")
@@ -146,6 +147,7 @@ public class EndpointResource {
         rules.rateLimit(request.getRateLimitPerSecond(), errors);
         rules.retrySchedule(request.getRetryScheduleMs(), errors);
         failIfAny(errors);
+        rules.requireValidFilter(request.getFilter());
         Uni<Void> checked = request.getUrl() == null ? Uni.createFrom().voidItem() : egress.check(request.getUrl());
         return checked.chain(() -> service.update(caller.tenant(), id, request))
                 .map(e -> EndpointResponse.of(e, cipher));
