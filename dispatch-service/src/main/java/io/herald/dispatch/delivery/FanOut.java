@@ -20,6 +20,7 @@ import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
 import io.herald.dispatch.DispatchConfig;
+import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.EndpointStateConsumer;
 import io.herald.dispatch.routing.RoutingTable;
 import io.micrometer.core.instrument.Counter;
@@ -57,11 +58,13 @@ public class FanOut {
     private final Clock clock;
     private final Counter created;
     private final Duration abortBackoff;
+    private final EndpointFilter filters;
 
     FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
             @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
             EndpointStateConsumer routing, RoutingTable table, DeliveryPublisher publisher, Clock clock,
-            MeterRegistry registry, DispatchConfig config) {
+            MeterRegistry registry, DispatchConfig config, EndpointFilter filters) {
+        this.filters = filters;
         this.batches = batches;
         this.transactions = transactions;
         this.routing = routing;
@@ -79,7 +82,7 @@ public class FanOut {
 
     /** One delivery per enabled endpoint of the event's tenant subscribed to its type; all share one payload. */
     public List<DeliveryMessage> deliveriesFor(EventMessage event) {
-        List<EndpointState> endpoints = table.matching(event.tenant(), event.type());
+        List<EndpointState> endpoints = filters.passing(event, table.matching(event.tenant(), event.type()));
         if (endpoints.isEmpty()) {
             return List.of();
         }
