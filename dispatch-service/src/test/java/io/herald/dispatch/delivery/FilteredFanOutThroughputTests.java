@@ -28,8 +28,8 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * What endpoint filters cost in fan-out, measured on demand (not part of the suite): 100 endpoints of one tenant, first
- * without filters, then each with a CEL filter that every event passes (so both runs create the same deliveries and
- * the difference is the filters' evaluation):
+ * without filters, then each with a CEL filter that every event passes (so both runs create the same deliveries and the
+ * difference is the filters' evaluation):
  * {@code ./mvnw -B -pl contracts,dispatch-service verify -Dtest=FilteredFanOutThroughputTests -Dherald.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false}. {@code -Dherald.bench.events=N} sets the events per run (default 2000; a
  * tiny value checks that the harness runs).
@@ -74,9 +74,10 @@ class FilteredFanOutThroughputTests extends DeliveryTestBase {
 
         double seconds = (System.nanoTime() - start) / 1e9;
         if (report) {
-            System.out.printf(Locale.ROOT, "Fan-out to %d endpoints %s: %d events in %.2f s: %.0f events/s in, "
-                    + "%.0f deliveries/s out%n", ENDPOINTS, filter == null ? "without filters" : "with filters",
-                    events, seconds, events / seconds, events * ENDPOINTS / seconds);
+            System.out.printf(Locale.ROOT,
+                    "Fan-out to %d endpoints %s: %d events in %.2f s: %.0f events/s in, " + "%.0f deliveries/s out%n",
+                    ENDPOINTS, filter == null ? "without filters" : "with filters", events, seconds, events / seconds,
+                    events * ENDPOINTS / seconds);
         }
         assertThat(created()).isEqualTo(expected);
         return events / seconds;
