@@ -45,9 +45,11 @@ class FilteredFanOutTests extends DeliveryTestBase {
     @Test
     void shouldDeliverToAFilteredEndpointExactlyTheMatchingEventsOfAMixedStream() throws Exception {
         String tenant = Fixtures.tenant();
-        EndpointState filtered = register(Fixtures.endpoint(tenant, receiver.url("/filtered"), List.of("order.*"), Fixtures.secret())
-                .withFilter("type == \"order.created\" && data.amount > 1000"));
-        EndpointState everything = register(Fixtures.endpoint(tenant, receiver.url("/everything"), List.of("order.*"), Fixtures.secret()));
+        EndpointState filtered = register(
+                Fixtures.endpoint(tenant, receiver.url("/filtered"), List.of("order.*"), Fixtures.secret())
+                        .withFilter("type == \"order.created\" && data.amount > 1000"));
+        EndpointState everything = register(
+                Fixtures.endpoint(tenant, receiver.url("/everything"), List.of("order.*"), Fixtures.secret()));
         double errorsBefore = registry.counter("herald.fanout.filtered", "outcome", "error").count();
 
         List<EventMessage> stream = new ArrayList<>();

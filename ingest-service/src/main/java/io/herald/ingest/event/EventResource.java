@@ -107,7 +107,8 @@ public class EventResource {
     @Path("/batch")
     @Operation(summary = "Publish a batch of events", description = "Each item is judged on its own: valid items are "
             + "published even when others are invalid. Answers 207 with one result per item, in request order: 202 "
-            + "(stored in Kafka), 400 (invalid, with errors) or 503 (not acknowledged in time: retry that item with the "
+            + "(stored in Kafka), 400 (invalid, with errors), 422 (refused by the tenant's event-type catalog, with errors) "
+            + "or 503 (not acknowledged in time: retry that item with the "
             + "same id). Costs one rate-limit token per event. The whole request fails only for what concerns all "
             + "items (token, rate limit, a body that is not {\"events\": [...]} with 1 to "
             + "herald.ingest.batch.max-events items). A batch with 503 items is not stored under its "
