@@ -117,9 +117,9 @@ class EventTypesIT {
         DispatchRouting.awaitEndpoints(dispatch, endpointsBefore + 2, TIMEOUT);
 
         List<String> matching = new ArrayList<>();
-        String[][] stream = { { "order.created", "{\"amount\":4200}", "yes" }, { "order.created", "{\"amount\":10}", "" },
-                { "order.updated", "{\"amount\":9000}", "" }, { "order.created", "{\"note\":\"no amount\"}", "" },
-                { "order.created", "{\"amount\":1001}", "yes" } };
+        String[][] stream = { { "order.created", "{\"amount\":4200}", "yes" },
+                { "order.created", "{\"amount\":10}", "" }, { "order.updated", "{\"amount\":9000}", "" },
+                { "order.created", "{\"note\":\"no amount\"}", "" }, { "order.created", "{\"amount\":1001}", "yes" } };
         for (String[] event : stream) {
             String id = post(token, "{\"type\":\"" + event[0] + "\",\"data\":" + event[1] + "}").statusCode(202)
                     .extract().path("id");
