@@ -2,10 +2,15 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +27,17 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
+import io.herald.contracts.messages.EventCatalogKeys;
+import io.herald.contracts.messages.EventTypeState;
 import io.herald.devstack.HeraldTopics;
 import io.herald.devstack.KafkaBroker;
 import io.herald.devstack.PostgresConnection;
@@ -46,6 +58,8 @@ public class BenchIngest {
     static final int BATCH_SIZE = 100;
     /** USER_HZ, the unit of the CPU times in /proc/PID/stat (100 on Linux on every common architecture). */
     static final int CLOCK_TICKS_PER_SECOND = 100;
+    /** The request body post-event.lua sends, when set (the schema comparison); its built-in 1 KiB body otherwise. */
+    static String bodyFile = "";
     static final Pattern RESULT = Pattern.compile(
             "RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+) "
                     + "errors=(\\d+) statuses=(\\S*)");
@@ -118,6 +132,12 @@ public class BenchIngest {
             String url = ingest.baseUrl() + "/v1/events";
             log("ingest " + ingest.baseUrl() + " pid " + ingest.pid() + " (" + String.join(" ", jvm) + ")");
 
+            int schemaFields = intEnv("BENCH_SCHEMA_FIELDS", 0);
+            if (schemaFields > 0) {
+                SchemaComparison.run(schemaFields, kafka.bootstrapServers(), threads, connections, seconds,
+                        warmupSeconds, token, url, repo, work, rawRate);
+                return;
+            }
             WrkResult warmup = wrk("warm-up", threads, connections, warmupSeconds, 0, token, url, repo, work);
             // CPU time of ingest over the peak run: per accepted event it is the cost that the load average does not
             // distort much (unlike events/s). BENCH_PROFILER=<libasyncProfiler.so> also profiles exactly this run.
@@ -238,7 +258,7 @@ public class BenchIngest {
         List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout",
                 "10s", "-s", repo.resolve("bench/ingest").resolve(script).toString(), url);
         Map<String, String> env = Map.of("HERALD_TOKEN", token, "BENCH_DELAY_MS", Integer.toString(delayMs),
-                "BENCH_BATCH_SIZE", Integer.toString(BATCH_SIZE));
+                "BENCH_BATCH_SIZE", Integer.toString(BATCH_SIZE), "BENCH_BODY_FILE", bodyFile);
         List<String> lines = run(command, env, work.resolve("wrk-" + name + ".log"));
         for (String line : lines) {
             Matcher m = RESULT.matcher(line);
@@ -346,5 +366,130 @@ public class BenchIngest {
     static void log(String message) {
         System.out.printf(Locale.ROOT, "[bench] %s%n", message);
         System.out.flush();
+    }
+
+    /**
+     * BENCH_SCHEMA_FIELDS=N: what enforcing an event type's JSON schema costs. The same body (N fields of mixed types
+     * in data) is posted as an unregistered type (no validation) and as a type whose N-field schema (types, a bound, a
+     * pattern, an enum, all required, no other properties) the harness publishes on herald.event-types, in alternating
+     * peak runs, so that drift of the machine's load hits both alike.
+     */
+    static final class SchemaComparison {
+
+        static final String TENANT = "bench";
+        static final String PLAIN_TYPE = "bench.plain";
+        static final String SCHEMA_TYPE = "bench.schema";
+
+        static void run(int fields, String bootstrap, int threads, int connections, int seconds, int warmupSeconds,
+                String token, String url, Path repo, Path work, double rawRate) throws Exception {
+            Path plainBody = work.resolve("body-plain.json");
+            Path schemaBody = work.resolve("body-schema.json");
+            String data = data(fields);
+            Files.writeString(plainBody, "{\"type\":\"" + PLAIN_TYPE + "\",\"data\":" + data + "}");
+            Files.writeString(schemaBody, "{\"type\":\"" + SCHEMA_TYPE + "\",\"data\":" + data + "}");
+            publishSchema(bootstrap, fields, url, token);
+
+            bodyFile = schemaBody.toString();
+            wrk("warm-up", threads, connections, warmupSeconds, 0, token, url, repo, work);
+            List<WrkResult> plain = new ArrayList<>();
+            List<WrkResult> schema = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                bodyFile = plainBody.toString();
+                plain.add(wrk("no-schema-" + round, threads, connections, seconds, 0, token, url, repo, work));
+                bodyFile = schemaBody.toString();
+                schema.add(wrk("schema-" + round, threads, connections, seconds, 0, token, url, repo, work));
+            }
+            double plainRate = plain.stream().mapToDouble(WrkResult::rate).average().orElse(0);
+            double schemaRate = schema.stream().mapToDouble(WrkResult::rate).average().orElse(0);
+            StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+                    "%n| run | events/s (202) | p50 | p99 | non-202 |%n|---|---|---|---|---|%n"));
+            for (WrkResult r : interleave(plain, schema)) {
+                table.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %d |%n", r.name(), r.rate(),
+                        ms(r.p50us()), ms(r.p99us()), r.requests() - r.accepted() + r.errors()));
+            }
+            double cost = plainRate <= 0 ? 0 : 100 * (1 - schemaRate / plainRate);
+            table.append(String.format(Locale.ROOT, "%nno schema %.0f/s, %d-field schema %.0f/s (raw %.0f/s): the schema "
+                    + "costs %.1f %% of the rate -> target <= 15 %%: %s%nmachine: %s%n", plainRate, fields, schemaRate,
+                    rawRate, cost, cost <= 15 ? "met" : "NOT met", loadAverage()));
+            System.out.println(table);
+            Files.writeString(work.resolve("results.md"), table.toString(), StandardCharsets.UTF_8);
+        }
+
+        static List<WrkResult> interleave(List<WrkResult> a, List<WrkResult> b) {
+            List<WrkResult> all = new ArrayList<>();
+            for (int i = 0; i < a.size(); i++) {
+                all.add(a.get(i));
+                all.add(b.get(i));
+            }
+            return all;
+        }
+
+        /** N fields cycling through string, integer, number, boolean, enum and date-time values. */
+        static String data(int fields) {
+            StringBuilder data = new StringBuilder("{");
+            for (int i = 0; i < fields; i++) {
+                if (i > 0) {
+                    data.append(',');
+                }
+                data.append("\"f").append(i).append("\":").append(switch (i % 6) {
+                    case 0 -> "\"value-" + i + "\"";
+                    case 1 -> Integer.toString(1000 + i);
+                    case 2 -> (i + 0.5) + "";
+                    case 3 -> "true";
+                    case 4 -> "\"EUR\"";
+                    default -> "\"2026-01-01T12:00:00Z\"";
+                });
+            }
+            return data.append('}').toString();
+        }
+
+        static String schema(int fields) {
+            StringBuilder properties = new StringBuilder();
+            StringBuilder required = new StringBuilder();
+            for (int i = 0; i < fields; i++) {
+                if (i > 0) {
+                    properties.append(',');
+                    required.append(',');
+                }
+                required.append("\"f").append(i).append('"');
+                properties.append("\"f").append(i).append("\":").append(switch (i % 6) {
+                    case 0 -> "{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^value-[0-9]+$\"}";
+                    case 1 -> "{\"type\":\"integer\",\"minimum\":0}";
+                    case 2 -> "{\"type\":\"number\"}";
+                    case 3 -> "{\"type\":\"boolean\"}";
+                    case 4 -> "{\"enum\":[\"EUR\",\"USD\",\"GBP\"]}";
+                    default -> "{\"type\":\"string\",\"format\":\"date-time\"}";
+                });
+            }
+            return "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
+                    + "\"additionalProperties\":false,\"required\":[" + required + "],\"properties\":{" + properties
+                    + "}}";
+        }
+
+        /** Publishes the schema as subscription would, then waits until ingest enforces it (a bad event gets 422). */
+        static void publishSchema(String bootstrap, int fields, String url, String token) throws Exception {
+            EventTypeState state = EventTypeState.of(TENANT, SCHEMA_TYPE,
+                    Json.mapper().readTree(schema(fields)), false, 0, Instant.now());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class.getName(), ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class.getName()))) {
+                producer.send(new ProducerRecord<>(Topics.EVENT_TYPES, EventCatalogKeys.eventType(TENANT, SCHEMA_TYPE),
+                        Json.write(state))).get();
+            }
+            HttpClient client = HttpClient.newHttpClient();
+            HttpRequest bad = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"" + SCHEMA_TYPE + "\",\"data\":{}}"))
+                    .build();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (client.send(bad, HttpResponse.BodyHandlers.discarding()).statusCode() != 422) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("ingest did not start enforcing the bench schema within 60 s");
+                }
+                Thread.sleep(100);
+            }
+            log("ingest enforces the " + fields + "-field schema of " + SCHEMA_TYPE);
+        }
     }
 }

@@ -10,6 +10,14 @@ local prefix = '{"type":"bench.event","data":{"pad":"'
 local suffix = '"}}'
 local body = prefix .. string.rep("x", 1024 - #prefix - #suffix) .. suffix
 
+-- With env BENCH_BODY_FILE the body is that file instead (the schema comparison, BENCH_SCHEMA_FIELDS).
+local body_file = os.getenv("BENCH_BODY_FILE") or ""
+if body_file ~= "" then
+    local f = assert(io.open(body_file, "r"))
+    body = f:read("*a")
+    f:close()
+end
+
 wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"

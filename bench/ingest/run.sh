@@ -14,7 +14,9 @@
 # BENCH_PACED_CONNECTIONS (32), BENCH_RAW_RECORDS (300000), BENCH_INGEST_JVM_ARGS, BENCH_JFR, HERALD_TEST_DB_URL,
 # BENCH_PROFILER=<path to async-profiler's libasyncProfiler.so> (CPU profile of ingest during the peak run only,
 # written as collapsed stacks to ingest-peak.collapsed),
-# BENCH_INGEST_ENV_<NAME>=<value> (passed to ingest as <NAME>, e.g. BENCH_INGEST_ENV_MP_MESSAGING_OUTGOING_EVENTS_LINGER_MS=1).
+# BENCH_INGEST_ENV_<NAME>=<value> (passed to ingest as <NAME>, e.g. BENCH_INGEST_ENV_MP_MESSAGING_OUTGOING_EVENTS_LINGER_MS=1),
+# BENCH_SCHEMA_FIELDS=20 (instead of the runs above: peak runs of one body as an unregistered type and as a type with a
+# 20-field JSON schema, alternating, and the cost of enforcing the schema; docs/benchmarks.md "Event schemas").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -29,7 +31,7 @@ if [[ ! -f ingest-service/target/quarkus-app/quarkus-run.jar ]]; then
 fi
 if [[ ! -f devstack/target/classes/io/herald/devstack/kafka-classpath.txt || ! -d devstack/target/lib ]]; then
     echo "[bench] building devstack"
-    ./mvnw -B -q -DskipTests install -pl devstack -am
+    ./mvnw -B -q -DskipTests package -pl devstack -am
 fi
 
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"

@@ -10,6 +10,12 @@ public final class Topics {
     public static final String EVENTS = "herald.events";
     /** Latest state of every endpoint, keyed by endpoint id; compacted, tombstone on delete. */
     public static final String ENDPOINTS = "herald.endpoints";
+    /**
+     * Each tenant's event-type catalog and its catalog settings, compacted: keys from {@code EventCatalogKeys}, values
+     * {@code EventTypeState} or {@code TenantSettingsState}, tombstone on a deleted event type. Ingest validates events
+     * against it.
+     */
+    public static final String EVENT_TYPES = "herald.event-types";
     /** One record per (event, endpoint), keyed by endpoint id. */
     public static final String DELIVERIES = "herald.deliveries";
     /** One record per delivery attempt, keyed by endpoint id. */
@@ -26,8 +32,13 @@ public final class Topics {
     public static final List<String> RETRY_TIERS = List.of("5s", "1m", "5m", "30m", "2h", "10h");
 
     /** Every topic Herald uses, retry tiers included. */
-    public static final List<String> ALL = Stream.concat(Stream.of(EVENTS, ENDPOINTS, DELIVERIES, ATTEMPTS, DLQ),
-            RETRY_TIERS.stream().map(Topics::retryTier)).toList();
+    public static final List<String> ALL = Stream
+            .concat(Stream.of(EVENTS, ENDPOINTS, EVENT_TYPES, DELIVERIES, ATTEMPTS, DLQ),
+                    RETRY_TIERS.stream().map(Topics::retryTier))
+            .toList();
+
+    /** The compacted topics (latest state per key); every other topic is deleted by time. */
+    public static final List<String> COMPACTED = List.of(ENDPOINTS, EVENT_TYPES);
 
     private Topics() {
     }

@@ -31,9 +31,9 @@ class KafkaManifestsTests {
     }
 
     @Test
-    void shouldCompactTheEndpointsTopicOnly() {
+    void shouldCompactTheStateTopicsOnly() {
         TOPICS.forEach((name, topic) -> assertThat(topic.getSpec().getConfig().get("cleanup.policy")).as(name)
-                .isEqualTo(name.equals(Topics.ENDPOINTS) ? "compact" : "delete"));
+                .isEqualTo(Topics.COMPACTED.contains(name) ? "compact" : "delete"));
     }
 
     @Test
@@ -43,7 +43,7 @@ class KafkaManifestsTests {
             assertThat(topic.getSpec().getConfig().get("min.insync.replicas")).as(name + " min ISR").isEqualTo(2);
             assertThat(topic.getSpec().getPartitions()).as(name + " partitions").isPositive();
             assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "herald");
-            if (!name.equals(Topics.ENDPOINTS)) {
+            if (!Topics.COMPACTED.contains(name)) {
                 assertThat(((Number) topic.getSpec().getConfig().get("retention.ms")).longValue())
                         .as(name + " retention").isGreaterThanOrEqualTo(24L * 3600 * 1000);
             }

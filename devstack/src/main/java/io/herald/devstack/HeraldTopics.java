@@ -25,12 +25,12 @@ public final class HeraldTopics {
     }
 
     /**
-     * Every topic of {@link Topics#ALL} with {@code partitions} partitions (the endpoints topic gets one: it is read
+     * Every topic of {@link Topics#ALL} with {@code partitions} partitions (the compacted topics get one: they are read
      * whole; retry tiers and the DLQ need at least the deliveries topic's count).
      */
     public static List<NewTopic> definitions(int partitions) {
         return Topics.ALL.stream()
-                .map(name -> name.equals(Topics.ENDPOINTS)
+                .map(name -> Topics.COMPACTED.contains(name)
                         ? new NewTopic(name, 1, (short) 1)
                                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
                         : new NewTopic(name, partitions, (short) 1))

@@ -307,7 +307,8 @@ public final class LocalStack {
     /** A token for tenant {@value #DEMO_TENANT} with every scope, valid {@link #TOKEN_TTL}. */
     static String demoToken(String secret) {
         return TokenMinter.hs256(secret, DEMO_TENANT,
-                Set.of(Scopes.EVENTS_WRITE, Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE), TOKEN_TTL);
+                Set.of(Scopes.EVENTS_WRITE, Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE, Scopes.EVENT_TYPES_WRITE),
+                TOKEN_TTL);
     }
 
     /** The HS256 secret, generated on first start and kept so that tokens survive restarts. */

@@ -36,7 +36,7 @@ class LocalStackTests {
 
         assertThat(caller.tenant()).isEqualTo("demo");
         assertThat(caller.scopes()).containsExactlyInAnyOrder(Scopes.EVENTS_WRITE, Scopes.ENDPOINTS_READ,
-                Scopes.ENDPOINTS_WRITE);
+                Scopes.ENDPOINTS_WRITE, Scopes.EVENT_TYPES_WRITE);
     }
 
     @Test

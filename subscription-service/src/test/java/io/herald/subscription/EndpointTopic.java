@@ -31,8 +31,14 @@ public final class EndpointTopic {
      */
     public static List<ConsumerRecord<String, String>> awaitRecords(String endpointId,
             Predicate<List<ConsumerRecord<String, String>>> until) {
+        return awaitRecords(Topics.ENDPOINTS, endpointId, until);
+    }
+
+    /** As {@link #awaitRecords(String, Predicate)}, on another topic (e.g. {@code herald.event-types}). */
+    public static List<ConsumerRecord<String, String>> awaitRecords(String topic, String endpointId,
+            Predicate<List<ConsumerRecord<String, String>>> until) {
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            assignFromBeginning(consumer);
+            assignFromBeginning(consumer, topic);
             List<ConsumerRecord<String, String>> found = new ArrayList<>();
             Instant deadline = Instant.now().plus(WAIT);
             while (Instant.now().isBefore(deadline)) {
@@ -45,7 +51,7 @@ public final class EndpointTopic {
                     return found;
                 }
             }
-            throw new AssertionError("herald.endpoints never held the expected records for " + endpointId + "; found "
+            throw new AssertionError(topic + " never held the expected records for " + endpointId + "; found "
                     + found.size() + " record(s)");
         }
     }
@@ -53,7 +59,7 @@ public final class EndpointTopic {
     /** What herald.endpoints holds for this key right now (reads to the current end of every partition). */
     public static List<ConsumerRecord<String, String>> recordsNow(String key) {
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = assignFromBeginning(consumer);
+            List<TopicPartition> partitions = assignFromBeginning(consumer, Topics.ENDPOINTS);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<ConsumerRecord<String, String>> found = new ArrayList<>();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
@@ -67,8 +73,8 @@ public final class EndpointTopic {
         }
     }
 
-    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, String> consumer) {
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.ENDPOINTS).stream()
+    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, String> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);

@@ -20,7 +20,8 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
 
     /** A token with every scope. */
     public static String admin(String tenant) {
-        return token(tenant, Scopes.EVENTS_WRITE, Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE);
+        return token(tenant, Scopes.EVENTS_WRITE, Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE,
+                Scopes.EVENT_TYPES_WRITE);
     }
 
     @Override

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param headers custom headers sent with every delivery (reserved names are refused at registration), or null
  * @param rateLimitPerSecond most deliveries per second this endpoint accepts, or null for the default
  * @param retryScheduleMs delays before each retry in milliseconds, overriding the default schedule, or null
+ * @param filter a CEL expression over the event ({@code io.herald.contracts.filter.EventFilter}) that an event matching
+ *        {@code eventTypes} must also pass to be delivered, or null (every such event)
  */
 public record EndpointState(int schemaVersion, String id, String tenant, String url, List<String> eventTypes,
         boolean enabled, List<EndpointSecret> secrets, long version, Instant updatedAt, Map<String, String> headers,
-        Integer rateLimitPerSecond, List<Long> retryScheduleMs) {
+        Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -32,13 +34,19 @@ public record EndpointState(int schemaVersion, String id, String tenant, String 
     public static EndpointState of(String id, String tenant, String url, List<String> eventTypes, boolean enabled,
             List<EndpointSecret> secrets, long version, Instant updatedAt) {
         return new EndpointState(SCHEMA_VERSION, id, tenant, url, eventTypes, enabled, secrets, version, updatedAt,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** The same endpoint with its own headers, rate limit and retry schedule (each may be null: the default). */
     public EndpointState withDeliveryOptions(Map<String, String> headers, Integer rateLimitPerSecond,
             List<Long> retryScheduleMs) {
         return new EndpointState(schemaVersion, id, tenant, url, eventTypes, enabled, secrets, version, updatedAt,
-                headers, rateLimitPerSecond, retryScheduleMs);
+                headers, rateLimitPerSecond, retryScheduleMs, filter);
+    }
+
+    /** The same endpoint with a payload filter (null: none). */
+    public EndpointState withFilter(String filter) {
+        return new EndpointState(schemaVersion, id, tenant, url, eventTypes, enabled, secrets, version, updatedAt,
+                headers, rateLimitPerSecond, retryScheduleMs, filter);
     }
 }

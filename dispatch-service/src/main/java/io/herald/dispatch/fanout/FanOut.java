@@ -22,6 +22,7 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
 import io.herald.dispatch.DispatchConfig;
 import io.herald.dispatch.KafkaRecords;
+import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.EndpointStateConsumer;
 import io.herald.dispatch.routing.RoutingTable;
 import io.micrometer.core.instrument.Counter;
@@ -69,11 +70,13 @@ public class FanOut {
     private final Duration abortBackoff;
     private final long maxTransactionBytes;
     private final KafkaClientService clients;
+    private final EndpointFilter filters;
 
     FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
             @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
             EndpointStateConsumer routing, RoutingTable table, DeliveryPublisher publisher, Clock clock,
-            MeterRegistry registry, DispatchConfig config, KafkaClientService clients) {
+            MeterRegistry registry, DispatchConfig config, KafkaClientService clients, EndpointFilter filters) {
+        this.filters = filters;
         this.batches = batches;
         this.transactions = transactions;
         this.routing = routing;
@@ -98,7 +101,7 @@ public class FanOut {
      * {@link EventMessage#fanOutAfter()} when the event is the continuation of a large fan-out; all share one payload.
      */
     public List<DeliveryMessage> deliveriesFor(EventMessage event) {
-        List<EndpointState> endpoints = table.matching(event.tenant(), event.type()).stream()
+        List<EndpointState> endpoints = filters.passing(event, table.matching(event.tenant(), event.type())).stream()
                 .filter(e -> event.fanOutAfter() == null || e.id().compareTo(event.fanOutAfter()) > 0)
                 .sorted(Comparator.comparing(EndpointState::id)).toList();
         if (endpoints.isEmpty()) {

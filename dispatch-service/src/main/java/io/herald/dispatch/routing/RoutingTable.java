@@ -69,7 +69,7 @@ public class RoutingTable {
         }
         EndpointState off = new EndpointState(held.schemaVersion(), held.id(), held.tenant(), held.url(),
                 held.eventTypes(), false, held.secrets(), held.version(), held.updatedAt(), held.headers(),
-                held.rateLimitPerSecond(), held.retryScheduleMs());
+                held.rateLimitPerSecond(), held.retryScheduleMs(), held.filter());
         byId.put(endpointId, off);
         return Optional.of(held);
     }

@@ -15,6 +15,7 @@ import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
+import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.RoutingTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -23,7 +24,7 @@ class FanOutTests {
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
     private final RoutingTable table = new RoutingTable();
     private final FanOut fanOut = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
-            new SimpleMeterRegistry(), null, null);
+            new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()));
 
     @Test
     void shouldCreateOneFirstDeliveryPerMatchingEndpointWithTheRenderedPayload() {

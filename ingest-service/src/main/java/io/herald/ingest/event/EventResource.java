@@ -55,7 +55,7 @@ import io.smallrye.mutiny.Uni;
 @APIResponse(responseCode = "403", description = "The token lacks events:write", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "409", description = "A request with the same Idempotency-Key is still in progress; retry after Retry-After seconds to get its answer", headers = @Header(name = "Retry-After", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)), content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "413", description = "Body larger than the configured limit (256 KiB by default)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request within 24 hours", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "422", description = "The event breaks the JSON schema of its type in the tenant's event-type catalog (errors: a JSON pointer such as /data/amount per failure), its type is not registered while the tenant rejects unregistered types, or the Idempotency-Key was used for a different request within 24 hours", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "429", description = "The tenant's rate limit is exhausted; retry after Retry-After seconds", headers = @Header(name = "Retry-After", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)), content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "503", description = "Kafka (or the idempotency store) did not answer in time, or too many events are in flight; retry after Retry-After seconds with the same ids and Idempotency-Key", headers = @Header(name = "Retry-After", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)), content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class EventResource {
@@ -107,7 +107,8 @@ public class EventResource {
     @Path("/batch")
     @Operation(operationId = "publishEventBatch", summary = "Publish a batch of events", description = "Each item is judged on its own: valid items are "
             + "published even when others are invalid. Answers 207 with one result per item, in request order: 202 "
-            + "(stored in Kafka), 400 (invalid, with errors) or 503 (not acknowledged in time: retry that item with the "
+            + "(stored in Kafka), 400 (invalid, with errors), 422 (refused by the tenant's event-type catalog, with errors) "
+            + "or 503 (not acknowledged in time: retry that item with the "
             + "same id). Costs one rate-limit token per event. The whole request fails only for what concerns all "
             + "items (token, rate limit, a body that is not {\"events\": [...]} with 1 to "
             + "herald.ingest.batch.max-events items). A batch with 503 items is not stored under its "

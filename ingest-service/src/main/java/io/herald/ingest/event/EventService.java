@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.IngestConfig;
+import io.herald.ingest.catalog.CatalogGuard;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
@@ -60,10 +61,12 @@ public class EventService {
     private final Timer ackLatency;
     private final Semaphore inFlight;
     private final int maxInFlight;
+    private final CatalogGuard catalog;
 
     public EventService(@Channel(CHANNEL) MutinyEmitter<String> emitter, IngestConfig config, Clock clock,
-            MeterRegistry registry) {
+            MeterRegistry registry, CatalogGuard catalog) {
         this.emitter = emitter;
+        this.catalog = catalog;
         this.clock = clock;
         this.publishTimeout = Duration.ofMillis(config.publishTimeoutMs());
         this.retryAfter = Duration.ofSeconds(config.retryAfterSeconds());
@@ -99,7 +102,9 @@ public class EventService {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("The event has " + errors.size() + " invalid field(s)", errors);
         }
-        return build(caller, body);
+        EventMessage event = build(caller, body);
+        catalog.require(event);
+        return event;
     }
 
     /** The event of a body {@link EventValidator#check} found valid. */
@@ -160,13 +165,18 @@ public class EventService {
      * result naming its invalid fields.
      */
     public List<BatchItem> prepareBatch(Caller caller, JsonNode events) {
+        catalog.requireLoaded();
         List<BatchItem> items = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             JsonNode item = events.get(i);
             List<FieldError> errors = item.isObject() ? EventValidator.check(item)
                     : List.of(new FieldError("", "must be a JSON object"));
             if (errors.isEmpty()) {
-                items.add(new BatchItem(i, build(caller, item), null));
+                EventMessage event = build(caller, item);
+                ProblemException refused = catalog.check(event);
+                items.add(refused == null ? new BatchItem(i, event, null)
+                        : new BatchItem(i, null, new BatchResult.Item(i, 422, event.id(), refused.problem().type(),
+                                refused.problem().detail(), refused.problem().errors())));
             } else {
                 invalid.increment();
                 JsonNode id = item.get("id");

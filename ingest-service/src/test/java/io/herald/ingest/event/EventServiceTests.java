@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.TestConfig;
+import io.herald.ingest.catalog.CatalogGuard;
+import io.herald.ingest.catalog.EventCatalog;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.ProblemException;
@@ -173,7 +175,7 @@ class EventServiceTests {
 
     private EventService service(FakeEmitter emitter, long publishTimeoutMs, int maxInFlight) {
         return new EventService(emitter, TestConfig.ingest(publishTimeoutMs, 7, maxInFlight),
-                Clock.fixed(NOW, ZoneOffset.UTC), registry);
+                Clock.fixed(NOW, ZoneOffset.UTC), registry, CatalogGuard.over(new EventCatalog(), registry));
     }
 
     /** Answers every send with the Uni the test chose, standing for the broker's acknowledgement. */

@@ -6,6 +6,8 @@ public final class Scopes {
     public static final String EVENTS_WRITE = "events:write";
     public static final String ENDPOINTS_READ = "endpoints:read";
     public static final String ENDPOINTS_WRITE = "endpoints:write";
+    /** Changing the tenant's event-type catalog and its settings; reading them needs {@link #ENDPOINTS_READ}. */
+    public static final String EVENT_TYPES_WRITE = "event-types:write";
 
     private Scopes() {
     }

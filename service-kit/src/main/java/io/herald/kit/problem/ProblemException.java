@@ -37,6 +37,22 @@ public class ProblemException extends RuntimeException {
                 new Problem("urn:herald:problem:validation", "Validation failed", 400, detail, errors), null);
     }
 
+    /**
+     * 422: the request is well-formed but its content is refused, e.g. an event that breaks its type's JSON schema or a
+     * filter that does not compile; {@code errors} names each failure.
+     */
+    public static ProblemException unprocessable(String type, String title, String detail,
+            List<Problem.FieldError> errors) {
+        return new ProblemException(new Problem(type, title, 422, detail, errors), null);
+    }
+
+    /** 422 naming each body field the API does not know (a typo or a newer API's field is never silently ignored). */
+    public static ProblemException unknownFields(java.util.Collection<String> fields) {
+        return unprocessable("urn:herald:problem:unknown-field", "Unknown field",
+                "The body has " + fields.size() + " field(s) this API does not know", fields.stream().sorted()
+                        .map(f -> new Problem.FieldError(f, "is not a field of this request")).toList());
+    }
+
     public static ProblemException unauthorized(String detail) {
         return new ProblemException(401, "urn:herald:problem:unauthorized", "Unauthorized", detail);
     }

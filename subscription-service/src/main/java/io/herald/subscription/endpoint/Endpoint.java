@@ -25,9 +25,9 @@ import io.herald.contracts.signing.WebhookSecret;
 import io.herald.subscription.secret.SecretCipher;
 
 /**
- * A URL a tenant registered to receive the events it subscribes to. Table {@code endpoint} (Flyway V1, V2, V5). The
- * secret columns hold ciphertext of {@link SecretCipher}, bound to the endpoint id: a {@code whsec_} HMAC secret or,
- * for a {@code v1a} endpoint, a {@code whsk_} Ed25519 private key.
+ * A URL a tenant registered to receive the events it subscribes to. Table {@code endpoint} (Flyway V1, V2, V5, V15).
+ * The secret columns hold ciphertext of {@link SecretCipher}, bound to the endpoint id: a {@code whsec_} HMAC secret
+ * or, for a {@code v1a} endpoint, a {@code whsk_} Ed25519 private key.
  */
 @Entity
 @Table(name = "endpoint")
@@ -85,6 +85,9 @@ public class Endpoint {
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(name = "retry_schedule_ms")
     public List<Long> retryScheduleMs;
+
+    /** A CEL payload filter ({@link io.herald.contracts.filter.EventFilter}), or null: every subscribed event. */
+    public String filter;
 
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
@@ -174,9 +177,12 @@ public class Endpoint {
         if (previousSecret != null && previousSecretExpiresAt != null && now.isBefore(previousSecretExpiresAt)) {
             secrets.add(new EndpointSecret(cipher.decrypt(previousSecret, id), previousSecretExpiresAt));
         }
-        return EndpointState.of(id, tenant, url, List.copyOf(eventTypes), enabled, List.copyOf(secrets),
-                version == null ? 0 : version, updatedAt).withDeliveryOptions(headers(cipher), rateLimitPerSecond,
-                        retryScheduleMs == null ? null : List.copyOf(retryScheduleMs));
+        return EndpointState
+                .of(id, tenant, url, List.copyOf(eventTypes), enabled, List.copyOf(secrets),
+                        version == null ? 0 : version, updatedAt)
+                .withDeliveryOptions(headers(cipher), rateLimitPerSecond,
+                        retryScheduleMs == null ? null : List.copyOf(retryScheduleMs))
+                .withFilter(filter);
     }
 
     @Override

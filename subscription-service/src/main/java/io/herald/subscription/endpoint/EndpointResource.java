@@ -100,6 +100,7 @@ public class EndpointResource {
         rules.retrySchedule(request.retryScheduleMs(), errors);
         portal.checkEventTypes(request.eventTypes(), errors);
         failIfAny(errors);
+        rules.requireValidFilter(request.filter());
         return egress.check(request.url()).chain(() -> service.create(caller.tenant(), request))
                 .map(created -> Response.created(URI.create("/v1/endpoints/" + created.endpoint().id))
                         .entity(CreatedEndpointResponse.of(created, cipher)).build());
@@ -146,8 +147,8 @@ public class EndpointResource {
 
     /**
      * Changes some fields (JSON merge patch, {@code application/merge-patch+json} or {@code application/json}): absent
-     * fields stay, null resets {@code description}, {@code headers}, {@code rateLimitPerSecond} and
-     * {@code retryScheduleMs}. Every change reaches {@code herald.endpoints} with a new version.
+     * fields stay, null resets {@code description}, {@code headers}, {@code rateLimitPerSecond},
+     * {@code retryScheduleMs} and {@code filter}. Every change reaches {@code herald.endpoints} with a new version.
      */
     @PATCH
     @Path("/{id}")
@@ -178,6 +179,7 @@ public class EndpointResource {
         rules.retrySchedule(request.getRetryScheduleMs(), errors);
         portal.checkEventTypes(request.getEventTypes(), errors);
         failIfAny(errors);
+        rules.requireValidFilter(request.getFilter());
         Uni<Void> checked = request.getUrl() == null ? Uni.createFrom().voidItem() : egress.check(request.getUrl());
         return checked.chain(() -> service.update(caller.tenant(), id, request))
                 .map(e -> EndpointResponse.of(e, cipher));

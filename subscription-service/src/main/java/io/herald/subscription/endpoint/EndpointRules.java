@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.herald.contracts.filter.EventFilter;
+import io.herald.contracts.filter.InvalidEventFilterException;
 import io.herald.kit.problem.Problem.FieldError;
+import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.SubscriptionConfig;
 
 /**
@@ -34,6 +37,11 @@ public class EndpointRules {
     static final int MAX_RATE_LIMIT = 10_000;
     static final int MAX_RETRIES = 20;
     static final long MAX_RETRY_DELAY_MS = 7L * 24 * 60 * 60 * 1000;
+    /** What the API documentation says about {@code filter}. */
+    static final String FILTER_DESCRIPTION = "CEL expression over type (string), data (the event's object) and "
+            + "occurredAt (timestamp) that an event of the subscribed types must also pass to be delivered, e.g. "
+            + "type == \"order.created\" && data.amount > 1000. At most 1024 characters and 2 comprehensions; "
+            + "an evaluation error (e.g. a missing field; guard with has(data.x)) counts as no match";
 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Set<String> RESERVED = Set.of("content-type", "content-length", "host", "user-agent",
@@ -107,6 +115,23 @@ public class EndpointRules {
                         "every delay must be between 1 and " + MAX_RETRY_DELAY_MS + " ms (7 days)"));
                 return;
             }
+        }
+    }
+
+    /**
+     * A payload filter must compile and type-check as a bool CEL expression within the size and cost bounds of
+     * {@link EventFilter}; otherwise 422 whose error names the position of the first problem. Null is no filter.
+     */
+    public void requireValidFilter(String filter) {
+        if (filter == null) {
+            return;
+        }
+        try {
+            EventFilter.compile(filter);
+        } catch (InvalidEventFilterException e) {
+            throw ProblemException.unprocessable("urn:herald:problem:invalid-filter", "Invalid filter",
+                    "The filter is not a valid CEL expression over type, data and occurredAt",
+                    List.of(new FieldError("filter", e.describe())));
         }
     }
 }

@@ -74,6 +74,7 @@ public class EndpointService {
         endpoint.headers(request.headers() == null ? null : new LinkedHashMap<>(request.headers()), cipher);
         endpoint.rateLimitPerSecond = request.rateLimitPerSecond();
         endpoint.retryScheduleMs = request.retryScheduleMs();
+        endpoint.filter = request.filter();
         quota.checkSize(endpoint, now);
         // Flush before the outbox insert: the state carries the version the flush assigned.
         return Panache
@@ -112,6 +113,9 @@ public class EndpointService {
             }
             if (patch.has("rateLimitPerSecond")) {
                 endpoint.rateLimitPerSecond = patch.getRateLimitPerSecond();
+            }
+            if (patch.has("filter")) {
+                endpoint.filter = patch.getFilter();
             }
             if (patch.has("retryScheduleMs")) {
                 endpoint.retryScheduleMs = patch.getRetryScheduleMs() == null ? null
@@ -264,12 +268,12 @@ public class EndpointService {
 
     /** What a patch can change, to tell a no-op patch from a real one. */
     private record Snapshot(String url, String description, List<String> eventTypes, boolean enabled, String headers,
-            String signingMode, Integer rateLimitPerSecond, List<Long> retryScheduleMs) {
+            String signingMode, Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter) {
 
         static Snapshot of(Endpoint e) {
             return new Snapshot(e.url, e.description, List.copyOf(e.eventTypes), e.enabled, e.headersJson,
                     e.signingMode, e.rateLimitPerSecond,
-                    e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs));
+                    e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs), e.filter);
         }
     }
 }

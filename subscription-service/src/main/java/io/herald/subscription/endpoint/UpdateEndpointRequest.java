@@ -15,8 +15,8 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 
 /**
  * Body of {@code PATCH /v1/endpoints/{id}} (JSON merge patch): a field left out stays as it is; {@code null} clears
- * {@code description}, {@code headers}, {@code rateLimitPerSecond} and {@code retryScheduleMs} back to their defaults
- * and is refused for the others. The setters record which fields the body carried.
+ * {@code description}, {@code headers}, {@code rateLimitPerSecond}, {@code retryScheduleMs} and {@code filter} back to
+ * their defaults and is refused for the others. The setters record which fields the body carried.
  */
 @Schema(description = "Fields to change; absent fields stay, null resets an optional field to its default")
 public class UpdateEndpointRequest {
@@ -47,6 +47,9 @@ public class UpdateEndpointRequest {
     @Schema(enumeration = { "v1", "v1a" }, description = "A new mode issues a new key of that kind (fetch it from "
             + "/v1/endpoints/{id}/secret); the old key keeps signing beside it for the rotation grace period")
     private String signingMode;
+
+    @Schema(description = EndpointRules.FILTER_DESCRIPTION + "; null removes it", maxLength = 1024)
+    private String filter;
 
     /** True if the body carried {@code field}, even as null. */
     public boolean has(String field) {
@@ -135,6 +138,16 @@ public class UpdateEndpointRequest {
     public void setSigningMode(String signingMode) {
         present.add("signingMode");
         this.signingMode = signingMode;
+    }
+
+    public String getFilter() {
+        return filter;
+    }
+
+    @JsonSetter("filter")
+    public void setFilter(String filter) {
+        present.add("filter");
+        this.filter = filter;
     }
 
     @Override

@@ -35,6 +35,10 @@ public class OutboxEvent {
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
 
+    /** The Kafka topic; null is {@code herald.endpoints} (Flyway V15 added it). */
+    @Column(updatable = false)
+    public String topic;
+
     public static OutboxEvent of(String aggregateId, String payload, Instant createdAt) {
         OutboxEvent event = new OutboxEvent();
         event.aggregateId = aggregateId;

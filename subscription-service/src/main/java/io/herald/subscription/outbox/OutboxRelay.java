@@ -30,12 +30,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Publishes outbox rows to {@code herald.endpoints} in id order (key = endpoint id, value = the payload string), waits
- * for the broker's acknowledgement, then deletes them, all in one database transaction. Runs right after each commit
- * ({@link #trigger()}) and on a schedule, which repairs a crash between commit and publish. One relay at a time: in
- * this JVM by a flag, across replicas by a transaction-scoped advisory lock. At least once: a crash after publishing
- * but before the delete commits publishes those rows again, which the compacted topic and {@code EndpointState.version}
- * absorb.
+ * Publishes outbox rows to their topic ({@code herald.endpoints}, or {@code herald.event-types}) in id order (key =
+ * endpoint id, value = the payload string), waits for the broker's acknowledgement, then deletes them, all in one
+ * database transaction. Runs right after each commit ({@link #trigger()}) and on a schedule, which repairs a crash
+ * between commit and publish. One relay at a time: in this JVM by a flag, across replicas by a transaction-scoped
+ * advisory lock. At least once: a crash after publishing but before the delete commits publishes those rows again,
+ * which the compacted topic and {@code EndpointState.version} absorb.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -141,7 +141,7 @@ public class OutboxRelay {
      */
     private CompletableFuture<Void> send(OutboxEvent row) {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withTopic(Topics.ENDPOINTS).withKey(row.aggregateId).build();
+                .withTopic(row.topic != null ? row.topic : Topics.ENDPOINTS).withKey(row.aggregateId).build();
         Record<String, String> record = Record.of(row.aggregateId, outbox.payloadOf(row));
         return emitter.sendMessage(Message.of(record, Metadata.of(metadata))).subscribeAsCompletionStage();
     }

@@ -36,6 +36,13 @@ public class OutboxRepository implements PanacheRepository<OutboxEvent> {
         return persist(OutboxEvent.of(aggregateId, cipher.encrypt(payload, aggregateId), now));
     }
 
+    /** As {@link #append(String, String, Instant)}, for a record of another topic than {@code herald.endpoints}. */
+    public Uni<OutboxEvent> append(String key, String payload, Instant now, String topic) {
+        OutboxEvent event = OutboxEvent.of(key, cipher.encrypt(payload, key), now);
+        event.topic = topic;
+        return persist(event);
+    }
+
     /** The Kafka value of a row: its payload decrypted, or null for a tombstone. */
     String payloadOf(OutboxEvent row) {
         return cipher.decrypt(row.payload, row.aggregateId);

@@ -1,0 +1,20 @@
+package io.herald.ingest.catalog;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * How ingest reads the event-type catalog from {@code herald.event-types}. Env e.g.
+ * {@code HERALD_INGEST_CATALOG_POLL_TIMEOUT_MS}.
+ */
+@ConfigMapping(prefix = "herald.ingest.catalog")
+public interface CatalogConfig {
+
+    /** How long one poll of {@code herald.event-types} waits for records, in ms (also the pace of the loaded check). */
+    @WithDefault("200")
+    long pollTimeoutMs();
+
+    /** Pause before reading {@code herald.event-types} again after an error (or while it does not exist), in ms. */
+    @WithDefault("1000")
+    long errorBackoffMs();
+}

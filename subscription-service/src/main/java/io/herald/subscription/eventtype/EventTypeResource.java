@@ -1,0 +1,203 @@
+package io.herald.subscription.eventtype;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.herald.contracts.messages.EventTypePattern;
+import io.herald.kit.auth.Caller;
+import io.herald.kit.auth.CurrentCaller;
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem.FieldError;
+import io.herald.kit.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code /v1/event-types}: the caller's tenant's event-type catalog. Reads need {@code endpoints:read} (subscribers
+ * browse the catalog), writes {@code event-types:write}. Another tenant's type answers 404. A schema that is not valid
+ * JSON Schema 2020-12, or an example that breaks it, is 422 naming each problem. Every change reaches
+ * {@code herald.event-types}, from which ingest validates events.
+ */
+@Path("/v1/event-types")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class EventTypeResource {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 100;
+    private static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+    private static final String CURSOR_PREFIX = "after:";
+    private static final String INVALID_TYPE = "urn:herald:problem:invalid-event-type";
+
+    private final EventTypeService service;
+    private final CurrentCaller currentCaller;
+    private final Validator validator;
+
+    public EventTypeResource(EventTypeService service, CurrentCaller currentCaller, Validator validator) {
+        this.service = service;
+        this.currentCaller = currentCaller;
+        this.validator = validator;
+    }
+
+    /** Registers an event type, optionally with the JSON schema its events' {@code data} must satisfy. */
+    @POST
+    public Uni<Response> create(CreateEventTypeRequest request) {
+        Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
+        if (request == null) {
+            throw ProblemException.badRequest("The request needs a JSON body");
+        }
+        if (!request.unknownFields().isEmpty()) {
+            throw ProblemException.unknownFields(request.unknownFields());
+        }
+        List<FieldError> errors = violations(request);
+        EventTypeRules.name(request.name(), errors);
+        failIfAny(errors);
+        checkSchemaAndExamples(request.schema(), request.examples());
+        return service.create(caller.tenant(), request).map(type -> Response
+                .created(URI.create("/v1/event-types/" + type.name)).entity(EventTypeResponse.of(type)).build());
+    }
+
+    /** The tenant's event types in name order, {@code limit} per page; {@code next} leads to the following page. */
+    @GET
+    public Uni<Response> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw ProblemException.invalid("Query parameter 'limit' is out of range",
+                    List.of(new FieldError("limit", "must be between 1 and " + MAX_LIMIT)));
+        }
+        String after = cursor == null ? null : decodeCursor(cursor);
+        return service.list(caller.tenant(), after, size + 1).map(types -> {
+            List<EventType> page = types.size() > size ? types.subList(0, size) : types;
+            String next = types.size() > size ? encodeCursor(page.get(page.size() - 1).name) : null;
+            Response.ResponseBuilder response = Response
+                    .ok(new EventTypeListResponse(page.stream().map(EventTypeResponse::of).toList(), next));
+            if (next != null) {
+                response.link(UriBuilder.fromPath("/v1/event-types").queryParam("limit", size)
+                        .queryParam("cursor", next).build(), "next");
+            }
+            return response.build();
+        });
+    }
+
+    @GET
+    @Path("/{name}")
+    public Uni<EventTypeResponse> get(@PathParam("name") String name) {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        return service.get(caller.tenant(), name).map(EventTypeResponse::of);
+    }
+
+    /**
+     * Changes some fields (JSON merge patch): absent fields stay, null clears {@code description}, {@code schema} or
+     * {@code examples}. The examples must satisfy the schema the type has after the patch.
+     */
+    @PATCH
+    @Path("/{name}")
+    @Consumes({ MediaType.APPLICATION_JSON, MERGE_PATCH_JSON })
+    public Uni<EventTypeResponse> update(@PathParam("name") String name, UpdateEventTypeRequest request) {
+        Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
+        if (request == null) {
+            throw ProblemException.badRequest("The request needs a JSON body");
+        }
+        if (!request.unknownFields().isEmpty()) {
+            throw ProblemException.unknownFields(request.unknownFields());
+        }
+        List<FieldError> errors = violations(request);
+        if (request.has("deprecated") && request.getDeprecated() == null) {
+            errors.add(new FieldError("deprecated", "cannot be null"));
+        }
+        failIfAny(errors);
+        if (request.has("schema") || request.has("examples")) {
+            // The examples are checked against the schema the type will have: the new one, or the stored one.
+            return service.get(caller.tenant(), name).chain(current -> {
+                checkSchemaAndExamples(request.has("schema") ? request.getSchema() : current.schema(),
+                        request.has("examples") ? request.getExamples() : examples(current));
+                return service.update(caller.tenant(), name, request);
+            }).map(EventTypeResponse::of);
+        }
+        return service.update(caller.tenant(), name, request).map(EventTypeResponse::of);
+    }
+
+    /** Deletes the event type; ingest stops validating its events once it reads the tombstone. */
+    @DELETE
+    @Path("/{name}")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> delete(@PathParam("name") String name) {
+        Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
+        return service.delete(caller.tenant(), name).map(ignored -> Response.noContent().build());
+    }
+
+    private static void checkSchemaAndExamples(JsonNode schema, List<JsonNode> examples) {
+        List<FieldError> problems = new ArrayList<>(EventTypeRules.schema(schema));
+        if (!problems.isEmpty()) {
+            throw ProblemException.unprocessable(INVALID_TYPE, "Invalid event type",
+                    "The schema is not valid JSON Schema 2020-12", problems);
+        }
+        problems.addAll(EventTypeRules.examples(examples, schema));
+        if (!problems.isEmpty()) {
+            throw ProblemException.unprocessable(INVALID_TYPE, "Invalid event type",
+                    problems.size() + " problem(s) with the examples", problems);
+        }
+    }
+
+    private static List<JsonNode> examples(EventType type) {
+        JsonNode examples = type.examples();
+        if (examples == null) {
+            return null;
+        }
+        List<JsonNode> list = new ArrayList<>();
+        examples.forEach(list::add);
+        return list;
+    }
+
+    private <T> List<FieldError> violations(T request) {
+        List<FieldError> errors = new ArrayList<>();
+        validator.validate(request).stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .forEach(v -> errors.add(new FieldError(v.getPropertyPath().toString(), v.getMessage())));
+        return errors;
+    }
+
+    private static void failIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
+        }
+    }
+
+    static String encodeCursor(String lastName) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((CURSOR_PREFIX + lastName).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeCursor(String cursor) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (decoded.startsWith(CURSOR_PREFIX)
+                    && EventTypePattern.isValidEventType(decoded.substring(CURSOR_PREFIX.length()))) {
+                return decoded.substring(CURSOR_PREFIX.length());
+            }
+        } catch (IllegalArgumentException e) {
+            // Falls through to the 400 below.
+        }
+        throw ProblemException.invalid("Query parameter 'cursor' is not a cursor this API returned",
+                List.of(new FieldError("cursor", "pass the 'next' value of the previous page unchanged")));
+    }
+}

@@ -1,0 +1,89 @@
+package io.herald.subscription.settings;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.EventCatalogKeys;
+import io.herald.kit.auth.Caller;
+import io.herald.kit.auth.CurrentCaller;
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem.FieldError;
+import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.outbox.OutboxRelay;
+import io.herald.subscription.outbox.OutboxRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code /v1/settings}: settings of the caller's tenant as a whole. Today one: {@code unregisteredEventTypes}, ingest's
+ * policy for events whose type is not in the tenant's event-type catalog. They live here, beside the catalog, and
+ * travel with it on {@code herald.event-types} (key {@code settings/<tenant>}), so ingest applies both from one
+ * in-memory view. Reading needs {@code endpoints:read}, changing {@code event-types:write}.
+ */
+@Path("/v1/settings")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes({ MediaType.APPLICATION_JSON, "application/merge-patch+json" })
+public class TenantSettingsResource {
+
+    private final TenantSettingsRepository settings;
+    private final OutboxRepository outbox;
+    private final OutboxRelay relay;
+    private final CurrentCaller currentCaller;
+    private final Validator validator;
+    private final Clock clock;
+
+    public TenantSettingsResource(TenantSettingsRepository settings, OutboxRepository outbox, OutboxRelay relay,
+            CurrentCaller currentCaller, Validator validator, Clock clock) {
+        this.settings = settings;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.currentCaller = currentCaller;
+        this.validator = validator;
+        this.clock = clock;
+    }
+
+    @GET
+    public Uni<TenantSettingsResponse> get() {
+        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        return Panache.withSession(() -> settings.findById(caller.tenant())).map(
+                found -> TenantSettingsResponse.of(found != null ? found : TenantSettings.defaults(caller.tenant())));
+    }
+
+    /** Changes the given settings and publishes them to {@code herald.event-types}; absent fields stay. */
+    @PATCH
+    public Uni<TenantSettingsResponse> update(UpdateTenantSettingsRequest request) {
+        Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
+        if (request == null) {
+            throw ProblemException.badRequest("The request needs a JSON body");
+        }
+        if (!request.unknownFields().isEmpty()) {
+            throw ProblemException.unknownFields(request.unknownFields());
+        }
+        List<FieldError> errors = validator.validate(request).stream()
+                .map(v -> new FieldError(v.getPropertyPath().toString(), v.getMessage())).toList();
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return Panache.withTransaction(() -> settings.lockOrCreate(caller.tenant(), now).chain(row -> {
+            if (request.unregisteredEventTypes() != null) {
+                row.unregisteredEventTypes = request.unregisteredEventTypes();
+            }
+            row.updatedAt = now;
+            return settings.flush().chain(() -> outbox.append(EventCatalogKeys.settings(row.tenant),
+                    Json.write(row.toState()), now, Topics.EVENT_TYPES)).replaceWith(row);
+        })).invoke(relay::trigger).map(TenantSettingsResponse::of);
+    }
+}
