@@ -141,16 +141,17 @@ public interface DeliveryPolicyConfig {
 
         /**
          * Deliveries one tenant may have in flight at once per instance; past it its deliveries are postponed, so no
-         * tenant takes all of {@code delivery.concurrency} (default 256).
+         * tenant takes all of {@code delivery.concurrency} (default 512).
          */
-        @WithDefault("256")
+        @WithDefault("512")
         int maxInFlightPerTenant();
 
         /**
          * Payload bytes one tenant may have in flight at once per instance, in bytes; past it its deliveries are
-         * postponed, so no tenant takes all of {@code delivery.max-bytes-in-flight} (default 16 MiB).
+         * postponed, so no tenant takes all of {@code delivery.max-bytes-in-flight} (default 32 MiB: half of it, room
+         * for several of the tenant's endpoints hanging on events of the largest size beside its healthy ones).
          */
-        @WithDefault("16777216")
+        @WithDefault("33554432")
         long maxInFlightBytesPerTenant();
 
         /**
