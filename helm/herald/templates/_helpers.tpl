@@ -211,8 +211,9 @@ HERALD_{{ upper .component }}_EGRESS_ALLOW_CIDRS: {{ join "," $root.Values.egres
       name: {{ include "herald.postgresqlSecretName" $root }}
       key: {{ include "herald.postgresqlSecretKey" $root }}
 {{- end }}
-{{- if eq .component "subscription" }}
-- name: HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY
+{{- if or (eq .component "subscription") (eq .component "dispatch") }}
+{{- /* One keyring: subscription seals endpoint secrets with it (PostgreSQL, herald.endpoints), dispatch opens them. */}}
+- name: {{ ternary "HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY" "HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY" (eq .component "subscription") }}
   valueFrom:
     secretKeyRef:
       name: {{ include "herald.encryptionSecretName" $root }}

@@ -265,6 +265,11 @@ class ChartTests {
         assertThat(env(Renders.PRODUCTION, "ingest")).doesNotContainKey("HERALD_AUTH_HS256_SECRET");
         assertThat(env(Renders.PRODUCTION, "dispatch")).doesNotContainKeys("QUARKUS_DATASOURCE_PASSWORD",
                 "HERALD_AUTH_HS256_SECRET");
+        // Dispatch opens the endpoint secrets subscription seals on herald.endpoints: the same keyring.
+        assertThat(env(Renders.PRODUCTION, "dispatch")).containsEntry("HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY",
+                "secret:herald-encryption/key");
+        assertThat(env(Renders.PRODUCTION, "ingest")).doesNotContainKeys("HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY",
+                "HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY");
     }
 
     @Test

@@ -69,7 +69,11 @@ public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection databa
                 // ... and live on loopback, which the SSRF check at registration refuses unless exempted.
                 env.put("HERALD_SUBSCRIPTION_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
             }
-            case DISPATCH -> env.put("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
+            case DISPATCH -> {
+                env.put("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
+                // Dispatch opens the secrets subscription seals on herald.endpoints with the same keyring.
+                env.put("HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY", secretsEncryptionKey);
+            }
             // Idempotency keys live in ingest's own schema of the same database.
             case INGEST -> env.putAll(database.quarkusEnv());
             default -> throw new IllegalArgumentException("Unknown service module " + module);
