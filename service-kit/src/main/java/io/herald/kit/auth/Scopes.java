@@ -6,6 +6,10 @@ public final class Scopes {
     public static final String EVENTS_WRITE = "events:write";
     public static final String ENDPOINTS_READ = "endpoints:read";
     public static final String ENDPOINTS_WRITE = "endpoints:write";
+    /**
+     * Reading an endpoint's signing secret back; {@link #ENDPOINTS_WRITE} also grants it, {@link #ENDPOINTS_READ} not.
+     */
+    public static final String ENDPOINTS_SECRETS = "endpoints:secrets";
 
     private Scopes() {
     }
