@@ -151,7 +151,10 @@ herald.dispatch.http.connect-timeout-ms). Null values are skipped, so `--set key
 {{- define "herald.postgresqlAddress" -}}
 {{- $pg := .Values.postgresql -}}
 {{- printf "%s:%s/%s" $pg.host (include "herald.scalar" $pg.port) $pg.database -}}
-{{- if $pg.parameters -}}?{{ $pg.parameters }}{{- end -}}
+{{- $params := list -}}
+{{- with $pg.sslMode -}}{{- $params = append $params (printf "sslmode=%s" .) -}}{{- end -}}
+{{- with $pg.parameters -}}{{- $params = append $params . -}}{{- end -}}
+{{- if $params -}}?{{ join "&" $params }}{{- end -}}
 {{- end -}}
 
 {{/* The configuration of one component, as environment variables (the ConfigMap's data, also inlined in Jobs). */}}
