@@ -151,7 +151,10 @@ herald.dispatch.http.connect-timeout-ms). Null values are skipped, so `--set key
 {{- define "herald.postgresqlAddress" -}}
 {{- $pg := .Values.postgresql -}}
 {{- printf "%s:%s/%s" $pg.host (include "herald.scalar" $pg.port) $pg.database -}}
-{{- if $pg.parameters -}}?{{ $pg.parameters }}{{- end -}}
+{{- $params := list -}}
+{{- with $pg.sslMode -}}{{- $params = append $params (printf "sslmode=%s" .) -}}{{- end -}}
+{{- with $pg.parameters -}}{{- $params = append $params . -}}{{- end -}}
+{{- if $params -}}?{{ join "&" $params }}{{- end -}}
 {{- end -}}
 
 {{/* The configuration of one component, as environment variables (the ConfigMap's data, also inlined in Jobs). */}}
@@ -211,8 +214,9 @@ HERALD_{{ upper .component }}_EGRESS_ALLOW_CIDRS: {{ join "," $root.Values.egres
       name: {{ include "herald.postgresqlSecretName" $root }}
       key: {{ include "herald.postgresqlSecretKey" $root }}
 {{- end }}
-{{- if eq .component "subscription" }}
-- name: HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY
+{{- if or (eq .component "subscription") (eq .component "dispatch") }}
+{{- /* One keyring: subscription seals endpoint secrets with it (PostgreSQL, herald.endpoints), dispatch opens them. */}}
+- name: {{ ternary "HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY" "HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY" (eq .component "subscription") }}
   valueFrom:
     secretKeyRef:
       name: {{ include "herald.encryptionSecretName" $root }}

@@ -261,10 +261,18 @@ class ChartTests {
                 .containsEntry("HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY", "secret:herald-encryption/key")
                 .containsEntry("HERALD_AUTH_JWKS_URL", "https://login.example.com/.well-known/jwks.json")
                 .containsEntry("QUARKUS_DATASOURCE_JDBC_URL",
-                        "jdbc:postgresql://herald.abcdefghij.eu-west-1.rds.amazonaws.com:5432/herald?sslmode=require");
+                        "jdbc:postgresql://herald.abcdefghij.eu-west-1.rds.amazonaws.com:5432/herald?sslmode=require")
+                // postgresql.sslMode reaches the reactive client too, not only Flyway's JDBC driver.
+                .containsEntry("QUARKUS_DATASOURCE_REACTIVE_URL",
+                        "postgresql://herald.abcdefghij.eu-west-1.rds.amazonaws.com:5432/herald?sslmode=require");
         assertThat(env(Renders.PRODUCTION, "ingest")).doesNotContainKey("HERALD_AUTH_HS256_SECRET");
         assertThat(env(Renders.PRODUCTION, "dispatch")).doesNotContainKeys("QUARKUS_DATASOURCE_PASSWORD",
                 "HERALD_AUTH_HS256_SECRET");
+        // Dispatch opens the endpoint secrets subscription seals on herald.endpoints: the same keyring.
+        assertThat(env(Renders.PRODUCTION, "dispatch")).containsEntry("HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY",
+                "secret:herald-encryption/key");
+        assertThat(env(Renders.PRODUCTION, "ingest")).doesNotContainKeys("HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY",
+                "HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY");
     }
 
     @Test

@@ -58,6 +58,10 @@ public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection databa
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HERALD_AUTH_HS256_SECRET", hs256Secret);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
+        // Local tokens are minted by the launcher (30 days) without iss/aud: relax production's token rules,
+        // explicitly.
+        env.put("HERALD_AUTH_REQUIRE_ISSUER_AND_AUDIENCE", "false");
+        env.put("HERALD_AUTH_MAX_TOKEN_LIFETIME_SECONDS", "0");
         // Local and test runs listen on loopback only.
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         switch (module) {
@@ -69,7 +73,11 @@ public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection databa
                 // ... and live on loopback, which the SSRF check at registration refuses unless exempted.
                 env.put("HERALD_SUBSCRIPTION_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
             }
-            case DISPATCH -> env.put("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
+            case DISPATCH -> {
+                env.put("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS", LOOPBACK_CIDRS);
+                // Dispatch opens the secrets subscription seals on herald.endpoints with the same keyring.
+                env.put("HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY", secretsEncryptionKey);
+            }
             // Idempotency keys live in ingest's own schema of the same database.
             case INGEST -> env.putAll(database.quarkusEnv());
             default -> throw new IllegalArgumentException("Unknown service module " + module);

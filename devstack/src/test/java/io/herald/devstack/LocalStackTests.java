@@ -51,6 +51,8 @@ class LocalStackTests {
         assertThat(env.envFor(ServiceEnv.SUBSCRIPTION)).containsAllEntriesOf(db.quarkusEnv())
                 .containsEntry("HERALD_SUBSCRIPTION_ENDPOINTS_REQUIRE_HTTPS", "false")
                 .containsEntry("HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY", env.secretsEncryptionKey());
+        assertThat(env.envFor(ServiceEnv.DISPATCH)).containsEntry("HERALD_DISPATCH_SECRETS_ENCRYPTION_KEY",
+                env.secretsEncryptionKey());
         assertThat(Base64.getDecoder().decode(env.secretsEncryptionKey())).hasSize(32);
         assertThat(Base64.getDecoder().decode(ServiceEnv.randomEncryptionKey())).hasSize(32);
         assertThat(env.envFor(ServiceEnv.DISPATCH)).containsEntry("HERALD_DISPATCH_EGRESS_ALLOW_CIDRS",

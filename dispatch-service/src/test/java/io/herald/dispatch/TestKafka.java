@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
@@ -26,6 +27,8 @@ import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
+import io.herald.contracts.secrets.Keyring;
+import io.herald.dispatch.routing.EndpointStateOpener;
 import io.herald.testing.KafkaTestResource;
 
 /**
@@ -50,8 +53,20 @@ public final class TestKafka implements AutoCloseable {
         return new TestKafka(KafkaTestResource.bootstrapServers());
     }
 
+    /** Publishes {@code endpoint} as subscription does: its secrets and header values sealed. */
     public void publishEndpoint(EndpointState endpoint) {
+        send(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint.sealed(keyring())));
+    }
+
+    /** Publishes {@code endpoint} exactly as given (e.g. with secrets in clear, which dispatch must refuse). */
+    public void publishEndpointAsIs(EndpointState endpoint) {
         send(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint));
+    }
+
+    /** The keyring dispatch under test is configured with. */
+    public static Keyring keyring() {
+        return Keyring.parse(ConfigProvider.getConfig().getValue(EndpointStateOpener.SETTING, String.class),
+                EndpointStateOpener.SETTING);
     }
 
     public void tombstone(String endpointId) {

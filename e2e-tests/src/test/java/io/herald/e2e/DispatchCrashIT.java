@@ -34,6 +34,7 @@ import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
+import io.herald.contracts.secrets.Keyring;
 import io.herald.contracts.signing.WebhookSecret;
 import io.herald.devstack.HeraldTopics;
 import io.herald.devstack.KafkaBroker;
@@ -115,7 +116,11 @@ class DispatchCrashIT {
             EndpointState endpoint = EndpointState.of("ep_crash", TENANT, receiver.url("/hooks/crash"),
                     List.of("order.*"), true, List.of(new EndpointSecret(WebhookSecret.generate(32).encoded(), null)),
                     1, Instant.now());
-            producer.send(new ProducerRecord<>(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint))).get();
+            // Sealed with the keyring dispatch was started with, as subscription would publish it.
+            Keyring keyring = Keyring.parse(
+                    new ServiceEnv(kafka.bootstrapServers(), null, TestTokens.SECRET).secretsEncryptionKey(), "test");
+            producer.send(new ProducerRecord<>(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint.sealed(keyring))))
+                    .get();
             DispatchRouting.awaitEndpoints(dispatch, 1, TIMEOUT);
             for (int i = 0; i < EVENTS; i++) {
                 ObjectNode data = Json.mapper().createObjectNode().put("n", i);

@@ -117,6 +117,28 @@ class EndToEndIT {
     }
 
     @Test
+    void shouldDeliverTheDataBytesAsPostedAndKeepEndpointSecretsOffKafkaInClear() throws Exception {
+        String token = TestTokens.admin(TENANT);
+        double endpointsBefore = DispatchRouting.endpoints(dispatch);
+        given().baseUri(subscription.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("url", receiver.url("/hooks/exact"), "eventTypes", List.of("ledger.*"), "headers",
+                        Map.of("Authorization", "Bearer e2e-receiver-credential")))
+                .when().post("/v1/endpoints").then().statusCode(201);
+        DispatchRouting.awaitEndpoints(dispatch, endpointsBefore + 1, DELIVERY_TIMEOUT);
+        String data = "{\"a\":0.1000000000000000000001,\"b\":1.50,\"c\":1e400,\"d\":-0,\"e\":[2.5E-3]}";
+
+        given().baseUri(ingest.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"type\":\"ledger.posted\",\"data\":" + data + "}").when().post("/v1/events").then()
+                .statusCode(202);
+
+        awaitAt("/hooks/exact", 1);
+        Received webhook = receivedAt("/hooks/exact").get(0);
+        assertThat(webhook.body()).as("the posted data, byte for byte").endsWith(",\"data\":" + data + "}");
+        // The header value was sealed on herald.endpoints and opened by dispatch.
+        assertThat(webhook.header("authorization")).isEqualTo("Bearer e2e-receiver-credential");
+    }
+
+    @Test
     void shouldDeliverOnlyMatchingTypesAndOnlyToTheProducingTenantsEndpoints() throws Exception {
         double endpointsBefore = DispatchRouting.endpoints(dispatch);
         register(TENANT, "/hooks/invoices", "invoice.*");

@@ -13,8 +13,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.secrets.Keyring;
+import io.herald.subscription.secret.SecretCipher;
 import io.herald.testing.KafkaTestResource;
 
 /** Reads {@code herald.endpoints} of the test broker from the beginning, for assertions on what the relay published. */
@@ -23,6 +28,17 @@ public final class EndpointTopic {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private EndpointTopic() {
+    }
+
+    /** A record's endpoint state with its secrets opened by the service's configured keyring. */
+    public static EndpointState state(String value) {
+        return Json.read(value, EndpointState.class).opened(keyring());
+    }
+
+    /** The keyring the service under test is configured with. */
+    public static Keyring keyring() {
+        return Keyring.parse(ConfigProvider.getConfig().getValue(SecretCipher.SETTING, String.class),
+                SecretCipher.SETTING);
     }
 
     /**

@@ -1,12 +1,20 @@
 package io.herald.contracts.messages;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import io.herald.contracts.secrets.Keyring;
 
 /**
  * The latest state of one endpoint on the compacted {@code herald.endpoints} topic (a null value is the tombstone of a
  * deleted endpoint). Dispatch builds its routing table from these.
+ * <p>
+ * On Kafka the signing keys and the header values are sealed ({@link #sealed}: {@link Keyring}, AES-256-GCM, bound to
+ * the endpoint id, the key id in each value), so the topic never holds them in clear; dispatch {@link #opened opens}
+ * them with the same keyring. Since schema version 2.
  *
  * @param schemaVersion version of this record's shape
  * @param id endpoint id, also the Kafka key
@@ -15,10 +23,11 @@ import java.util.Map;
  * @param eventTypes subscribed event types: exact ({@code order.created}), prefix wildcard ({@code order.*}) or
  *        {@code *}
  * @param enabled false stops deliveries
- * @param secrets every live signing secret; during a rotation the old one carries an expiry
+ * @param secrets every live signing secret; during a rotation the old one carries an expiry (sealed on Kafka)
  * @param version increases with every change, so a consumer can ignore a stale state
  * @param updatedAt when this state was written
- * @param headers custom headers sent with every delivery (reserved names are refused at registration), or null
+ * @param headers custom headers sent with every delivery (reserved names are refused at registration), or null; their
+ *        values are sealed on Kafka
  * @param rateLimitPerSecond most deliveries per second this endpoint accepts, or null for the default
  * @param retryScheduleMs delays before each retry in milliseconds, overriding the default schedule, or null
  * @param filter a CEL expression over the event ({@code io.herald.contracts.filter.EventFilter}) that an event matching
@@ -28,7 +37,7 @@ public record EndpointState(int schemaVersion, String id, String tenant, String 
         boolean enabled, List<EndpointSecret> secrets, long version, Instant updatedAt, Map<String, String> headers,
         Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter) {
 
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     /** An endpoint with the default delivery options. */
     public static EndpointState of(String id, String tenant, String url, List<String> eventTypes, boolean enabled,
@@ -48,5 +57,41 @@ public record EndpointState(int schemaVersion, String id, String tenant, String 
     public EndpointState withFilter(String filter) {
         return new EndpointState(schemaVersion, id, tenant, url, eventTypes, enabled, secrets, version, updatedAt,
                 headers, rateLimitPerSecond, retryScheduleMs, filter);
+    }
+
+    /** The same state with every signing key and header value sealed by {@code keyring} for this endpoint. */
+    public EndpointState sealed(Keyring keyring) {
+        return transformed(value -> keyring.seal(value, id));
+    }
+
+    /**
+     * The same state with every signing key and header value opened by {@code keyring}.
+     *
+     * @throws io.herald.contracts.secrets.SealedValueException when a value is not sealed (a plaintext state of schema
+     *         version 1 included), is sealed under a key id the keyring lacks, or does not open for this endpoint
+     */
+    public EndpointState opened(Keyring keyring) {
+        return transformed(value -> keyring.open(value, id));
+    }
+
+    private EndpointState transformed(UnaryOperator<String> value) {
+        List<EndpointSecret> keys = secrets == null ? null
+                : secrets.stream().map(s -> new EndpointSecret(value.apply(s.secret()), s.expiresAt())).toList();
+        Map<String, String> values = null;
+        if (headers != null) {
+            values = new LinkedHashMap<>();
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                values.put(header.getKey(), value.apply(header.getValue()));
+            }
+        }
+        return new EndpointState(SCHEMA_VERSION, id, tenant, url, eventTypes, enabled, keys, version, updatedAt, values,
+                rateLimitPerSecond, retryScheduleMs, filter);
+    }
+
+    @Override
+    public String toString() {
+        return "EndpointState[id=" + id + ", tenant=" + tenant + ", url=" + url + ", eventTypes=" + eventTypes
+                + ", enabled=" + enabled + ", secrets=" + secrets + ", version=" + version + ", headers="
+                + (headers == null ? null : headers.keySet()) + ", filter=" + filter + "]";
     }
 }

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.secrets.SealedValueException;
 import io.herald.dispatch.DispatchConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,7 @@ public class EndpointStateConsumer {
     private static final Logger LOG = Logger.getLogger(EndpointStateConsumer.class);
 
     private final RoutingTable table;
+    private final EndpointStateOpener opener;
     private final DispatchConfig.Routing config;
     private final Map<String, Object> kafkaConfig;
     private final MeterRegistry registry;
@@ -54,8 +56,10 @@ public class EndpointStateConsumer {
     private Thread thread;
 
     EndpointStateConsumer(RoutingTable table, DispatchConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry,
+            EndpointStateOpener opener) {
         this.table = table;
+        this.opener = opener;
         this.config = config.routing();
         this.kafkaConfig = kafkaConfig;
         this.registry = registry;
@@ -150,8 +154,8 @@ public class EndpointStateConsumer {
         }
         EndpointState state;
         try {
-            state = record.value() == null ? null : Json.read(record.value(), EndpointState.class);
-        } catch (IllegalArgumentException e) {
+            state = record.value() == null ? null : opener.open(Json.read(record.value(), EndpointState.class));
+        } catch (IllegalArgumentException | SealedValueException e) {
             LOG.warnf("Ignoring an unreadable state of endpoint %s at %s-%d@%d: %s", record.key(), record.topic(),
                     record.partition(), record.offset(), e.getMessage());
             return;

@@ -40,6 +40,27 @@ class EventResourceTests {
     private static final String WRITER = TestTokens.token(TENANT, Scopes.EVENTS_WRITE);
 
     @Test
+    void shouldPublishTheDataWithEveryNumberAsTheProducerWroteIt() {
+        String id = "evt-" + UUID.randomUUID();
+        String data = "{\"a\":0.1000000000000000000001,\"b\":1.50,\"c\":1e400,\"d\":-0,\"e\":[2.5E-3,-1e-400],"
+                + "\"f\":123456789012345678901234567890.000}";
+
+        post(WRITER, "{\"id\":\"" + id + "\",\"type\":\"order.created\",\"data\":" + data + "}").statusCode(202);
+
+        // The raw record: the bytes dispatch renders the webhook body from.
+        String record = EventsTopic.find(id).orElseThrow().value();
+        assertThat(record).contains("\"data\":" + data + ",").doesNotContain("Infinity");
+        EventMessage event = Json.read(record, EventMessage.class);
+        assertThat(Json.write(event.data())).isEqualTo(data);
+    }
+
+    @Test
+    void shouldRefuseANumberItCannotKeepExactly() {
+        post(WRITER, "{\"type\":\"order.created\",\"data\":{\"x\":1e99999999999}}").statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void shouldAnswer202WithTheIdOnlyOnceTheEventIsInKafka() {
         String id = "evt-" + UUID.randomUUID();
         Instant before = Instant.now();

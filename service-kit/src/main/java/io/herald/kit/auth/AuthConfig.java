@@ -27,6 +27,21 @@ public interface AuthConfig {
     /** When set, tokens' {@code aud} must include this value; env {@code HERALD_AUTH_AUDIENCE}. */
     Optional<String> audience();
 
+    /**
+     * Whether {@link #issuer()} and {@link #audience()} must both be set: the start fails with a message naming them
+     * otherwise. True by default (production); the dev and test profiles and the local launcher turn it off explicitly.
+     * Env {@code HERALD_AUTH_REQUIRE_ISSUER_AND_AUDIENCE}.
+     */
+    @WithDefault("true")
+    boolean requireIssuerAndAudience();
+
+    /**
+     * Longest lifetime a token may have, {@code exp - iat}, in seconds; a token over it, or without {@code iat}, is
+     * refused (401). 0 sets no limit. Env {@code HERALD_AUTH_MAX_TOKEN_LIFETIME_SECONDS}.
+     */
+    @WithDefault("86400")
+    long maxTokenLifetimeSeconds();
+
     /** How long fetched JWKS keys are used before they are fetched again, in ms. */
     @WithDefault("300000")
     long jwksCacheTtlMs();

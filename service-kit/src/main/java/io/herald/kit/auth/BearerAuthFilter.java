@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -21,6 +22,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 
 import io.herald.kit.problem.ProblemException;
 import io.herald.kit.problem.ProblemExceptionMapper;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Authenticates every {@code /v1} request with its bearer JWT; anything else ({@code /q/*}) is left alone. A bad token
@@ -52,6 +54,12 @@ public class BearerAuthFilter {
             throw new IllegalStateException("Set herald.auth.jwks-url (env HERALD_AUTH_JWKS_URL) or "
                     + "herald.auth.hs256-secret (env HERALD_AUTH_HS256_SECRET, at least 32 bytes) to verify bearer tokens");
         }
+        if (config.requireIssuerAndAudience() && (config.issuer().isEmpty() || config.audience().isEmpty())) {
+            throw new IllegalStateException("Bearer tokens must be bound to this deployment: set herald.auth.issuer "
+                    + "(env HERALD_AUTH_ISSUER) and herald.auth.audience (env HERALD_AUTH_AUDIENCE) to the iss and aud "
+                    + "your identity provider puts in Herald's tokens, or turn the requirement off explicitly with "
+                    + "herald.auth.require-issuer-and-audience=false (env HERALD_AUTH_REQUIRE_ISSUER_AND_AUDIENCE)");
+        }
         JWKSource<SecurityContext> jwks = null;
         if (config.jwksUrl().isPresent()) {
             try {
@@ -63,8 +71,15 @@ public class BearerAuthFilter {
                 throw new IllegalStateException("herald.auth.jwks-url is not an absolute URL", e);
             }
         }
-        return JwtVerifier.of(config.hs256Secret().orElse(null), jwks, config.issuer().orElse(null),
-                config.audience().orElse(null));
+        return JwtVerifier
+                .of(config.hs256Secret().orElse(null), jwks, config.issuer().orElse(null),
+                        config.audience().orElse(null))
+                .withMaxLifetime(Duration.ofSeconds(config.maxTokenLifetimeSeconds()));
+    }
+
+    /** Checks the configuration at start, so a service never runs unable to authenticate anyone. */
+    void checkAtStart(@Observes StartupEvent event) {
+        // The constructor built the verifier: reaching here means the configuration holds.
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)

@@ -15,6 +15,19 @@ public class CurrentCaller {
     }
 
     /** The caller, who must hold {@code scope}; otherwise 403 (or 401 if the request was not authenticated). */
+    /** The caller, if its token grants at least one of {@code scopes}; 401 or 403 otherwise. */
+    public Caller requireAny(String... scopes) {
+        if (caller == null) {
+            throw ProblemException.unauthorized("Authentication required");
+        }
+        for (String scope : scopes) {
+            if (caller.hasScope(scope)) {
+                return caller;
+            }
+        }
+        throw ProblemException.forbidden("The token lacks one of the scopes " + String.join(", ", scopes));
+    }
+
     public Caller require(String scope) {
         if (caller == null) {
             throw ProblemException.unauthorized("Authentication required");

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -40,6 +41,8 @@ public final class JwtVerifier {
 
     public static final String TENANT_CLAIM = "tenant";
     public static final String SCOPE_CLAIM = "scope";
+    /** What a {@code tenant} claim may be: it names rows, topics' records and metrics, so nothing exotic. */
+    public static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** HS256 needs a key of at least 256 bits. */
     public static final int MIN_HS256_SECRET_BYTES = 32;
 
@@ -47,9 +50,19 @@ public final class JwtVerifier {
     public static final Set<JWSAlgorithm> JWKS_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final Duration maxLifetime;
 
-    private JwtVerifier(DefaultJWTProcessor<SecurityContext> processor) {
+    private JwtVerifier(DefaultJWTProcessor<SecurityContext> processor, Duration maxLifetime) {
         this.processor = processor;
+        this.maxLifetime = maxLifetime;
+    }
+
+    /**
+     * The same verifier, also refusing tokens whose lifetime ({@code exp - iat}) exceeds {@code maxLifetime}, or that
+     * carry no {@code iat}; null or zero sets no limit.
+     */
+    public JwtVerifier withMaxLifetime(Duration maxLifetime) {
+        return new JwtVerifier(processor, maxLifetime == null || maxLifetime.isZero() ? null : maxLifetime);
     }
 
     /** Verifies HS256 tokens signed with {@code secret} (local use and tests). */
@@ -96,7 +109,7 @@ public final class JwtVerifier {
         JWTClaimsSet exact = issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build();
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience == null ? null : Set.of(audience),
                 exact, Set.of(JWTClaimNames.EXPIRATION_TIME, TENANT_CLAIM), null));
-        return new JwtVerifier(processor);
+        return new JwtVerifier(processor, null);
     }
 
     /**
@@ -134,8 +147,19 @@ public final class JwtVerifier {
         }
         try {
             String tenant = claims.getStringClaim(TENANT_CLAIM);
-            if (tenant == null || tenant.isBlank()) {
-                throw new AuthenticationException("Bearer token has an empty tenant claim");
+            if (tenant == null || !TENANT.matcher(tenant).matches()) {
+                throw new AuthenticationException("Bearer token's tenant claim does not match " + TENANT.pattern());
+            }
+            if (maxLifetime != null) {
+                if (claims.getIssueTime() == null) {
+                    throw new AuthenticationException("Bearer token has no iat claim, needed to bound its lifetime");
+                }
+                Duration lifetime = Duration.between(claims.getIssueTime().toInstant(),
+                        claims.getExpirationTime().toInstant());
+                if (lifetime.compareTo(maxLifetime) > 0) {
+                    throw new AuthenticationException("Bearer token lives " + lifetime.toSeconds()
+                            + " s (exp - iat), more than the " + maxLifetime.toSeconds() + " s allowed");
+                }
             }
             String scope = claims.getStringClaim(SCOPE_CLAIM);
             Set<String> scopes = new HashSet<>();

@@ -9,6 +9,11 @@ public final class Scopes {
     /** Changing the tenant's event-type catalog and its settings; reading them needs {@link #ENDPOINTS_READ}. */
     public static final String EVENT_TYPES_WRITE = "event-types:write";
 
+    /**
+     * Reading an endpoint's signing secret back; {@link #ENDPOINTS_WRITE} also grants it, {@link #ENDPOINTS_READ} not.
+     */
+    public static final String ENDPOINTS_SECRETS = "endpoints:secrets";
+
     private Scopes() {
     }
 }

@@ -189,52 +189,8 @@ class JwksVerifierTests {
     }
 
     private static AuthConfig config(Optional<String> secret, Optional<String> jwksUrl) {
-        return new AuthConfig() {
-            @Override
-            public Optional<String> hs256Secret() {
-                return secret;
-            }
-
-            @Override
-            public Optional<String> jwksUrl() {
-                return jwksUrl;
-            }
-
-            @Override
-            public Optional<String> issuer() {
-                return Optional.of("https://idp.example");
-            }
-
-            @Override
-            public Optional<String> audience() {
-                return Optional.of("herald");
-            }
-
-            @Override
-            public long jwksCacheTtlMs() {
-                return 300_000;
-            }
-
-            @Override
-            public long jwksRefreshMinIntervalMs() {
-                return 30_000;
-            }
-
-            @Override
-            public long jwksFetchTimeoutMs() {
-                return 5_000;
-            }
-
-            @Override
-            public long tokenCacheMaxAgeMs() {
-                return 60_000;
-            }
-
-            @Override
-            public long tokenCacheMaxTokens() {
-                return 10_000;
-            }
-        };
+        // No lifetime limit: these tokens carry no iat (JwtVerifierTests covers the limit).
+        return new TestAuthConfig(secret, jwksUrl, Optional.of("https://idp.example"), Optional.of("herald"), true, 0);
     }
 
     private static JWTClaimsSet.Builder claims() {

@@ -98,6 +98,36 @@ class JwtVerifierTests {
         assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(AuthenticationException.class);
     }
 
+    @Test
+    void shouldRejectATenantClaimOutsideTheAllowedShape() throws Exception {
+        for (String bad : new String[] { "", " acme", "-acme", "acme/other", "acme tenant", "ac:me", "é",
+                "a".repeat(65), "acme\n" }) {
+            assertRejected(hs(SECRET, JWSAlgorithm.HS256, claims().claim("tenant", bad)));
+        }
+        assertThat(verifier.verify(hs(SECRET, JWSAlgorithm.HS256, claims().claim("tenant", "a".repeat(64)))).tenant())
+                .hasSize(64);
+        assertThat(verifier.verify(hs(SECRET, JWSAlgorithm.HS256, claims().claim("tenant", "Acme.eu-1_x"))).tenant())
+                .isEqualTo("Acme.eu-1_x");
+    }
+
+    @Test
+    void shouldRejectATokenLivingLongerThanTheMaximumOrWithoutIssueTime() throws Exception {
+        JwtVerifier bounded = verifier.withMaxLifetime(Duration.ofHours(1));
+        Instant now = Instant.now();
+
+        assertThatThrownBy(() -> bounded.verify(hs(SECRET, JWSAlgorithm.HS256,
+                claims().issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(2)))))))
+                        .isInstanceOf(AuthenticationException.class).hasMessageContaining("exp - iat");
+        assertThatThrownBy(() -> bounded.verify(hs(SECRET, JWSAlgorithm.HS256, claims())))
+                .isInstanceOf(AuthenticationException.class).hasMessageContaining("iat");
+        assertThat(bounded
+                .verify(hs(SECRET, JWSAlgorithm.HS256,
+                        claims().issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(59))))))
+                .tenant()).isEqualTo("acme");
+        // Without a maximum, neither is needed.
+        assertThat(verifier.verify(hs(SECRET, JWSAlgorithm.HS256, claims())).tenant()).isEqualTo("acme");
+    }
+
     private static JWTClaimsSet.Builder claims() {
         return new JWTClaimsSet.Builder().claim("tenant", "acme").claim("scope", "events:write")
                 .expirationTime(Date.from(Instant.now().plusSeconds(300)));

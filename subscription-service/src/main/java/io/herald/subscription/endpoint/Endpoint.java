@@ -95,6 +95,13 @@ public class Endpoint {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /**
+     * The {@link EndpointState#SCHEMA_VERSION} this endpoint's state was last published with by the re-encryption job
+     * (Flyway V6); older rows are republished by it.
+     */
+    @Column(name = "state_schema_version", nullable = false)
+    public int stateSchemaVersion;
+
     /** Optimistic lock; also the version of the {@link EndpointState} published for this endpoint. */
     @Version
     public Long version;
@@ -110,6 +117,7 @@ public class Endpoint {
         endpoint.enabled = enabled;
         endpoint.signingMode = signingMode.value();
         endpoint.secret = encryptedSecret;
+        endpoint.stateSchemaVersion = EndpointState.SCHEMA_VERSION;
         endpoint.createdAt = now;
         endpoint.updatedAt = now;
         return endpoint;
@@ -159,17 +167,16 @@ public class Endpoint {
      * Makes {@code encryptedFresh} the current key of {@code mode}; the current key keeps signing beside it until
      * {@code previousExpiresAt}. A key already in its grace period is dropped: at most two keys sign at once.
      */
-    void replaceSecret(SigningMode mode, String encryptedFresh, Instant previousExpiresAt, SecretCipher cipher) {
-        // A Flyway V1 row may still hold its secret in plaintext: encrypt it on the way.
-        previousSecret = cipher.isEncrypted(secret) ? secret : cipher.encrypt(secret, id);
+    void replaceSecret(SigningMode mode, String encryptedFresh, Instant previousExpiresAt) {
+        previousSecret = secret;
         previousSecretExpiresAt = previousExpiresAt;
         secret = encryptedFresh;
         signingMode = mode.value();
     }
 
     /**
-     * What dispatch needs to route and sign: the record published on {@code herald.endpoints}. The secrets are
-     * plaintext here; the outbox encrypts the record until it is published.
+     * What dispatch needs to route and sign, with its secrets and header values in plaintext: published on
+     * {@code herald.endpoints} only {@link EndpointState#sealed sealed}.
      */
     public EndpointState toState(SecretCipher cipher, Instant now) {
         List<EndpointSecret> secrets = new ArrayList<>(2);
@@ -183,6 +190,24 @@ public class Endpoint {
                 .withDeliveryOptions(headers(cipher), rateLimitPerSecond,
                         retryScheduleMs == null ? null : List.copyOf(retryScheduleMs))
                 .withFilter(filter);
+    }
+
+    /**
+     * Seals every secret column again with the keyring's newest key (key rotation). Answers whether a column changed.
+     *
+     * @throws io.herald.contracts.secrets.SealedValueException when a column does not open with the keyring
+     */
+    public boolean resealed(SecretCipher cipher) {
+        // Every column is moved before any is assigned: a column that does not open leaves the row untouched.
+        String movedSecret = cipher.keyring().reseal(secret, id);
+        String movedPrevious = cipher.keyring().reseal(previousSecret, id);
+        String movedHeaders = cipher.keyring().reseal(headersJson, id);
+        boolean changed = !movedSecret.equals(secret) || !Objects.equals(movedPrevious, previousSecret)
+                || !Objects.equals(movedHeaders, headersJson);
+        secret = movedSecret;
+        previousSecret = movedPrevious;
+        headersJson = movedHeaders;
+        return changed;
     }
 
     @Override

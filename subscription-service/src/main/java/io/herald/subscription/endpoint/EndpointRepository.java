@@ -42,4 +42,23 @@ public class EndpointRepository implements PanacheRepositoryBase<Endpoint, Strin
         return find("previousSecretExpiresAt <= ?1", Sort.by("id"), now).withLock(LockModeType.PESSIMISTIC_WRITE)
                 .page(0, limit).list();
     }
+
+    /**
+     * Up to {@code limit} endpoints after {@code afterId} (null: from the first), in id order and locked, that the
+     * re-encryption job must move: a secret column not sealed with {@code sealingKeyId}, or a published state older
+     * than {@code schemaVersion}.
+     */
+    public Uni<List<Endpoint>> lockUnsealed(String sealingKeyId, int schemaVersion, String afterId, int limit) {
+        return find(UNSEALED + " and id > ?3", Sort.by("id"), sealingKeyId + ":", schemaVersion,
+                afterId == null ? "" : afterId).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, limit).list();
+    }
+
+    /** How many endpoints {@link #lockUnsealed} has yet to move (after a run: those that failed to open). */
+    public Uni<Long> countUnsealed(String sealingKeyId, int schemaVersion) {
+        return count(UNSEALED, sealingKeyId + ":", schemaVersion);
+    }
+
+    private static final String UNSEALED = "(stateSchemaVersion < ?2 or locate(?1, secret) <> 1"
+            + " or (previousSecret is not null and locate(?1, previousSecret) <> 1)"
+            + " or (headersJson is not null and locate(?1, headersJson) <> 1))";
 }

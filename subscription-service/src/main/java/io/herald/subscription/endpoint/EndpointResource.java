@@ -206,7 +206,8 @@ public class EndpointResource {
     @Operation(operationId = "getEndpointSecret", summary = "Get an endpoint's signing secret")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     public Uni<EndpointSecretResponse> secret(@PathParam("id") String id) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        // A secret signs deliveries: a read-only token (a dashboard, the portal's listing) must not get it.
+        Caller caller = currentCaller.requireAny(Scopes.ENDPOINTS_WRITE, Scopes.ENDPOINTS_SECRETS);
         return service.secret(caller.tenant(), id).map(EndpointSecretResponse::new);
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,7 +12,11 @@ import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.herald.contracts.Json;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.secrets.SealedValueException;
 import io.herald.contracts.signing.WebhookSecret;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.outbox.OutboxRelay;
@@ -27,6 +32,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class EndpointService {
+
+    private static final Logger LOG = Logger.getLogger(EndpointService.class);
 
     /** Rotated-out secrets removed per sweep transaction. */
     static final int SWEEP_BATCH = 100;
@@ -94,7 +101,7 @@ public class EndpointService {
             if (patch.has("signingMode") && !patch.getSigningMode().equals(endpoint.signingMode)) {
                 SigningMode mode = SigningMode.of(patch.getSigningMode());
                 endpoint.replaceSecret(mode, cipher.encrypt(mode.newKey().encoded(), endpoint.id),
-                        now().plus(rotationGrace), cipher);
+                        now().plus(rotationGrace));
             }
             if (patch.has("url")) {
                 endpoint.url = patch.getUrl();
@@ -157,7 +164,7 @@ public class EndpointService {
             SigningMode mode = SigningMode.of(endpoint.signingMode);
             WebhookSecret fresh = mode.newKey();
             verificationKey[0] = fresh.verificationKey().encoded();
-            endpoint.replaceSecret(mode, cipher.encrypt(fresh.encoded(), id), expiry[0], cipher);
+            endpoint.replaceSecret(mode, cipher.encrypt(fresh.encoded(), id), expiry[0]);
             endpoint.updatedAt = now;
             return endpoints.flush().chain(() -> publish(endpoint, now));
         })).invoke(relay::trigger).map(ignored -> new Rotation(verificationKey[0], expiry[0]));
@@ -212,6 +219,56 @@ public class EndpointService {
         });
     }
 
+    /** What one batch of the re-encryption job did; {@code lastId} is where the next batch starts. */
+    public record ResealBatch(int examined, int moved, int refused, String lastId) {
+    }
+
+    /**
+     * Re-seals, with the keyring's newest key, up to {@code limit} endpoints after {@code afterId} whose secret columns
+     * are under an older key or whose published state is of an older schema, and republishes their state. An endpoint
+     * whose columns do not open with the keyring is left untouched and counted as refused.
+     */
+    public Uni<ResealBatch> resealBatch(String afterId, int limit) {
+        Instant now = now();
+        return Panache.withTransaction(() -> endpoints
+                .lockUnsealed(cipher.keyring().sealingKeyId(), EndpointState.SCHEMA_VERSION, afterId, limit)
+                .chain(batch -> {
+                    if (batch.isEmpty()) {
+                        return Uni.createFrom().item(new ResealBatch(0, 0, 0, afterId));
+                    }
+                    List<Endpoint> moved = new ArrayList<>(batch.size());
+                    for (Endpoint endpoint : batch) {
+                        try {
+                            // Opening the whole state first proves every column opens before anything changes.
+                            endpoint.toState(cipher, now);
+                            endpoint.resealed(cipher);
+                            endpoint.stateSchemaVersion = EndpointState.SCHEMA_VERSION;
+                            moved.add(endpoint);
+                        } catch (SealedValueException e) {
+                            LOG.errorf("Endpoint %s cannot be re-sealed and stays as it is: %s", endpoint.id,
+                                    e.getMessage());
+                        }
+                    }
+                    Uni<Void> appended = endpoints.flush();
+                    for (Endpoint endpoint : moved) {
+                        appended = appended.chain(() -> publish(endpoint, now)).replaceWithVoid();
+                    }
+                    String lastId = batch.get(batch.size() - 1).id;
+                    return appended.replaceWith(
+                            new ResealBatch(batch.size(), moved.size(), batch.size() - moved.size(), lastId));
+                })).invoke(result -> {
+                    if (result.moved() > 0) {
+                        relay.trigger();
+                    }
+                });
+    }
+
+    /** How many endpoints the re-encryption job has yet to move (after a full run: those it could not open). */
+    public Uni<Long> countUnsealed() {
+        return Panache.withSession(
+                () -> endpoints.countUnsealed(cipher.keyring().sealingKeyId(), EndpointState.SCHEMA_VERSION));
+    }
+
     /** The tenant's endpoint; 404 when it does not exist or belongs to another tenant (the two look the same). */
     public Uni<Endpoint> get(String tenant, String id) {
         return Panache.withSession(() -> endpoints.findForTenant(tenant, id)).onItem().ifNull()
@@ -254,7 +311,8 @@ public class EndpointService {
     }
 
     private Uni<Endpoint> publish(Endpoint endpoint, Instant now) {
-        return outbox.append(endpoint.id, Json.write(endpoint.toState(cipher, now)), now).replaceWith(endpoint);
+        return outbox.append(endpoint.id, Json.write(endpoint.toState(cipher, now).sealed(cipher.keyring())), now)
+                .replaceWith(endpoint);
     }
 
     private Instant now() {

@@ -27,7 +27,7 @@ public class OutboxEvent {
     public String aggregateId;
 
     /**
-     * The Kafka value, encrypted (it holds signing secrets), never logged; null is a tombstone (a deleted endpoint).
+     * The Kafka value, with its secrets sealed, never logged; null is a tombstone (a deleted endpoint).
      */
     @Column(updatable = false)
     public String payload;

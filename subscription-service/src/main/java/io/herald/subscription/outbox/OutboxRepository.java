@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.herald.contracts.Json;
+import io.herald.contracts.messages.EndpointState;
 import io.herald.subscription.secret.SecretCipher;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
@@ -28,24 +30,33 @@ public class OutboxRepository implements PanacheRepository<OutboxEvent> {
 
     /**
      * Adds a record to publish; a null payload is a tombstone. Call it after the change it describes was flushed, so
-     * the row lock taken by that change orders outbox ids of one endpoint by commit. The payload carries plaintext
-     * signing secrets, so it is stored encrypted ({@link SecretCipher}, bound to the aggregate id) and decrypted only
-     * by the relay on its way to Kafka.
+     * the row lock taken by that change orders outbox ids of one endpoint by commit. The payload is the Kafka value as
+     * it is published: its secrets are already sealed ({@code EndpointState.sealed}).
      */
     public Uni<OutboxEvent> append(String aggregateId, String payload, Instant now) {
-        return persist(OutboxEvent.of(aggregateId, cipher.encrypt(payload, aggregateId), now));
+        return persist(OutboxEvent.of(aggregateId, payload, now));
     }
 
-    /** As {@link #append(String, String, Instant)}, for a record of another topic than {@code herald.endpoints}. */
+    /**
+     * As {@link #append(String, String, Instant)}, for a record of another topic than {@code herald.endpoints}; its
+     * payload holds no secret (an event type, a tenant's settings) and is stored as published.
+     */
     public Uni<OutboxEvent> append(String key, String payload, Instant now, String topic) {
-        OutboxEvent event = OutboxEvent.of(key, cipher.encrypt(payload, key), now);
+        OutboxEvent event = OutboxEvent.of(key, payload, now);
         event.topic = topic;
         return persist(event);
     }
 
-    /** The Kafka value of a row: its payload decrypted, or null for a tombstone. */
+    /**
+     * The Kafka value of a row, or null for a tombstone. A row written before states were sealed field by field holds
+     * the whole plaintext state sealed ({@link SecretCipher}): it is opened and published sealed field by field.
+     */
     String payloadOf(OutboxEvent row) {
-        return cipher.decrypt(row.payload, row.aggregateId);
+        if (row.payload == null || row.payload.startsWith("{")) {
+            return row.payload;
+        }
+        EndpointState legacy = Json.read(cipher.decrypt(row.payload, row.aggregateId), EndpointState.class);
+        return Json.write(legacy.sealed(cipher.keyring()));
     }
 
     /** True if this transaction now holds the relay lock; released at commit or rollback. Never waits. */

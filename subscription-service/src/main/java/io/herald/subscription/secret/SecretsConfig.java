@@ -8,11 +8,25 @@ import io.smallrye.config.WithDefault;
 public interface SecretsConfig {
 
     /**
-     * AES-256 key encrypting signing secrets and outbox payloads at rest: base64 of 32 random bytes (e.g.
-     * {@code openssl rand -base64 32}); env {@code HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY}. Required in production;
-     * dev and test profiles carry a fixed, public one.
+     * The keyring sealing signing secrets, private keys and header values, in PostgreSQL and on
+     * {@code herald.endpoints}: {@code <id>:<base64 of 32 random bytes>[,<id>:<base64>...]}, newest first (the first
+     * seals, every one opens); a bare base64 key is the key {@code v1}. Dispatch must hold the same keys
+     * ({@code herald.dispatch.secrets.encryption-key}). Env {@code HERALD_SUBSCRIPTION_SECRETS_ENCRYPTION_KEY};
+     * required in production; dev and test profiles carry fixed, public ones. See docs/operations.md, key rotation.
      */
     String encryptionKey();
+
+    /**
+     * How often the re-encryption job looks for endpoints whose secrets are not sealed with the newest key (or whose
+     * published state is of an older schema), re-seals them and republishes their state, in ms; it also runs at
+     * start-up.
+     */
+    @WithDefault("600000")
+    long resealIntervalMs();
+
+    /** Endpoints re-sealed per transaction by the re-encryption job (1-1000). */
+    @WithDefault("100")
+    int resealBatchSize();
 
     /** How long a rotated-out secret keeps signing beside the new one, in ms (default 24 h). */
     @WithDefault("86400000")

@@ -14,7 +14,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import io.herald.contracts.Json;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.subscription.EndpointTopic;
 import io.herald.testing.KafkaTestResource;
@@ -52,8 +51,8 @@ class EndpointLifecycleTests {
                 .body("retryScheduleMs", equalTo(List.of(100, 1000, 60000)));
 
         List<ConsumerRecord<String, String>> records = EndpointTopic.awaitRecords(id, found -> found.size() >= 2);
-        EndpointState created = Json.read(records.get(0).value(), EndpointState.class);
-        EndpointState updated = Json.read(records.get(1).value(), EndpointState.class);
+        EndpointState created = EndpointTopic.state(records.get(0).value());
+        EndpointState updated = EndpointTopic.state(records.get(1).value());
         assertThat(updated.version()).isEqualTo(created.version() + 1);
         assertThat(updated.url()).isEqualTo("http://127.0.0.1:9/v2");
         assertThat(updated.eventTypes()).containsExactly("invoice.paid", "order.*");

@@ -2,6 +2,7 @@ package io.herald.subscription.endpoint;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
@@ -87,13 +88,18 @@ class EndpointResourceTests {
     }
 
     @Test
-    void shouldReturnTheSecretAgainToItsTenant() {
+    void shouldReturnTheSecretAgainToItsTenantWithAWriteOrSecretsScopeOnly() {
         String tenant = newTenant();
         ExtractableResponse<Response> created = create(tenant, "https://localhost/s");
+        String path = "/v1/endpoints/" + created.path("id") + "/secret";
 
-        given().auth().oauth2(TestTokens.token(tenant, Scopes.ENDPOINTS_READ))
-                .get("/v1/endpoints/" + created.path("id") + "/secret").then().statusCode(200)
-                .body("secret", equalTo(created.path("secret")));
+        for (String scope : List.of(Scopes.ENDPOINTS_WRITE, Scopes.ENDPOINTS_SECRETS)) {
+            given().auth().oauth2(TestTokens.token(tenant, scope)).get(path).then().statusCode(200).body("secret",
+                    equalTo(created.path("secret")));
+        }
+        // A read-only token (a dashboard) lists endpoints but never gets what signs their deliveries.
+        given().auth().oauth2(TestTokens.token(tenant, Scopes.ENDPOINTS_READ)).get(path).then().statusCode(403)
+                .contentType(PROBLEM_JSON).body(not(containsString("whsec_")));
     }
 
     @Test
@@ -151,6 +157,14 @@ class EndpointResourceTests {
                 .statusCode(403).contentType(PROBLEM_JSON);
         given().auth().oauth2(TestTokens.token(tenant, Scopes.EVENTS_WRITE)).get("/v1/endpoints/" + id + "/secret")
                 .then().statusCode(403).contentType(PROBLEM_JSON);
+    }
+
+    @Test
+    void shouldAnswer401ForATenantClaimOutsideTheAllowedShape() {
+        for (String tenant : List.of("acme/other", "-acme", "a".repeat(65), "acme tenant")) {
+            given().auth().oauth2(TestTokens.admin(tenant)).get("/v1/endpoints").then().statusCode(401)
+                    .contentType(PROBLEM_JSON);
+        }
     }
 
     @Test

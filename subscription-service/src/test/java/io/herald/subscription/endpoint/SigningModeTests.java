@@ -20,7 +20,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import io.herald.contracts.Json;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.signing.WebhookSecret;
@@ -183,7 +182,7 @@ class SigningModeTests {
     }
 
     private static EndpointState state(ConsumerRecord<String, String> record) {
-        return Json.read(record.value(), EndpointState.class);
+        return EndpointTopic.state(record.value());
     }
 
     private static Connection database() throws Exception {

@@ -49,7 +49,7 @@ class EndpointDisabledConsumerTests {
         send(event(tenant, id, Instant.now()));
 
         List<EndpointState> states = EndpointTopic.awaitRecords(id, found -> found.size() >= 2).stream()
-                .map(r -> Json.read(r.value(), EndpointState.class)).toList();
+                .map(r -> EndpointTopic.state(r.value())).toList();
         assertThat(states.get(1).enabled()).isFalse();
         assertThat(states.get(1).version()).isEqualTo(states.get(0).version() + 1);
         given().auth().oauth2(TestTokens.admin(tenant)).get("/v1/endpoints/" + id).then().statusCode(200)

@@ -50,7 +50,7 @@ class OutboxRelayTests {
 
         ConsumerRecord<String, String> record = awaitRecord(id);
 
-        EndpointState state = Json.read(record.value(), EndpointState.class);
+        EndpointState state = EndpointTopic.state(record.value());
         assertThat(state.schemaVersion()).isEqualTo(EndpointState.SCHEMA_VERSION);
         assertThat(state.id()).isEqualTo(id);
         assertThat(state.tenant()).isEqualTo(tenant);

@@ -1,4 +1,4 @@
-package io.herald.ingest.http;
+package io.herald.kit.http;
 
 import java.util.Optional;
 
@@ -7,7 +7,10 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.herald.contracts.Json;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.herald.kit.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -23,6 +26,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 @ApplicationScoped
 public class BodyLimitRoute {
+
+    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private final Optional<MemorySize> limit;
 
@@ -54,11 +59,19 @@ public class BodyLimitRoute {
         if (http1) {
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
-        context.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .end(Json.write(problem)).onComplete(done -> {
+        context.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(json(problem))
+                .onComplete(done -> {
                     if (http1) {
                         context.request().connection().close();
                     }
                 });
+    }
+
+    private static String json(Problem problem) {
+        try {
+            return JSON.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a problem", e);
+        }
     }
 }

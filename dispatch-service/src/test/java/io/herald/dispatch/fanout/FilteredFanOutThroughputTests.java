@@ -1,4 +1,4 @@
-package io.herald.dispatch.delivery;
+package io.herald.dispatch.fanout;
 
 import static io.herald.dispatch.Fixtures.endpoint;
 import static io.herald.dispatch.Fixtures.event;

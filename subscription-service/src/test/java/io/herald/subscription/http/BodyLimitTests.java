@@ -1,0 +1,97 @@
+package io.herald.subscription.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.PostgresTestResource;
+import io.herald.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Every route's body is bounded, whether its length is announced or it arrives chunked (no Content-Length): an endless
+ * stream is cut off with 413 instead of being buffered.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+class BodyLimitTests {
+
+    private static final byte[] HUGE = ("{\"description\":\"" + "x".repeat(200 * 1024) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @ParameterizedTest
+    @ValueSource(strings = { "POST /v1/endpoints", "PATCH /v1/endpoints/ep_x" })
+    void shouldCutOffAnOversizedChunkedBody(String route) throws Exception {
+        String[] parts = route.split(" ");
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((parts[0] + " " + parts[1] + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + TestTokens.admin("t-limits") + "\r\nContent-Type: "
+                    + (parts[0].equals("PATCH") ? "application/merge-patch+json" : "application/json")
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = "x".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+            try {
+                out.write("2\r\n{\"\r\n".getBytes(StandardCharsets.US_ASCII));
+                // Up to 1 MiB, far past the limit: the server must answer long before, not buffer it all.
+                for (int i = 0; i < 128; i++) {
+                    out.write(("2000\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            } catch (IOException closedByServer) {
+                // Expected once the server answered and closed.
+            }
+            String status = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).as(route + " with an oversized chunked body")
+                    .isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "POST /v1/endpoints", "PATCH /v1/endpoints/ep_x", "POST /v1/dead-letters/dl_x/replay" })
+    void shouldRefuseAnAnnouncedOversizedBodyWithProblemDetails(String route) throws Exception {
+        HttpResponse<String> answer = send(route, BodyPublishers.ofByteArray(HUGE));
+
+        assertThat(answer.statusCode()).isEqualTo(413);
+        assertThat(answer.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(answer.body()).contains("\"status\":413");
+    }
+
+    private HttpResponse<String> send(String route, BodyPublisher body) throws Exception {
+        List<String> parts = List.of(route.split(" "));
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(parts.get(1)))
+                .header("Authorization", "Bearer " + TestTokens.admin("t-limits"))
+                .header("Content-Type",
+                        parts.get(0).equals("PATCH") ? "application/merge-patch+json" : "application/json")
+                .method(parts.get(0), body).build();
+        return CLIENT.send(request, BodyHandlers.ofString());
+    }
+}
