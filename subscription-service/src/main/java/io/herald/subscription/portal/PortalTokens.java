@@ -114,12 +114,18 @@ public class PortalTokens implements IssuedTokenVerifier {
         }
     }
 
-    /** The portal's HMAC key for the base64 {@code encryptionKey}: a key of its own, never the key itself. */
+    /**
+     * The portal's HMAC key for the secrets keyring {@code encryptionKey} ({@code <id>:<base64>[,...]}, or one bare
+     * base64 key): a key of its own, derived from the keyring's sealing key (its first), never that key itself. Putting
+     * a new key first ends the portal links signed before.
+     */
     static byte[] deriveKey(String encryptionKey) {
+        String sealing = encryptionKey.split(",")[0].trim();
+        int colon = sealing.indexOf(':');
+        String material = colon < 0 ? sealing : sealing.substring(colon + 1);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(decode(encryptionKey, "herald.subscription.secrets.encryption-key"),
-                    "HmacSHA256"));
+            mac.init(new SecretKeySpec(decode(material, "herald.subscription.secrets.encryption-key"), "HmacSHA256"));
             return mac.doFinal(DERIVATION_LABEL.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot derive the portal token key", e);
