@@ -17,6 +17,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,6 +84,29 @@ class BodyLimitTests {
         assertThat(answer.statusCode()).isEqualTo(413);
         assertThat(answer.headers().firstValue("content-type")).hasValue("application/problem+json");
         assertThat(answer.body()).contains("\"status\":413");
+    }
+
+    @Test
+    void shouldKeepTheAnswerReadableWhileTheClientIsStillSendingTheBody() throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/endpoints HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + TestTokens.admin("t-limits") + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + (1024 * 1024) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(200);
+            // The server has answered by now; the client, like most, only reads once it has sent its body. Bytes that
+            // arrive after the server closed would be answered with a reset that discards the unread answer.
+            byte[] chunk = "x".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 64; i++) {
+                out.write(chunk);
+            }
+            out.flush();
+            String status = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+        }
     }
 
     private HttpResponse<String> send(String route, BodyPublisher body) throws Exception {
