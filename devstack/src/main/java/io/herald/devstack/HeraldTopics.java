@@ -29,22 +29,33 @@ public final class HeraldTopics {
      * whole; retry tiers and the DLQ need at least the deliveries topic's count).
      */
     public static List<NewTopic> definitions(int partitions) {
+        return definitions(partitions, 1);
+    }
+
+    /** As {@link #definitions(int)}, each partition with {@code replication} replicas. */
+    public static List<NewTopic> definitions(int partitions, int replication) {
+        short replicas = (short) replication;
         return Topics.ALL.stream()
                 .map(name -> Topics.COMPACTED.contains(name)
-                        ? new NewTopic(name, 1, (short) 1)
+                        ? new NewTopic(name, 1, replicas)
                                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
-                        : new NewTopic(name, partitions, (short) 1))
+                        : new NewTopic(name, partitions, replicas))
                 .toList();
     }
 
     /** Creates every topic that does not exist yet. */
     public static void create(String bootstrapServers, int partitions) {
+        create(bootstrapServers, partitions, 1);
+    }
+
+    /** Creates every topic that does not exist yet, with {@code replication} replicas. */
+    public static void create(String bootstrapServers, int partitions, int replication) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = definitions(partitions).stream().filter(t -> !existing.contains(t.name()))
-                    .toList();
+            List<NewTopic> missing = definitions(partitions, replication).stream()
+                    .filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }

@@ -25,10 +25,11 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real single-node Kafka (KRaft, broker and controller in one process) run as a child JVM from the Maven Central
- * artifacts whose paths the build wrote to {@code kafka-classpath.txt}. Everything lives in one data directory: the
- * generated {@code server.properties}, the log dirs and {@code kafka.log}; starting again on the same directory keeps
- * the topics and their records. Listens on 127.0.0.1 only.
+ * A real Kafka node (KRaft, broker and controller in one process) run as a child JVM from the Maven Central artifacts
+ * whose paths the build wrote to {@code kafka-classpath.txt}: a single-node cluster of its own, or one node of a
+ * {@link KafkaCluster}. Everything lives in one data directory: the generated {@code server.properties}, the log dirs
+ * and {@code kafka.log}; starting again on the same directory keeps the topics and their records. Listens on 127.0.0.1
+ * only.
  */
 public final class KafkaBroker extends ChildProcess {
 
@@ -42,14 +43,38 @@ public final class KafkaBroker extends ChildProcess {
     private final int controllerPort;
     private final Map<String, String> overrides;
     private final String maxHeap;
+    private final Membership membership;
 
-    private KafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides, String maxHeap) {
+    /**
+     * Where a node stands in its cluster.
+     *
+     * @param nodeId this node's id
+     * @param clusterSize how many nodes the cluster has (replication of internal topics: up to 3, two in sync)
+     * @param voters {@code controller.quorum.voters}, or null for this node alone
+     * @param clusterId the id every node's storage is formatted with, or null for a random one
+     */
+    record Membership(int nodeId, int clusterSize, String voters, String clusterId) {
+
+        static final Membership ALONE = new Membership(1, 1, null, null);
+
+        int replication() {
+            return Math.min(3, clusterSize);
+        }
+
+        int minInSync() {
+            return clusterSize >= 3 ? 2 : 1;
+        }
+    }
+
+    private KafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides, String maxHeap,
+            Membership membership) {
         super(STOP_GRACE);
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
         this.overrides = Map.copyOf(overrides);
         this.maxHeap = maxHeap;
+        this.membership = membership;
     }
 
     /** A broker on free ports with its data under {@code dataDir}; nothing runs until {@link #start()}. */
@@ -67,13 +92,32 @@ public final class KafkaBroker extends ChildProcess {
         while (ctlPort == 0 || ctlPort == brokerPort) {
             ctlPort = Processes.freePort();
         }
-        return new KafkaBroker(dataDir, brokerPort, ctlPort, overrides, "256m");
+        return new KafkaBroker(dataDir, brokerPort, ctlPort, overrides, "256m", Membership.ALONE);
+    }
+
+    /** One node of a {@link KafkaCluster}, on the given ports. */
+    static KafkaBroker member(Path dataDir, int port, int controllerPort, Map<String, String> overrides,
+            Membership membership) {
+        return new KafkaBroker(dataDir, port, controllerPort, overrides, "256m", membership);
     }
 
     /** Starts the broker (formatting the data directory the first time) and waits until it answers metadata. */
     public synchronized KafkaBroker start() {
         if (isRunning()) {
             return this;
+        }
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /**
+     * Starts the process (formatting the data directory the first time) without waiting: the nodes of a cluster are
+     * launched together, since none answers before a majority of controllers runs.
+     */
+    synchronized void launch() {
+        if (isRunning()) {
+            return;
         }
         Processes.requireFree(port, "Kafka listener");
         Processes.requireFree(controllerPort, "Kafka controller");
@@ -89,8 +133,6 @@ public final class KafkaBroker extends ChildProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start Kafka in " + dataDir, e);
         }
-        awaitReady();
-        return this;
     }
 
     public String bootstrapServers() {
@@ -126,23 +168,27 @@ public final class KafkaBroker extends ChildProcess {
     private Path writeServerProperties() throws IOException {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("node.id", Integer.toString(membership.nodeId()));
+        props.put("controller.quorum.voters", membership.voters() != null ? membership.voters()
+                : membership.nodeId() + "@127.0.0.1:" + controllerPort);
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
         props.put("log.dirs", dataDir.resolve("logs").toString());
-        // One node: every internal topic must have replication factor 1, or it is never created and consumer
-        // groups and transactions hang silently.
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("min.insync.replicas", "1");
-        props.put("default.replication.factor", "1");
+        // Internal topics replicated as far as the cluster allows: on one node a factor above 1 means they are never
+        // created and consumer groups and transactions hang silently. Three nodes: three replicas, two in sync, as in
+        // k8s/kafka.
+        String replication = Integer.toString(membership.replication());
+        String minInSync = Integer.toString(membership.minInSync());
+        props.put("offsets.topic.replication.factor", replication);
+        props.put("transaction.state.log.replication.factor", replication);
+        props.put("transaction.state.log.min.isr", minInSync);
+        props.put("share.coordinator.state.topic.replication.factor", replication);
+        props.put("share.coordinator.state.topic.min.isr", minInSync);
+        props.put("min.insync.replicas", minInSync);
+        props.put("default.replication.factor", replication);
         // Fewer internal partitions than the production default of 50: the first group join and the first
         // transaction create them, and 50 each cost seconds on a laptop.
         props.put("offsets.topic.num.partitions", "10");
@@ -170,7 +216,7 @@ public final class KafkaBroker extends ChildProcess {
             return;
         }
         // Uuid.randomUuid() is what 'kafka-storage random-uuid' prints, without a JVM start of its own.
-        String clusterId = Uuid.randomUuid().toString();
+        String clusterId = membership.clusterId() != null ? membership.clusterId() : Uuid.randomUuid().toString();
         appendToLog(
                 "=== " + Instant.now() + " formatting " + dataDir.resolve("logs") + " (cluster " + clusterId + ") ===");
         Process format = new ProcessBuilder(javaCommand("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
@@ -234,7 +280,8 @@ public final class KafkaBroker extends ChildProcess {
         return String.join(File.pathSeparator, entries);
     }
 
-    private void awaitReady() {
+    /** Waits until the node answers metadata (a cluster's node: once a majority of controllers runs). */
+    void awaitReady() {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

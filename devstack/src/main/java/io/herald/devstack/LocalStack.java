@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
@@ -25,9 +26,10 @@ import io.herald.kit.auth.Scopes;
 import io.herald.kit.auth.TokenMinter;
 
 /**
- * One command for the whole stack on a laptop: a real single-node Kafka, PostgreSQL (HERALD_DB_URL, else an embedded
- * server), the three services from their packaged jars, and a demo webhook receiver that prints what it gets. All state
- * lives under {@code <repo>/.herald-local/}; Ctrl-C stops everything in reverse order.
+ * One command for the whole stack on a laptop: a real Kafka (one node, or a three-node cluster with {@code --brokers
+ * 3}), PostgreSQL (HERALD_DB_URL, else an embedded server), the three services from their packaged jars (one of each,
+ * or {@code --replicas N} of each), and a demo webhook receiver that prints what it gets. All state lives under
+ * {@code <repo>/.herald-local/}; Ctrl-C stops everything in reverse order.
  */
 public final class LocalStack {
 
@@ -37,6 +39,10 @@ public final class LocalStack {
     static final int POSTGRES_PORT = 5433;
     static final int RECEIVER_PORT = 8090;
     static final int PARTITIONS = 3;
+    /** With replicas, enough partitions for each dispatch replica to hold some. */
+    static final int PARTITIONS_FOR_REPLICAS = 6;
+    /** Replica <i>k</i> (from 0) of a service listens on its default port plus {@code k} times this. */
+    static final int REPLICA_PORT_STEP = 100;
     static final String DATABASE = "herald";
     static final String DEMO_TENANT = "demo";
     static final Duration TOKEN_TTL = Duration.ofDays(30);
@@ -49,8 +55,10 @@ public final class LocalStack {
     private final boolean withReceiver;
     /** Kafka and PostgreSQL only, where the services' {@code %dev} profiles look for them. */
     private final boolean infraOnly;
+    private final int brokers;
+    private final int replicas;
 
-    private KafkaBroker kafka;
+    private String kafkaBootstrap;
     private PostgresServer postgres;
     private PostgresConnection database;
     private DevProfiles devProfiles;
@@ -63,17 +71,23 @@ public final class LocalStack {
     }
 
     LocalStack(Path repo, boolean withReceiver, boolean infraOnly) {
+        this(repo, withReceiver, infraOnly, 1, 1);
+    }
+
+    LocalStack(Path repo, boolean withReceiver, boolean infraOnly, int brokers, int replicas) {
         this.repo = repo;
         this.home = repo.resolve(HOME_DIR);
         this.withReceiver = withReceiver;
         this.infraOnly = infraOnly;
+        this.brokers = brokers;
+        this.replicas = replicas;
     }
 
     public static void main(String[] args) throws InterruptedException {
         List<String> options = List.of(args);
         if (options.contains("--help") || options.contains("-h")) {
             System.out.println("""
-                    Usage: ./herald-local [--no-build] [--no-receiver] [--infra-only]
+                    Usage: ./herald-local [--no-build] [--no-receiver] [--infra-only] [--brokers N] [--replicas N]
 
                     Starts Kafka (127.0.0.1:9092), PostgreSQL (HERALD_DB_URL, else embedded on 127.0.0.1:5433),
                     ingest (8081), subscription (8082), dispatch (8083) and a demo webhook receiver (8090).
@@ -84,11 +98,17 @@ public final class LocalStack {
                       --infra-only    start Kafka and PostgreSQL (and the demo receiver) but no service, on the
                                       addresses the services' %dev profiles use, for ./mvnw quarkus:dev
                                       (PostgreSQL: the one already answering there, else an embedded one)
+                      --brokers N     a KRaft cluster of N Kafka nodes (3: three replicas, two in sync, as in k8s/)
+                                      on 127.0.0.1:9092, 9094, 9096 (controllers on the odd ports); default 1
+                      --replicas N    N processes of each service, replica k on its port + 100 k (8081, 8181, ...),
+                                      each with its own name (POD_NAME) and so its own transactional ids; default 1
                     """);
             return;
         }
+        int brokers = intOption(options, "--brokers");
+        int replicas = intOption(options, "--replicas");
         LocalStack stack = new LocalStack(ServiceProcess.repoRoot(), !options.contains("--no-receiver"),
-                options.contains("--infra-only"));
+                options.contains("--infra-only"), brokers, replicas);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stopAll, "herald-local-shutdown"));
         try {
             stack.start();
@@ -103,6 +123,25 @@ public final class LocalStack {
             stack.printTour();
         }
         new CountDownLatch(1).await();
+    }
+
+    /** The positive number after {@code name} (1 without it); exits with a message when it is not one. */
+    static int intOption(List<String> options, String name) {
+        int at = options.indexOf(name);
+        if (at < 0) {
+            return 1;
+        }
+        try {
+            int value = Integer.parseInt(at + 1 < options.size() ? options.get(at + 1) : "");
+            if (value >= 1 && value <= 9) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        System.err.println(name + " takes a number from 1 to 9, e.g. " + name + " 3");
+        System.exit(2);
+        return 1;
     }
 
     void start() {
@@ -129,17 +168,31 @@ public final class LocalStack {
             writeQuietly(home.resolve("demo-token"), token + "\n");
         }
         int brokerPort = kafkaPort;
-
-        kafka = step("Kafka",
-                () -> KafkaBroker.create(home.resolve("kafka"), brokerPort, brokerPort + 1,
-                        Map.of("num.partitions", Integer.toString(PARTITIONS))).start(),
-                k -> "127.0.0.1:" + k.port() + ", pid " + k.pid() + ", log " + rel(k.logFile()));
-        running.push(new Running("Kafka", kafka::stop));
+        int partitions = replicas > 1 ? PARTITIONS_FOR_REPLICAS : PARTITIONS;
+        Map<String, String> brokerSettings = Map.of("num.partitions", Integer.toString(partitions));
+        int replication;
+        if (brokers == 1) {
+            KafkaBroker kafka = step("Kafka",
+                    () -> KafkaBroker.create(home.resolve("kafka"), brokerPort, brokerPort + 1, brokerSettings).start(),
+                    k -> "127.0.0.1:" + k.port() + ", pid " + k.pid() + ", log " + rel(k.logFile()));
+            running.push(new Running("Kafka", kafka::stop));
+            kafkaBootstrap = kafka.bootstrapServers();
+            replication = 1;
+        } else {
+            KafkaCluster cluster = step("Kafka (" + brokers + " nodes)",
+                    () -> KafkaCluster.create(home.resolve("kafka-" + brokers), brokers, brokerPort, brokerSettings)
+                            .start(),
+                    c -> c.bootstrapServers() + ", logs " + rel(home.resolve("kafka-" + brokers))
+                            + "/node-*/kafka.log");
+            running.push(new Running("Kafka (" + brokers + " nodes)", cluster::stop));
+            kafkaBootstrap = cluster.bootstrapServers();
+            replication = cluster.replication();
+        }
 
         step("Topics", () -> {
-            HeraldTopics.create(kafka.bootstrapServers(), PARTITIONS);
+            HeraldTopics.create(kafkaBootstrap, partitions, replication);
             return "";
-        }, x -> PARTITIONS + " partitions each");
+        }, x -> partitions + " partitions each, " + replication + (replication == 1 ? " replica" : " replicas"));
 
         postgres = step("PostgreSQL", this::startPostgres, pg -> pg.isEmbedded()
                 ? "embedded, 127.0.0.1:" + pg.connection().port() + ", data " + rel(home.resolve("postgres"))
@@ -167,17 +220,31 @@ public final class LocalStack {
             return;
         }
 
-        ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), database, secret, encryptionKey);
+        ServiceEnv env = new ServiceEnv(kafkaBootstrap, database, secret, encryptionKey);
         for (String module : ServiceEnv.START_ORDER) {
-            ServiceProcess service = ServiceProcess.builder(module).port(ServiceEnv.DEFAULT_PORTS.get(module))
-                    .env(env.envFor(module)).logFile(home.resolve("logs").resolve(module + ".log")).build();
-            step(module, () -> {
-                service.start();
-                Leftovers.remember(home, module, service.pid());
-                running.push(new Running(module, service::stop));
-                return service;
-            }, s -> s.baseUrl() + ", pid " + s.pid() + ", log " + rel(s.logFile()));
+            for (int replica = 0; replica < replicas; replica++) {
+                String name = replicaName(module, replica);
+                // Each replica its own name, as each pod has: its transactional ids derive from it.
+                ServiceProcess service = ServiceProcess.builder(module).port(port(module, replica))
+                        .env(env.envFor(module)).env("POD_NAME", name)
+                        .logFile(home.resolve("logs").resolve(name + ".log")).build();
+                step(name, () -> {
+                    service.start();
+                    Leftovers.remember(home, name, service.pid());
+                    running.push(new Running(name, service::stop));
+                    return service;
+                }, s -> s.baseUrl() + ", pid " + s.pid() + ", log " + rel(s.logFile()));
+            }
         }
+    }
+
+    /** {@code module} alone, or {@code module-<k+1>} with replicas. */
+    String replicaName(String module, int replica) {
+        return replicas == 1 ? module : module + "-" + (replica + 1);
+    }
+
+    static int port(String module, int replica) {
+        return ServiceEnv.DEFAULT_PORTS.get(module) + REPLICA_PORT_STEP * replica;
     }
 
     private PostgresServer startPostgres() {
@@ -221,9 +288,9 @@ public final class LocalStack {
                         Herald is up in %.1f s.
                           ingest        %s   POST /v1/events          OpenAPI %s/q/openapi
                           subscription  %s   /v1/endpoints            OpenAPI %s/q/openapi
-                          dispatch      %s   /q/health  /q/metrics
+                          dispatch      %s   /q/health  /q/metrics%s
                           Kafka         %s   PostgreSQL %s
-                          logs          %s/logs/  and %s/kafka/kafka.log
+                          logs          %s/logs/  and %s
 
                         A token for tenant '%s' (all scopes, valid %d days; also in %s/demo-token):
                           export HERALD_TOKEN=%s
@@ -239,11 +306,24 @@ public final class LocalStack {
 
                         Ctrl-C stops everything. State stays in %s/ for the next start; rm -rf %s wipes everything.
                         """,
-                elapsedSeconds(), ingest, ingest, subscription, subscription, dispatch, kafka.bootstrapServers(),
-                database.jdbcUrl(), HOME_DIR, HOME_DIR, DEMO_TENANT, TOKEN_TTL.toDays(), HOME_DIR, token, subscription,
-                receiverUrl, ingest, withReceiver ? ", printed by the demo receiver" : " (started without it)",
-                HOME_DIR, HOME_DIR);
+                elapsedSeconds(), ingest, ingest, subscription, subscription, dispatch, replicasLine(), kafkaBootstrap,
+                database.jdbcUrl(), HOME_DIR,
+                HOME_DIR + (brokers == 1 ? "/kafka/kafka.log" : "/kafka-" + brokers + "/node-*/kafka.log"), DEMO_TENANT,
+                TOKEN_TTL.toDays(), HOME_DIR, token, subscription, receiverUrl, ingest,
+                withReceiver ? ", printed by the demo receiver" : " (started without it)", HOME_DIR, HOME_DIR);
         out.flush();
+    }
+
+    private String replicasLine() {
+        if (replicas == 1) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder("\n  replicas      " + replicas + " of each, on");
+        for (int replica = 1; replica < replicas; replica++) {
+            line.append(" ").append(port(ServiceEnv.INGEST, replica)).append("-")
+                    .append(port(ServiceEnv.DISPATCH, replica));
+        }
+        return line.append(" (logs/<service>-<n>.log)").toString();
     }
 
     /** What to do next with the infrastructure only: run a service in dev mode against it. */
@@ -275,7 +355,7 @@ public final class LocalStack {
                   export HERALD_TOKEN=%s
 
                 Ctrl-C stops Kafka and PostgreSQL. State stays in %s/ for the next start.
-                """, elapsedSeconds(), kafka.bootstrapServers(), devProfiles.kafkaBootstrapServers(), databases,
+                """, elapsedSeconds(), kafkaBootstrap, devProfiles.kafkaBootstrapServers(), databases,
                 withReceiver ? "http://127.0.0.1:" + RECEIVER_PORT + "/webhooks" : "(not started)", dbOverride,
                 services, DEMO_TENANT, TOKEN_TTL.toDays(), HOME_DIR, token, HOME_DIR);
         out.flush();
@@ -381,27 +461,51 @@ public final class LocalStack {
 
         static void stopAll(Path home, PrintStream out) {
             Path run = home.resolve("run");
-            for (String name : List.of(ServiceEnv.DISPATCH, ServiceEnv.INGEST, ServiceEnv.SUBSCRIPTION)) {
-                Path pidFile = run.resolve(name + ".pid");
+            for (String module : List.of(ServiceEnv.DISPATCH, ServiceEnv.INGEST, ServiceEnv.SUBSCRIPTION)) {
                 // A service runs in its quarkus-app directory, which other runs of the same jar share: the pid file
-                // says which one is ours.
-                Path workDir = ServiceProcess.jarOf(name).getParent();
-                readPid(pidFile).flatMap(ProcessHandle::of).filter(p -> runsIn(p, workDir))
-                        .ifPresent(p -> stop(p, name, out));
-                try {
-                    Files.deleteIfExists(pidFile);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                // (one per replica) says which one is ours.
+                Path workDir = ServiceProcess.jarOf(module).getParent();
+                for (Path pidFile : list(run, module + ".pid", module + "-*.pid")) {
+                    String name = pidFile.getFileName().toString().replace(".pid", "");
+                    readPid(pidFile).flatMap(ProcessHandle::of).filter(p -> runsIn(p, workDir))
+                            .ifPresent(p -> stop(p, name, out));
+                    try {
+                        Files.deleteIfExists(pidFile);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 }
             }
-            // Kafka runs in the launcher's own data directory: whatever runs there is ours.
-            Path kafkaDir = home.resolve("kafka");
-            ProcessHandle.allProcesses().filter(p -> runsIn(p, kafkaDir)).forEach(p -> stop(p, "Kafka", out));
+            // Kafka runs in the launcher's own data directories (one node, or node-<id> of a cluster): whatever runs
+            // there is ours.
+            List<Path> kafkaDirs = new ArrayList<>(List.of(home.resolve("kafka")));
+            for (Path clusterDir : list(home, "kafka-*")) {
+                kafkaDirs.addAll(list(clusterDir, "node-*"));
+            }
+            for (Path kafkaDir : kafkaDirs) {
+                ProcessHandle.allProcesses().filter(p -> runsIn(p, kafkaDir)).forEach(p -> stop(p, "Kafka", out));
+            }
             // PostgreSQL keeps its own pid file and runs in its data directory; a stale file from a dead server is
             // handled by PostgreSQL itself.
             Path pgData = home.resolve("postgres").resolve("data");
             readPid(pgData.resolve("postmaster.pid")).flatMap(ProcessHandle::of).filter(p -> runsIn(p, pgData))
                     .ifPresent(p -> stop(p, "PostgreSQL", out));
+        }
+
+        /** The entries of {@code dir} matching any of the globs (none when it does not exist). */
+        private static List<Path> list(Path dir, String... globs) {
+            List<Path> found = new ArrayList<>();
+            if (!Files.isDirectory(dir)) {
+                return found;
+            }
+            for (String glob : globs) {
+                try (var entries = Files.newDirectoryStream(dir, glob)) {
+                    entries.forEach(found::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return found;
         }
 
         /** Whether a live process has {@code dir} as its working directory (Linux /proc; elsewhere never). */
