@@ -127,9 +127,19 @@ class KafkaAuthorizationIT {
         while (given().baseUri(stack.subscription().baseUrl()).auth().oauth2(token).when()
                 .get("/v1/events/" + eventId + "/attempts").then().statusCode(200).extract().jsonPath().getList("data")
                 .isEmpty()) {
-            assertThat(Instant.now()).as("the attempt in subscription's log").isBefore(deadline);
+            assertThat(Instant.now()).as("the attempt in subscription's log; logs: %s, %s",
+                    stack.subscription().logFile(), stack.kafka().logFile()).isBefore(deadline);
             Thread.sleep(200);
         }
+        // Nothing the services do is refused: the broker logs every denial, and the only ones allowed are the
+        // probes of the tests below (ingest's credentials on endpoints, deliveries and a retry tier; subscription's on
+        // a retry tier).
+        Pattern probe = Pattern.compile("Principal = User:(ingest|subscription) is Denied operation = \\w+ from host"
+                + " = [^ ]+ on resource = Topic:LITERAL:(herald\\.endpoints|herald\\.deliveries|herald\\.retry\\.5s) .*");
+        assertThat(Files.readAllLines(stack.kafka().logFile(), StandardCharsets.UTF_8))
+                .filteredOn(line -> line.contains(" is Denied "))
+                .allSatisfy(line -> assertThat(probe.matcher(line.substring(line.indexOf("Principal"))).matches())
+                        .as(line).isTrue());
     }
 
     @Test
