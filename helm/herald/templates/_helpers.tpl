@@ -163,6 +163,7 @@ herald.dispatch.http.connect-timeout-ms). Null values are skipped, so `--set key
 {{- $c := index $root.Values .component -}}
 QUARKUS_HTTP_PORT: {{ include "herald.scalar" $c.containerPorts.http | quote }}
 KAFKA_BOOTSTRAP_SERVERS: {{ $root.Values.kafka.bootstrapServers | quote }}
+{{- include "herald.kafkaConfigEnv" . }}
 {{- include "herald.flattenEnv" (dict "prefix" (printf "HERALD_%s" (upper .component)) "values" $c.config) }}
 {{- if include "herald.usesDatabase" . }}
 QUARKUS_DATASOURCE_JDBC_URL: {{ printf "jdbc:postgresql://%s" (include "herald.postgresqlAddress" $root) | quote }}
@@ -200,6 +201,7 @@ HERALD_{{ upper .component }}_EGRESS_ALLOW_CIDRS: {{ join "," $root.Values.egres
   valueFrom:
     fieldRef:
       fieldPath: metadata.name
+{{- include "herald.kafkaSecretEnv" . }}
 {{- if and (include "herald.usesAuth" .) (include "herald.authUsesHs256" $root) }}
 - name: HERALD_AUTH_HS256_SECRET
   valueFrom:
@@ -229,4 +231,142 @@ HERALD_{{ upper .component }}_EGRESS_ALLOW_CIDRS: {{ join "," $root.Values.egres
 {{- if .enabled -}}
 {{- toYaml (omit . "enabled") -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+Kafka security. Each component is its own Kafka user; "herald.kafkaAcls" is the one list of what each may do, derived
+from the services' channels (application.properties), their raw clients and the topics they name per record
+(deploy-tests checks it against them). Prefix patterns: retry tiers (herald.retry.<tier>, group
+herald-dispatch-retry-<tier>) and the fan-out's transactional ids (herald-dispatch-fanout-<pod>).
+*/}}
+{{- define "herald.kafkaAcls" -}}
+ingest:
+  - {type: topic, name: herald.events, operations: [Write, Describe]}
+  - {type: topic, name: herald.event-types, operations: [Read, Describe]}
+subscription:
+  - {type: topic, name: herald.endpoints, operations: [Write, Describe]}
+  - {type: topic, name: herald.event-types, operations: [Write, Describe]}
+  - {type: topic, name: herald.deliveries, operations: [Write, Describe]}
+  - {type: topic, name: herald.events, operations: [Read, Describe]}
+  - {type: topic, name: herald.attempts, operations: [Read, Describe]}
+  - {type: topic, name: herald.dlq, operations: [Read, Describe]}
+  - {type: group, name: herald-subscription-operational, operations: [Read]}
+  - {type: group, name: herald-subscription-attempts, operations: [Read]}
+  - {type: group, name: herald-subscription-dlq, operations: [Read]}
+dispatch:
+  - {type: topic, name: herald.events, operations: [Read, Write, Describe]}
+  - {type: topic, name: herald.endpoints, operations: [Read, Describe]}
+  - {type: topic, name: herald.deliveries, operations: [Read, Write, Describe]}
+  - {type: topic, name: herald.attempts, operations: [Write, Describe]}
+  - {type: topic, name: herald.dlq, operations: [Write, Describe]}
+  - {type: topic, name: herald.retry., patternType: prefix, operations: [Read, Write, Describe]}
+  - {type: group, name: herald-dispatch-fanout, operations: [Read]}
+  - {type: group, name: herald-dispatch-delivery, operations: [Read]}
+  - {type: group, name: herald-dispatch-retry-, patternType: prefix, operations: [Read]}
+  - {type: transactionalId, name: herald-dispatch-fanout-, patternType: prefix, operations: [Write, Describe]}
+{{- end -}}
+
+{{/* The Kafka user of a component. */}}
+{{- define "herald.kafkaUsername" -}}
+{{- $user := index .root.Values.kafka.authentication.users .component -}}
+{{- default (include "herald.componentName" .) $user.username -}}
+{{- end -}}
+
+{{/* The Secret with a component's Kafka password or client certificate (Strimzi names it after the user). */}}
+{{- define "herald.kafkaUserSecret" -}}
+{{- $user := index .root.Values.kafka.authentication.users .component -}}
+{{- default (include "herald.kafkaUsername" .) $user.existingSecret -}}
+{{- end -}}
+
+{{- define "herald.kafkaCaSecret" -}}
+{{- default (printf "%s-cluster-ca-cert" .Values.kafka.strimzi.clusterName) .Values.kafka.tls.caSecret -}}
+{{- end -}}
+
+{{/* KAFKA_SECURITY_PROTOCOL from kafka.tls.enabled and kafka.authentication.type. */}}
+{{- define "herald.kafkaSecurityProtocol" -}}
+{{- $k := .Values.kafka -}}
+{{- if and (eq $k.authentication.type "tls") (not $k.tls.enabled) -}}
+{{- fail "kafka.authentication.type tls (client certificates) needs kafka.tls.enabled=true" -}}
+{{- end -}}
+{{- if eq $k.authentication.type "scram-sha-512" -}}
+{{- ternary "SASL_SSL" "SASL_PLAINTEXT" $k.tls.enabled -}}
+{{- else -}}
+{{- ternary "SSL" "PLAINTEXT" $k.tls.enabled -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Non-secret Kafka client settings of a component (part of "herald.configEnv"). */}}
+{{- define "herald.kafkaConfigEnv" -}}
+{{- $k := .root.Values.kafka }}
+KAFKA_SECURITY_PROTOCOL: {{ include "herald.kafkaSecurityProtocol" .root | quote }}
+{{- if eq $k.authentication.type "scram-sha-512" }}
+KAFKA_SASL_MECHANISM: "SCRAM-SHA-512"
+{{- end }}
+{{- if $k.tls.enabled }}
+KAFKA_SSL_TRUSTSTORE_TYPE: "PEM"
+KAFKA_SSL_TRUSTSTORE_LOCATION: {{ printf "/etc/herald/kafka-ca/%s" $k.tls.caKey | quote }}
+{{- end }}
+{{- if eq $k.authentication.type "tls" }}
+KAFKA_SSL_KEYSTORE_TYPE: "PKCS12"
+KAFKA_SSL_KEYSTORE_LOCATION: {{ printf "/etc/herald/kafka-user/%s" $k.authentication.keystoreKey | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Kafka credentials of a component (part of "herald.secretEnv"). The JAAS line takes the password through Kubernetes'
+$(VAR) expansion, so it never appears in values or a ConfigMap; SCRAM_PASSWORD has no KAFKA_ prefix, as Quarkus
+would hand every KAFKA_* variable to the Kafka clients.
+*/}}
+{{- define "herald.kafkaSecretEnv" -}}
+{{- $k := .root.Values.kafka -}}
+{{- if eq $k.authentication.type "scram-sha-512" }}
+- name: SCRAM_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "herald.kafkaUserSecret" . }}
+      key: {{ $k.authentication.passwordKey }}
+- name: KAFKA_SASL_JAAS_CONFIG
+  value: {{ printf "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"$(SCRAM_PASSWORD)\";" (include "herald.kafkaUsername" .) | quote }}
+{{- else if eq $k.authentication.type "tls" }}
+- name: KAFKA_SSL_KEYSTORE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "herald.kafkaUserSecret" . }}
+      key: {{ $k.authentication.keystorePasswordKey }}
+{{- end }}
+{{- end -}}
+
+{{/* Mounts of the cluster CA and the client certificate (pods and migration Jobs). */}}
+{{- define "herald.kafkaVolumeMounts" -}}
+{{- $k := .root.Values.kafka -}}
+{{- if $k.tls.enabled }}
+- name: kafka-ca
+  mountPath: /etc/herald/kafka-ca
+  readOnly: true
+{{- end }}
+{{- if eq $k.authentication.type "tls" }}
+- name: kafka-user
+  mountPath: /etc/herald/kafka-user
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "herald.kafkaVolumes" -}}
+{{- $k := .root.Values.kafka -}}
+{{- if $k.tls.enabled }}
+- name: kafka-ca
+  secret:
+    secretName: {{ include "herald.kafkaCaSecret" .root }}
+    items:
+      - key: {{ $k.tls.caKey }}
+        path: {{ $k.tls.caKey }}
+{{- end }}
+{{- if eq $k.authentication.type "tls" }}
+- name: kafka-user
+  secret:
+    secretName: {{ include "herald.kafkaUserSecret" . }}
+    items:
+      - key: {{ $k.authentication.keystoreKey }}
+        path: {{ $k.authentication.keystoreKey }}
+{{- end }}
 {{- end -}}

@@ -225,7 +225,7 @@ class ChartTests {
         List<Integer> egressPorts = dispatch.getSpec().getEgress().stream()
                 .flatMap(rule -> rule.getPorts() == null ? java.util.stream.Stream.empty() : rule.getPorts().stream())
                 .map(p -> p.getPort().getIntVal()).toList();
-        assertThat(egressPorts).contains(53, 9092);
+        assertThat(egressPorts).contains(53, 9093);
     }
 
     @ParameterizedTest

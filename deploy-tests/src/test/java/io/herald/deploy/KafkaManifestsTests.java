@@ -78,7 +78,7 @@ class KafkaManifestsTests {
         assertThat(pool.getSpec().getRoles()).contains(ProcessRoles.CONTROLLER, ProcessRoles.BROKER);
         assertThat(pool.getSpec().getReplicas()).isGreaterThanOrEqualTo(3);
         assertThat(pool.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "herald");
-        assertThat(kafka.getSpec().getKafka().getListeners()).anySatisfy(l -> assertThat(l.getPort()).isEqualTo(9092));
+        assertThat(kafka.getSpec().getKafka().getListeners()).anySatisfy(l -> assertThat(l.getPort()).isEqualTo(9093));
         assertThat(kafka.getSpec().getKafka().getConfig()).containsEntry("min.insync.replicas", 2)
                 .containsEntry("auto.create.topics.enable", false);
         assertThat(kafka.getSpec().getEntityOperator().getTopicOperator()).isNotNull();
@@ -87,18 +87,19 @@ class KafkaManifestsTests {
     @Test
     void shouldPointTheChartAtThisKafkaByDefault() {
         Kafka kafka = Manifests.ofKind(KAFKA, Kafka.class).get(0);
-        int plainPort = kafka.getSpec().getKafka().getListeners().stream().filter(l -> !l.isTls()).findFirst()
+        // The one client listener: TLS with SCRAM-SHA-512 (KafkaAclTests checks the users and their ACLs).
+        int clientPort = kafka.getSpec().getKafka().getListeners().stream().filter(l -> l.isTls()).findFirst()
                 .orElseThrow().getPort();
         Map<String, String> env = ContainerEnv.of(Renders.DEFAULTS.container("dispatch"), Renders.DEFAULTS.resources());
         var kafkaRule = Manifests
                 .named(Renders.DEFAULTS.resources(), io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
                         "herald-dispatch")
                 .getSpec().getEgress().stream()
-                .filter(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == plainPort))
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == clientPort))
                 .findFirst().orElseThrow();
 
         assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS",
-                kafka.getMetadata().getName() + "-kafka-bootstrap:" + plainPort);
+                kafka.getMetadata().getName() + "-kafka-bootstrap:" + clientPort);
         assertThat(kafkaRule.getTo().get(0).getPodSelector().getMatchLabels()).containsEntry("strimzi.io/cluster",
                 kafka.getMetadata().getName());
     }

@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 
 /**
  * Parses rendered manifests strictly: every document must be a kind the Kubernetes, Prometheus Operator or Strimzi
@@ -42,6 +43,7 @@ final class Manifests {
             SERIALIZATION.registerKubernetesResource(version, "Kafka", Kafka.class);
             SERIALIZATION.registerKubernetesResource(version, "KafkaNodePool", KafkaNodePool.class);
             SERIALIZATION.registerKubernetesResource(version, "KafkaTopic", KafkaTopic.class);
+            SERIALIZATION.registerKubernetesResource(version, "KafkaUser", KafkaUser.class);
         }
     }
 

@@ -130,7 +130,8 @@ class ServiceConfigurationTests {
         Set<String> variables = new TreeSet<>();
         heraldKeys(config).stream().filter(k -> !k.isPattern()).forEach(k -> variables.add(k.envName()));
         Set<String> propertyKeys = config.productionPropertyKeys();
-        for (String infrastructure : List.of("kafka.bootstrap.servers", "quarkus.http.port")) {
+        for (String infrastructure : List.of("kafka.bootstrap.servers", "kafka.security.protocol",
+                "quarkus.http.port")) {
             if (propertyKeys.contains(infrastructure)) {
                 variables.add(ServiceConfiguration.toEnvName(infrastructure));
             }

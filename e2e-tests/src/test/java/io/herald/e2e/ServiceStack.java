@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,13 +54,15 @@ final class ServiceStack implements AutoCloseable {
     private final List<ServiceProcess> services = new ArrayList<>();
 
     private ServiceStack(Path work, PostgresServer postgres, String databasePrefix,
-            Map<String, Map<String, String>> extraEnv) {
+            Map<String, Map<String, String>> extraEnv, Function<Path, KafkaBroker> brokerFactory,
+            Consumer<KafkaBroker> beforeServices) {
         this.postgres = postgres;
         this.database = databasePrefix + "_" + run;
-        this.kafka = KafkaBroker.create(work.resolve("kafka-" + run));
+        this.kafka = brokerFactory.apply(work.resolve("kafka-" + run));
         try {
             kafka.start();
             HeraldTopics.create(kafka.bootstrapServers(), 3);
+            beforeServices.accept(kafka);
             PostgresConnection db = postgres.ensureDatabase(database);
             ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), db, TestTokens.SECRET);
             for (String module : ServiceEnv.START_ORDER) {
@@ -96,12 +100,24 @@ final class ServiceStack implements AutoCloseable {
      */
     static ServiceStack start(Path work, PostgresServer postgres, String databasePrefix,
             Map<String, Map<String, String>> extraEnv) {
+        return start(work, postgres, databasePrefix, extraEnv, KafkaBroker::create, broker -> {
+        });
+    }
+
+    /**
+     * Like {@link #start(Path, PostgresServer, String, Map)} with a broker of the caller's making
+     * ({@code brokerFactory} gets its data directory), and {@code beforeServices} run once the broker is up and
+     * Herald's topics exist (e.g. users and ACLs).
+     */
+    static ServiceStack start(Path work, PostgresServer postgres, String databasePrefix,
+            Map<String, Map<String, String>> extraEnv, Function<Path, KafkaBroker> brokerFactory,
+            Consumer<KafkaBroker> beforeServices) {
         List<String> missing = ServiceEnv.START_ORDER.stream().map(ServiceProcess::jarOf).filter(j -> !Files.exists(j))
                 .map(Path::toString).toList();
         assertThat(missing).as("The end-to-end tests run the packaged services and build nothing themselves. Missing"
                 + " jars; package first, e.g. ./mvnw -B verify from the root, or ./mvnw -B -DskipTests package -pl"
                 + " ingest-service,subscription-service,dispatch-service -am").isEmpty();
-        return new ServiceStack(work, postgres, databasePrefix, extraEnv);
+        return new ServiceStack(work, postgres, databasePrefix, extraEnv, brokerFactory, beforeServices);
     }
 
     /** A short random id of this stack, used in its file and database names. */
