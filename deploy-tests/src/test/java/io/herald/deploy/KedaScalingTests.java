@@ -69,7 +69,7 @@ class KedaScalingTests {
             // KEDA takes every scaler setting as a string.
             trigger.path("metadata").forEach(value -> assertThat(value.isTextual()).as(value.toString()).isTrue());
             assertThat(trigger.path("metadata").path("bootstrapServers").asText())
-                    .isEqualTo("herald-kafka-bootstrap:9092");
+                    .isEqualTo("herald-kafka-bootstrap:9093");
             assertThat(trigger.path("authenticationRef").path("name").asText()).isEqualTo("kafka-sasl");
         }
         assertThat(triggers.get(0).path("metadata").path("lagThreshold").asText()).isEqualTo("5000");
@@ -78,6 +78,20 @@ class KedaScalingTests {
                 .extracting(h -> h.getMetadata().getName()).containsExactly("herald-ingest");
         Deployment dispatch = Manifests.named(resources, Deployment.class, "herald-dispatch");
         assertThat(dispatch.getSpec().getReplicas()).as("no replica count while KEDA owns it").isNull();
+    }
+
+    @Test
+    void shouldRefuseToScaleOnSecuredBrokersWithoutTheirCredentials() {
+        Tools.Result failed = Tools.helm("template", Renders.RELEASE, Repo.CHART.toString(), "--set",
+                "dispatch.autoscaling.keda.enabled=true");
+
+        assertThat(failed.ok()).isFalse();
+        assertThat(failed.stderr()).contains("dispatch.autoscaling.keda.authenticationRef");
+        assertThat(
+                Manifests.ofApiKind(
+                        Renders.template("--set", "dispatch.autoscaling.keda.enabled=true", "--set",
+                                "kafka.tls.enabled=false", "--set", "kafka.authentication.type=none"),
+                        API_VERSION, "ScaledObject")).hasSize(1);
     }
 
     private static List<String> fieldNames(JsonNode node) {
