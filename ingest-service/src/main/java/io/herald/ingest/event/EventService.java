@@ -18,6 +18,7 @@ import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.IngestConfig;
 import io.herald.ingest.catalog.CatalogGuard;
+import io.herald.ingest.tracing.EventTraceparent;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
@@ -133,7 +134,8 @@ public class EventService {
             Timer.Sample sample = Timer.start();
             Uni<Void> acknowledged;
             try {
-                acknowledged = emitter.sendMessage(KafkaRecord.of(event.kafkaKey(), Json.write(event)));
+                acknowledged = emitter
+                        .sendMessage(EventTraceparent.onRecord(KafkaRecord.of(event.kafkaKey(), Json.write(event))));
             } catch (RuntimeException e) {
                 acknowledged = Uni.createFrom().failure(e);
             }
