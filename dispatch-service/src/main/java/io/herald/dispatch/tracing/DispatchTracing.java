@@ -19,6 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.AttemptMessage;
+import io.herald.contracts.messages.AttemptOutcome;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
@@ -203,7 +204,7 @@ public class DispatchTracing {
         }
         String outcome = record.outcome() == null ? "unknown" : record.outcome().name().toLowerCase(Locale.ROOT);
         span.setAttribute("herald.outcome", outcome);
-        if (record.outcome() != io.herald.contracts.messages.AttemptOutcome.SUCCEEDED) {
+        if (record.outcome() != AttemptOutcome.SUCCEEDED) {
             span.setStatus(StatusCode.ERROR, record.statusCode() != null ? "HTTP " + record.statusCode() : outcome);
         }
         span.end();
