@@ -37,10 +37,7 @@ public record CreateEndpointRequest(@NotBlank @Size(max = 2048) @AbsoluteHttpUrl
                 "v1",
                 "v1a" }, defaultValue = "v1", description = "Standard Webhooks signature scheme: v1 (HMAC-SHA256) or v1a (Ed25519)") String signingMode,
         @Schema(description = EndpointRules.FILTER_DESCRIPTION, maxLength = 1024, examples = "type == \"order.created\" && data.amount > 1000") String filter,
-        @Schema(description = SEND_TRACEPARENT, defaultValue = "false") Boolean sendTraceparent){
-
-    static final String SEND_TRACEPARENT = "Send a W3C traceparent header naming the delivery attempt's span with every "
-            + "webhook (when tracing is on), so the subscriber's trace continues Herald's";
+        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION, defaultValue = "false") Boolean sendTraceparent){
 
     public boolean enabledOrDefault() {
         return enabled == null || enabled;

@@ -17,7 +17,7 @@ public record EndpointResponse(String id, String url, String description, List<S
         Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs, @Schema(enumeration = {
                 "v1", "v1a" }) String signingMode,
         Instant createdAt, Instant updatedAt, @Schema(description = EndpointRules.FILTER_DESCRIPTION) String filter,
-        @Schema(description = CreateEndpointRequest.SEND_TRACEPARENT) boolean sendTraceparent){
+        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION) boolean sendTraceparent){
 
     static EndpointResponse of(Endpoint endpoint, SecretCipher cipher) {
         return new EndpointResponse(endpoint.id, endpoint.url, endpoint.description, List.copyOf(endpoint.eventTypes),

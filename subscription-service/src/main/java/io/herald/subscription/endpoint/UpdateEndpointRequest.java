@@ -51,7 +51,7 @@ public class UpdateEndpointRequest {
     @Schema(description = EndpointRules.FILTER_DESCRIPTION + "; null removes it", maxLength = 1024)
     private String filter;
 
-    @Schema(description = CreateEndpointRequest.SEND_TRACEPARENT + "; null resets it to false")
+    @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION + "; null resets it to false")
     private Boolean sendTraceparent;
 
     /** True if the body carried {@code field}, even as null. */
