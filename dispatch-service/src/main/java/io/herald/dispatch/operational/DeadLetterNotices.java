@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.OperationalEvents;
@@ -28,6 +30,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class DeadLetterNotices {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterNotices.class);
 
     private final Sink sink;
     private final Clock clock;
@@ -53,8 +57,17 @@ public class DeadLetterNotices {
         this.window = window;
     }
 
-    /** A dead letter was written (Kafka acknowledged it). */
+    /** A dead letter was written (Kafka acknowledged it). Never throws: telling must not fail the dead letter. */
     public void created(DeadLetterMessage deadLetter) {
+        try {
+            count(deadLetter);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not tell the tenant of a dead letter of endpoint %s",
+                    deadLetter.delivery() == null ? null : deadLetter.delivery().endpointId());
+        }
+    }
+
+    private void count(DeadLetterMessage deadLetter) {
         DeliveryMessage delivery = deadLetter.delivery();
         if (!enabled || delivery == null || delivery.endpointId() == null || delivery.tenant() == null
                 || OperationalEvents.isOperational(delivery.eventType())) {

@@ -66,9 +66,18 @@ public class OperationalEventPublisher {
      * (a failure to publish is logged; the fact they report is visible in the metrics and the delivery log anyway).
      */
     public void publishLater(String id, String tenant, String type, Object data, String endpointId, Instant now) {
-        publish(id, tenant, type, data, endpointId, now).subscribe().with(ignored -> {
-        }, failure -> LOG.warnf("Publishing %s for endpoint %s of tenant %s failed: %s", type, endpointId, tenant,
-                failure.toString()));
+        // Called from inside a delivery's outcome handling (a breaker transition): nothing here may fail the delivery.
+        try {
+            publish(id, tenant, type, data, endpointId, now).subscribe().with(ignored -> {
+            }, failure -> failed(type, endpointId, tenant, failure));
+        } catch (RuntimeException e) {
+            failed(type, endpointId, tenant, e);
+        }
+    }
+
+    private static void failed(String type, String endpointId, String tenant, Throwable failure) {
+        LOG.warnf("Publishing %s for endpoint %s of tenant %s failed: %s", type, endpointId, tenant,
+                failure.toString());
     }
 
     private Counter counter(String type) {

@@ -2,6 +2,8 @@ package io.herald.subscription.attempt;
 
 import java.time.Instant;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * One delivery attempt as the API shows it.
  *
@@ -13,5 +15,6 @@ import java.time.Instant;
  */
 public record AttemptResponse(String id, String deliveryId, String webhookId, String endpointId, String eventId,
         String eventType, int attempt, String status, Integer statusCode, long latencyMs, String error,
-        String responseExcerpt, Instant attemptedAt, Instant nextAttemptAt, String traceId) {
+        String responseExcerpt, Instant attemptedAt, Instant nextAttemptAt, @Schema(description = "W3C trace id of "
+                + "the attempt (32 hex digits), to find it in a tracing backend; null when tracing was off") String traceId) {
 }
