@@ -3,6 +3,7 @@ package io.herald.dispatch.operational;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,29 +50,26 @@ public class EndpointHealthEvents {
 
     /** The endpoint's breaker opened from closed; {@code lastError} is the failure that opened it. */
     public void failing(String endpointId, String lastError) {
-        EndpointState endpoint = endpoint(endpointId);
-        if (endpoint == null) {
-            return;
-        }
-        Instant now = clock.instant();
-        LOG.infof("Endpoint %s of tenant %s is failing: its circuit breaker opened", endpointId, endpoint.tenant());
-        publisher.publishLater("evt_failing_" + endpointId + "_" + now.toEpochMilli(), endpoint.tenant(),
-                OperationalEvents.ENDPOINT_FAILING, new EndpointFailing(endpointId, failing.since(endpointId),
-                        ReceiverText.sanitize(lastError), open.toMillis(), now),
-                endpointId, now);
+        tell(endpointId, "failing", OperationalEvents.ENDPOINT_FAILING, now -> new EndpointFailing(endpointId,
+                failing.since(endpointId), ReceiverText.sanitize(lastError), open.toMillis(), now));
     }
 
     /** The breaker of an endpoint announced failing closed again. */
     public void recovered(String endpointId, Instant failingSince) {
+        tell(endpointId, "recovered", OperationalEvents.ENDPOINT_RECOVERED,
+                now -> new EndpointRecovered(endpointId, failingSince, now));
+    }
+
+    /** Publishes {@code type} for a known, enabled endpoint, with the data made for the current time. */
+    private void tell(String endpointId, String what, String type, Function<Instant, Object> data) {
         EndpointState endpoint = endpoint(endpointId);
         if (endpoint == null) {
             return;
         }
         Instant now = clock.instant();
-        LOG.infof("Endpoint %s of tenant %s recovered: its circuit breaker closed", endpointId, endpoint.tenant());
-        publisher.publishLater("evt_recovered_" + endpointId + "_" + now.toEpochMilli(), endpoint.tenant(),
-                OperationalEvents.ENDPOINT_RECOVERED, new EndpointRecovered(endpointId, failingSince, now), endpointId,
-                now);
+        LOG.infof("Endpoint %s of tenant %s is %s (circuit breaker)", endpointId, endpoint.tenant(), what);
+        publisher.publishLater("evt_" + what + "_" + endpointId + "_" + now.toEpochMilli(), endpoint.tenant(), type,
+                data.apply(now), endpointId, now);
     }
 
     /** Since when the endpoint has been failing, as far as this instance knows. */
