@@ -192,7 +192,8 @@ class ChartTests {
     @EnumSource(value = Renders.class, names = { "DEFAULTS", "PRODUCTION" })
     void shouldLeaveTracingOffUnlessACollectorIsGiven(Renders render) {
         for (String component : List.of("ingest", "subscription", "dispatch")) {
-            assertThat(env(render, component).keySet()).as(component).noneMatch(name -> name.startsWith("QUARKUS_OTEL_"));
+            assertThat(env(render, component).keySet()).as(component)
+                    .noneMatch(name -> name.startsWith("QUARKUS_OTEL_"));
         }
     }
 
@@ -208,8 +209,8 @@ class ChartTests {
                     .containsEntry("QUARKUS_OTEL_TRACES_SAMPLER_ARG", "0.25");
         }
         List<NetworkPolicy> policies = Manifests.ofKind(Renders.EVERY_OPTION.resources(), NetworkPolicy.class);
-        assertThat(policies).hasSize(3).allSatisfy(policy -> assertThat(policy.getSpec().getEgress())
-                .anySatisfy(rule -> {
+        assertThat(policies).hasSize(3)
+                .allSatisfy(policy -> assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
                     assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(4318);
                     assertThat(rule.getTo().get(0).getNamespaceSelector().getMatchLabels())
                             .containsEntry("kubernetes.io/metadata.name", "observability");

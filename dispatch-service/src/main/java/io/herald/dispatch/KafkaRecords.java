@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -66,8 +65,8 @@ public final class KafkaRecords {
     public static Message<String> keyed(Object value, String topic, String key, String traceparent) {
         var metadata = OutgoingKafkaRecordMetadata.<String> builder().withTopic(topic).withKey(key);
         if (traceparent != null) {
-            metadata.withHeaders(new RecordHeaders().add(TraceContext.TRACEPARENT,
-                    traceparent.getBytes(StandardCharsets.US_ASCII)));
+            metadata.withHeaders(
+                    new RecordHeaders().add(TraceContext.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII)));
         }
         return Message.of(Json.write(value)).addMetadata(metadata.build());
     }

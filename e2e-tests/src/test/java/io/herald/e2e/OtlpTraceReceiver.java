@@ -157,8 +157,8 @@ final class OtlpTraceReceiver implements AutoCloseable {
 
     /**
      * Span { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; bytes parent_span_id = 4; string name = 5;
-     * SpanKind kind = 6; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8; repeated KeyValue
-     * attributes = 9; ... Status status = 15; }
+     * SpanKind kind = 6; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8; repeated KeyValue attributes
+     * = 9; ... Status status = 15; }
      */
     private static ReceivedSpan span(Reader reader, String service) {
         String traceId = "", spanId = "", parent = "", name = "";
@@ -203,7 +203,8 @@ final class OtlpTraceReceiver implements AutoCloseable {
             if (tag >>> 3 == 1 && (tag & 7) == 2) {
                 key = new String(reader.bytes(), StandardCharsets.UTF_8);
             } else if (tag >>> 3 == 2 && (tag & 7) == 2) {
-                // AnyValue { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; }
+                // AnyValue { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value =
+                // 4; }
                 Reader any = reader.message();
                 while (any.more()) {
                     int t = any.tag();

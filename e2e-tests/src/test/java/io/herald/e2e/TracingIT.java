@@ -80,13 +80,13 @@ class TracingIT {
         ServiceProcess subscription = stack.subscription();
         String token = TestTokens.admin(TENANT);
         double before = DispatchRouting.endpoints(stack.dispatch());
-        String traced = given().baseUri(subscription.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
-                .body(Map.of("url", receiver.url("/hooks/traced"), "eventTypes", List.of("order.*"), "sendTraceparent",
-                        true))
+        String traced = given()
+                .baseUri(subscription.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("url",
+                        receiver.url("/hooks/traced"), "eventTypes", List.of("order.*"), "sendTraceparent", true))
                 .post("/v1/endpoints").then().statusCode(201).extract().path("id");
         String plain = given().baseUri(subscription.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
-                .body(Map.of("url", receiver.url("/hooks/plain"), "eventTypes", List.of("order.*"))).post("/v1/endpoints")
-                .then().statusCode(201).extract().path("id");
+                .body(Map.of("url", receiver.url("/hooks/plain"), "eventTypes", List.of("order.*")))
+                .post("/v1/endpoints").then().statusCode(201).extract().path("id");
         DispatchRouting.awaitEndpoints(stack.dispatch(), before + 2, TIMEOUT);
         // The producer's own trace: Herald's spans must join it.
         String producerTrace = hex(16);
@@ -128,8 +128,8 @@ class TracingIT {
             assertThat(d.attributes().values()).extracting(String::valueOf)
                     .noneMatch(v -> v.contains("/hooks/") || v.contains("ord_1"));
         });
-        assertThat(deliveries).extracting(d -> d.attributes().get("herald.endpoint.id")).containsExactlyInAnyOrder(
-                traced, plain);
+        assertThat(deliveries).extracting(d -> d.attributes().get("herald.endpoint.id"))
+                .containsExactlyInAnyOrder(traced, plain);
 
         Received tracedWebhook = at("/hooks/traced");
         ReceivedSpan tracedDelivery = deliveries.stream()
@@ -157,12 +157,11 @@ class TracingIT {
 
     /** The spans as an indented tree, parents first, siblings by start time; durations in milliseconds. */
     static String tree(List<ReceivedSpan> spans) {
-        StringBuilder out = new StringBuilder("trace " + spans.stream().map(ReceivedSpan::traceId).distinct()
-                .collect(Collectors.joining(", ")) + "\n");
+        StringBuilder out = new StringBuilder("trace "
+                + spans.stream().map(ReceivedSpan::traceId).distinct().collect(Collectors.joining(", ")) + "\n");
         List<String> ids = spans.stream().map(ReceivedSpan::spanId).toList();
         spans.stream().filter(s -> !ids.contains(s.parentSpanId()))
-                .sorted(Comparator.comparingLong(ReceivedSpan::startNanos))
-                .forEach(root -> print(root, spans, 0, out));
+                .sorted(Comparator.comparingLong(ReceivedSpan::startNanos)).forEach(root -> print(root, spans, 0, out));
         return out.toString();
     }
 

@@ -32,8 +32,8 @@ import io.herald.contracts.secrets.Keyring;
  * @param retryScheduleMs delays before each retry in milliseconds, overriding the default schedule, or null
  * @param filter a CEL expression over the event ({@code io.herald.contracts.filter.EventFilter}) that an event matching
  *        {@code eventTypes} must also pass to be delivered, or null (every such event)
- * @param sendTraceparent true: each delivery carries a W3C {@code traceparent} header naming the attempt's span, so
- *        the subscriber's own trace continues Herald's; null or false: no trace header (the default)
+ * @param sendTraceparent true: each delivery carries a W3C {@code traceparent} header naming the attempt's span, so the
+ *        subscriber's own trace continues Herald's; null or false: no trace header (the default)
  */
 public record EndpointState(int schemaVersion, String id, String tenant, String url, List<String> eventTypes,
         boolean enabled, List<EndpointSecret> secrets, long version, Instant updatedAt, Map<String, String> headers,

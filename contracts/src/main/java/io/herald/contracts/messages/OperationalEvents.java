@@ -48,8 +48,8 @@ public final class OperationalEvents {
      *
      * @param endpointId the failing endpoint
      * @param failingSince since when every request to it has failed, as the dispatch instance saw it, or null
-     * @param lastError the failure that opened the breaker, in words ({@code HTTP 500}, a timeout, a connection
-     *        error; never the receiver's response body)
+     * @param lastError the failure that opened the breaker, in words ({@code HTTP 500}, a timeout, a connection error;
+     *        never the receiver's response body)
      * @param probeAfterMs how long the breaker holds deliveries back before it lets a probe request through, in
      *        milliseconds; deliveries are postponed meanwhile, not lost
      * @param detectedAt when the breaker opened

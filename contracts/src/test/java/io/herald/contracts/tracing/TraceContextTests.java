@@ -72,8 +72,9 @@ class TraceContextTests {
         DeliveryMessage first = new DeliveryMessage(DeliveryMessage.SCHEMA_VERSION, "d", "w", "t", "e", "ev",
                 "order.created", "{}", 0, Instant.EPOCH, null).withTraceparent(EXAMPLE);
 
-        DeliveryMessage later = first.retryAt(Instant.EPOCH.plusSeconds(5)).postponedTo(Instant.EPOCH.plusSeconds(9),
-                Instant.EPOCH).dueAt(Instant.EPOCH.plusSeconds(10)).withFailingSince(Instant.EPOCH);
+        DeliveryMessage later = first.retryAt(Instant.EPOCH.plusSeconds(5))
+                .postponedTo(Instant.EPOCH.plusSeconds(9), Instant.EPOCH).dueAt(Instant.EPOCH.plusSeconds(10))
+                .withFailingSince(Instant.EPOCH);
 
         assertThat(later.traceparent()).isEqualTo(EXAMPLE);
         assertThat(Json.read(Json.write(later), DeliveryMessage.class)).isEqualTo(later);

@@ -181,8 +181,7 @@ public class DeliveryProcessor implements DueDeliveries {
         WebhookRequest request = WebhookRequest.of(delivery, endpoint, attemptedAt);
         String attemptId = tracing.startAttempt(delivery, endpoint);
         return http.post(endpoint.id(), endpoint.url(), tracing.requestHeaders(request.headers(), attemptId, endpoint),
-                request.body()).onItemOrFailure()
-                .transformToUni((response, failure) -> {
+                request.body()).onItemOrFailure().transformToUni((response, failure) -> {
                     if (failure == null) {
                         return outcomes.concluded(delivery, endpoint, attemptedAt, response);
                     }

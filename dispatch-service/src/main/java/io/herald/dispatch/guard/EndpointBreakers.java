@@ -29,8 +29,8 @@ import io.quarkus.runtime.StartupEvent;
  * window needs {@code minimum-requests} first, and a dead endpoint should not get that many. Breakers idle for
  * {@code idle-eviction-ms} are dropped, so the map does not grow with every endpoint ever seen.
  * <p>
- * A breaker opening is the endpoint failing, and its closing again the endpoint recovering: both are told to the
- * tenant ({@link EndpointHealthEvents}), once per spell (a failed probe re-opening the breaker says nothing new).
+ * A breaker opening is the endpoint failing, and its closing again the endpoint recovering: both are told to the tenant
+ * ({@link EndpointHealthEvents}), once per spell (a failed probe re-opening the breaker says nothing new).
  */
 @ApplicationScoped
 public class EndpointBreakers {

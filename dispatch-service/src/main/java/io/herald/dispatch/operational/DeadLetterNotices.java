@@ -21,12 +21,12 @@ import io.smallrye.mutiny.Uni;
  * Tells a tenant that deliveries to one of its endpoints became dead letters ({@code herald.dead_letter.created}),
  * coalesced per endpoint so that a flood of dead letters does not become a flood of events: an endpoint's first dead
  * letter is told at once ({@code count} 1); those after it within {@code dead-letter-window-ms} are counted and told in
- * one event when the window ends ({@code count} n, naming the last), which opens the next window. So an endpoint
- * yields at most one event per window however many deliveries die, and a lone dead letter is told without delay.
+ * one event when the window ends ({@code count} n, naming the last), which opens the next window. So an endpoint yields
+ * at most one event per window however many deliveries die, and a lone dead letter is told without delay.
  * <p>
  * Never for the dead letter of an operational event itself: an endpoint that cannot take {@code herald.*} events would
- * otherwise feed itself one more with every event it fails. The windows live in this instance's memory; a restart
- * loses the count of a window not yet told (the dead letters themselves are in {@code GET /v1/dead-letters}).
+ * otherwise feed itself one more with every event it fails. The windows live in this instance's memory; a restart loses
+ * the count of a window not yet told (the dead letters themselves are in {@code GET /v1/dead-letters}).
  */
 @ApplicationScoped
 public class DeadLetterNotices {
@@ -120,8 +120,8 @@ public class DeadLetterNotices {
         DeadLetterCreated data = new DeadLetterCreated(delivery.endpointId(), count, delivery.id(), delivery.eventId(),
                 delivery.eventType(), deadLetter.reasonOrDefault().name(), deadLetter.lastStatusCode(), first, last);
         // One id per (endpoint, last dead letter told): the same fact published again keeps its webhook-id.
-        sink.publish("evt_dead_letter_" + delivery.endpointId() + "_" + last.toEpochMilli() + "_" + count, tenant,
-                data, clock.instant());
+        sink.publish("evt_dead_letter_" + delivery.endpointId() + "_" + last.toEpochMilli() + "_" + count, tenant, data,
+                clock.instant());
     }
 
     /** Dead letters of one endpoint counted since its last event. */

@@ -21,10 +21,10 @@ import io.herald.dispatch.routing.RoutingTable;
 /**
  * Tells a tenant when one of its endpoints starts failing and when it recovers, from its circuit breaker: the breaker
  * opening (its failure rate over the window crossed {@code breaker.failure-rate-percent}, or
- * {@code breaker.consecutive-failures} requests failed in a row) is {@code herald.endpoint.failing}; the breaker closing
- * again after that (a probe succeeded) is {@code herald.endpoint.recovered}. A probe that fails and opens the breaker
- * again says nothing new. The breaker is held by the instance owning the endpoint's partition, so one instance speaks
- * for each endpoint.
+ * {@code breaker.consecutive-failures} requests failed in a row) is {@code herald.endpoint.failing}; the breaker
+ * closing again after that (a probe succeeded) is {@code herald.endpoint.recovered}. A probe that fails and opens the
+ * breaker again says nothing new. The breaker is held by the instance owning the endpoint's partition, so one instance
+ * speaks for each endpoint.
  */
 @ApplicationScoped
 public class EndpointHealthEvents {

@@ -22,8 +22,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 /**
  * Publishes Herald's own events ({@link OperationalEvents}) into {@code herald.events} for a tenant, so they take the
  * same path as a producer's: fan-out to the tenant's endpoints subscribed to the type (or {@code herald.*}, or
- * {@code *}), signed delivery, retries, the delivery log. Keyed by the endpoint concerned, so one endpoint's events stay
- * in order (failing before recovered).
+ * {@code *}), signed delivery, retries, the delivery log. Keyed by the endpoint concerned, so one endpoint's events
+ * stay in order (failing before recovered).
  */
 @ApplicationScoped
 public class OperationalEventPublisher {

@@ -111,8 +111,7 @@ public class DispatchTracing {
     /** The value of the last {@code traceparent} header, or null. */
     public static String header(Headers headers) {
         Header header = headers == null ? null : headers.lastHeader(TraceContext.TRACEPARENT);
-        return header == null || header.value() == null ? null
-                : new String(header.value(), StandardCharsets.US_ASCII);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
     }
 
     /** Starts the fan-out span of {@code event}, child of {@code traceparent} (a new trace if null or invalid). */
@@ -156,10 +155,9 @@ public class DispatchTracing {
     public String startAttempt(DeliveryMessage delivery, EndpointState endpoint) {
         int attempt = delivery.attempts() + 1;
         String attemptId = AttemptMessage.attemptId(delivery.id(), attempt);
-        var builder = tracer.spanBuilder(DELIVER).setParent(parent(delivery.traceparent()))
-                .setSpanKind(SpanKind.CLIENT).setAttribute("http.request.method", "POST")
-                .setAttribute("herald.tenant", delivery.tenant()).setAttribute("herald.endpoint.id", endpoint.id())
-                .setAttribute("herald.event.id", delivery.eventId())
+        var builder = tracer.spanBuilder(DELIVER).setParent(parent(delivery.traceparent())).setSpanKind(SpanKind.CLIENT)
+                .setAttribute("http.request.method", "POST").setAttribute("herald.tenant", delivery.tenant())
+                .setAttribute("herald.endpoint.id", endpoint.id()).setAttribute("herald.event.id", delivery.eventId())
                 .setAttribute("herald.event.type", delivery.eventType())
                 .setAttribute("herald.delivery.id", delivery.id()).setAttribute("herald.attempt", (long) attempt);
         URI uri = uri(endpoint.url());

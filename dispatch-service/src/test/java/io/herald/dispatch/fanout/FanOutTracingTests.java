@@ -86,8 +86,8 @@ class FanOutTracingTests {
     void shouldStampNoTraceparentWhenTracingIsOff() {
         table.apply("a", endpoint("a"));
 
-        FanOut.Plan plan = fanOut(DispatchTracing.off()).plan(List.of(Json.write(event("evt_1", 10))),
-                List.of(INGEST), 1 << 20);
+        FanOut.Plan plan = fanOut(DispatchTracing.off()).plan(List.of(Json.write(event("evt_1", 10))), List.of(INGEST),
+                1 << 20);
 
         assertThat(plan.chunks().get(0)).singleElement().satisfies(d -> assertThat(d.traceparent()).isNull());
     }

@@ -69,8 +69,8 @@ class OperationalEventsTests {
 
             failingReceiver.respond(r -> Reply.status(500));
             kafka.publishEvent(event(tenant, "order.created"));
-            List<Received> told = awaitTypes(operations, Set.of(OperationalEvents.ENDPOINT_FAILING,
-                    OperationalEvents.DEAD_LETTER_CREATED));
+            List<Received> told = awaitTypes(operations,
+                    Set.of(OperationalEvents.ENDPOINT_FAILING, OperationalEvents.DEAD_LETTER_CREATED));
 
             failingReceiver.respond(r -> Reply.status(200));
             kafka.publishEvent(event(tenant, "order.created"));
@@ -106,8 +106,7 @@ class OperationalEventsTests {
 
     /** Waits until the receiver got a webhook of each type; answers them all. */
     private static List<Received> awaitTypes(WebhookReceiver receiver, Set<String> types) {
-        Await.until("webhooks of types " + types, TIMEOUT,
-                () -> types(receiver.received()).containsAll(types));
+        Await.until("webhooks of types " + types, TIMEOUT, () -> types(receiver.received()).containsAll(types));
         return receiver.received();
     }
 

@@ -36,8 +36,8 @@ class DispatchTracingTests {
 
         String attemptId = tracing.startAttempt(delivery, endpoint);
         Map<String, String> headers = tracing.requestHeaders(Map.of("webhook-id", "w"), attemptId, endpoint);
-        AttemptMessage recorded = tracing.attempted(attempt(delivery, AttemptOutcome.RETRY_SCHEDULED, 503,
-                TraceContext.traceId(delivery.traceparent())));
+        AttemptMessage recorded = tracing.attempted(
+                attempt(delivery, AttemptOutcome.RETRY_SCHEDULED, 503, TraceContext.traceId(delivery.traceparent())));
 
         assertThat(headers).as("the endpoint did not ask for a traceparent").containsOnlyKeys("webhook-id");
         SpanData span = spans.named(DispatchTracing.DELIVER).get(0);
@@ -104,8 +104,8 @@ class DispatchTracingTests {
         tracing.endAttempt(attemptId);
         tracing.endAttempt(attemptId);
 
-        assertThat(spans.named(DispatchTracing.DELIVER)).hasSize(1).allSatisfy(
-                span -> assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
+        assertThat(spans.named(DispatchTracing.DELIVER)).hasSize(1)
+                .allSatisfy(span -> assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
         assertThat(tracing.openAttempts()).isZero();
     }
 
@@ -117,12 +117,13 @@ class DispatchTracingTests {
 
         String attemptId = off.startAttempt(delivery, optedIn);
         Map<String, String> headers = off.requestHeaders(Map.of("webhook-id", "w"), attemptId, optedIn);
-        AttemptMessage recorded = off.attempted(attempt(delivery, AttemptOutcome.SUCCEEDED, 200,
-                TraceContext.traceId(FAN_OUT)));
+        AttemptMessage recorded = off
+                .attempted(attempt(delivery, AttemptOutcome.SUCCEEDED, 200, TraceContext.traceId(FAN_OUT)));
 
         assertThat(headers).containsOnlyKeys("webhook-id");
         assertThat(off.openAttempts()).isZero();
-        assertThat(recorded.traceId()).as("the delivery's own trace id is kept").isEqualTo(TraceContext.traceId(FAN_OUT));
+        assertThat(recorded.traceId()).as("the delivery's own trace id is kept")
+                .isEqualTo(TraceContext.traceId(FAN_OUT));
         assertThat(DispatchTracing.traceparent(null)).isNull();
     }
 

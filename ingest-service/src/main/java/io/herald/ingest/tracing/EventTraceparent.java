@@ -10,9 +10,10 @@ import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.kafka.OutgoingKafkaRecord;
 
 /**
- * Carries an event's trace onto Kafka: its {@code herald.events} record gets a W3C {@code traceparent} header naming the
- * current span, the server span of {@code POST /v1/events} (itself a child of the producer's {@code traceparent}, if
- * it sent one), and dispatch's fan-out span continues from it. Nothing is added when nothing is traced (the SDK off).
+ * Carries an event's trace onto Kafka: its {@code herald.events} record gets a W3C {@code traceparent} header naming
+ * the current span, the server span of {@code POST /v1/events} (itself a child of the producer's {@code traceparent},
+ * if it sent one), and dispatch's fan-out span continues from it. Nothing is added when nothing is traced (the SDK
+ * off).
  */
 public final class EventTraceparent {
 

@@ -36,8 +36,7 @@ public class AttemptRepository {
     private static final String INSERT = "insert into attempt (" + COLUMNS + ") select * from unnest("
             + "$1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
             + "$9::int4[], $10::text[], $11::int4[], $12::int8[], $13::text[], $14::text[], $15::timestamptz[], "
-            + "$16::text[]) "
-            + "on conflict do nothing";
+            + "$16::text[]) " + "on conflict do nothing";
 
     private final Pool pool;
 

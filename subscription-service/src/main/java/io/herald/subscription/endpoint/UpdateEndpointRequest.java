@@ -16,7 +16,8 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 /**
  * Body of {@code PATCH /v1/endpoints/{id}} (JSON merge patch): a field left out stays as it is; {@code null} clears
  * {@code description}, {@code headers}, {@code rateLimitPerSecond}, {@code retryScheduleMs}, {@code filter} and
- * {@code sendTraceparent} back to their defaults and is refused for the others. The setters record which fields the body carried.
+ * {@code sendTraceparent} back to their defaults and is refused for the others. The setters record which fields the
+ * body carried.
  */
 @Schema(description = "Fields to change; absent fields stay, null resets an optional field to its default")
 public class UpdateEndpointRequest {

@@ -52,10 +52,12 @@ class EndpointTraceparentTests {
                 .body(Map.of("sendTraceparent", true)).patch("/v1/endpoints/" + plain).then().statusCode(200)
                 .body("sendTraceparent", equalTo(true));
 
-        List<ConsumerRecord<String, String>> tracedStates = EndpointTopic.awaitRecords(traced, found -> found.size() >= 2);
+        List<ConsumerRecord<String, String>> tracedStates = EndpointTopic.awaitRecords(traced,
+                found -> found.size() >= 2);
         assertThat(Json.read(tracedStates.get(0).value(), EndpointState.class).sendsTraceparent()).isTrue();
         assertThat(Json.read(tracedStates.get(1).value(), EndpointState.class).sendsTraceparent()).isFalse();
-        List<ConsumerRecord<String, String>> plainStates = EndpointTopic.awaitRecords(plain, found -> found.size() >= 2);
+        List<ConsumerRecord<String, String>> plainStates = EndpointTopic.awaitRecords(plain,
+                found -> found.size() >= 2);
         assertThat(Json.read(plainStates.get(0).value(), EndpointState.class).sendsTraceparent()).isFalse();
         assertThat(Json.read(plainStates.get(1).value(), EndpointState.class).sendsTraceparent()).isTrue();
     }
