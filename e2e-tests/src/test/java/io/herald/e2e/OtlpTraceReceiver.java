@@ -84,9 +84,20 @@ final class OtlpTraceReceiver implements AutoCloseable {
                     : exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            List<ReceivedSpan> decoded = decodeExportRequest(body);
             synchronized (this) {
                 paths.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            }
+            List<ReceivedSpan> decoded;
+            try {
+                decoded = decodeExportRequest(body);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    paths.add("undecodable: " + e);
+                }
+                exchange.sendResponseHeaders(400, -1);
+                return;
+            }
+            synchronized (this) {
                 spans.addAll(decoded);
             }
             // An empty ExportTraceServiceResponse: everything accepted.
@@ -279,7 +290,11 @@ final class OtlpTraceReceiver implements AutoCloseable {
             switch (tag & 7) {
                 case 0 -> varint();
                 case 1 -> buffer.position(buffer.position() + 8);
-                case 2 -> buffer.position(buffer.position() + (int) varint());
+                case 2 -> {
+                    // The length first: it moves the position past itself.
+                    int length = (int) varint();
+                    buffer.position(buffer.position() + length);
+                }
                 case 5 -> buffer.position(buffer.position() + 4);
                 default -> throw new IllegalArgumentException("unsupported wire type " + (tag & 7));
             }

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.herald.contracts.Topics;
@@ -70,17 +71,28 @@ public class DispatchTracing {
     };
 
     private final Tracer tracer;
+    private final boolean enabled;
     /** Spans of requests under way, by attempt id, until their attempt record is written. */
     private final Map<String, Span> attempts = new ConcurrentHashMap<>();
 
     @Inject
-    public DispatchTracing(OpenTelemetry openTelemetry) {
-        this.tracer = openTelemetry.getTracer("io.herald.dispatch");
+    DispatchTracing(OpenTelemetry openTelemetry,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled) {
+        // A disabled SDK still hands out span contexts (a parent's, passed through): with it off, Herald neither
+        // starts spans nor writes a traceparent anywhere.
+        this.tracer = sdkDisabled ? OpenTelemetry.noop().getTracer("io.herald.dispatch")
+                : openTelemetry.getTracer("io.herald.dispatch");
+        this.enabled = !sdkDisabled;
     }
 
-    /** Tracing that records nothing. */
+    /** Tracing with {@code openTelemetry}. */
+    public DispatchTracing(OpenTelemetry openTelemetry) {
+        this(openTelemetry, false);
+    }
+
+    /** Tracing that records and propagates nothing (the SDK disabled). */
     public static DispatchTracing off() {
-        return new DispatchTracing(OpenTelemetry.noop());
+        return new DispatchTracing(OpenTelemetry.noop(), true);
     }
 
     /**
@@ -116,6 +128,9 @@ public class DispatchTracing {
 
     /** Starts the fan-out span of {@code event}, child of {@code traceparent} (a new trace if null or invalid). */
     public Span startFanOut(EventMessage event, String traceparent) {
+        if (!enabled) {
+            return Span.getInvalid();
+        }
         return tracer.spanBuilder(FAN_OUT).setParent(parent(traceparent)).setSpanKind(SpanKind.CONSUMER)
                 .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", Topics.EVENTS)
                 .setAttribute("messaging.operation.type", "process").setAttribute("herald.tenant", event.tenant())
@@ -155,6 +170,9 @@ public class DispatchTracing {
     public String startAttempt(DeliveryMessage delivery, EndpointState endpoint) {
         int attempt = delivery.attempts() + 1;
         String attemptId = AttemptMessage.attemptId(delivery.id(), attempt);
+        if (!enabled) {
+            return attemptId;
+        }
         var builder = tracer.spanBuilder(DELIVER).setParent(parent(delivery.traceparent())).setSpanKind(SpanKind.CLIENT)
                 .setAttribute("http.request.method", "POST").setAttribute("herald.tenant", delivery.tenant())
                 .setAttribute("herald.endpoint.id", endpoint.id()).setAttribute("herald.event.id", delivery.eventId())

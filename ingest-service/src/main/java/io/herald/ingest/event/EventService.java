@@ -63,10 +63,12 @@ public class EventService {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final CatalogGuard catalog;
+    private final EventTraceparent traces;
 
     public EventService(@Channel(CHANNEL) MutinyEmitter<String> emitter, IngestConfig config, Clock clock,
-            MeterRegistry registry, CatalogGuard catalog) {
+            MeterRegistry registry, CatalogGuard catalog, EventTraceparent traces) {
         this.emitter = emitter;
+        this.traces = traces;
         this.catalog = catalog;
         this.clock = clock;
         this.publishTimeout = Duration.ofMillis(config.publishTimeoutMs());
@@ -135,7 +137,7 @@ public class EventService {
             Uni<Void> acknowledged;
             try {
                 acknowledged = emitter
-                        .sendMessage(EventTraceparent.onRecord(KafkaRecord.of(event.kafkaKey(), Json.write(event))));
+                        .sendMessage(traces.onRecord(KafkaRecord.of(event.kafkaKey(), Json.write(event))));
             } catch (RuntimeException e) {
                 acknowledged = Uni.createFrom().failure(e);
             }

@@ -26,7 +26,7 @@ class EventTraceparentTests {
         Span request = tracer.spanBuilder("POST /v1/events").startSpan();
         OutgoingKafkaRecord<String, String> record;
         try (Scope ignored = request.makeCurrent()) {
-            record = EventTraceparent.onRecord(KafkaRecord.of("key", "{}"));
+            record = EventTraceparent.ON.onRecord(KafkaRecord.of("key", "{}"));
         } finally {
             request.end();
         }
@@ -40,9 +40,21 @@ class EventTraceparentTests {
 
     @Test
     void shouldAddNoHeaderWhenNothingIsTraced() {
-        OutgoingKafkaRecord<String, String> record = EventTraceparent.onRecord(KafkaRecord.of("key", "{}"));
+        OutgoingKafkaRecord<String, String> record = EventTraceparent.ON.onRecord(KafkaRecord.of("key", "{}"));
 
         assertThat(record.getHeaders().lastHeader(TraceContext.TRACEPARENT)).isNull();
-        assertThat(EventTraceparent.current()).isNull();
+        assertThat(EventTraceparent.ON.current()).isNull();
+    }
+
+    @Test
+    void shouldAddNoHeaderWhenTheSdkIsDisabledEvenInsideASpan() {
+        Span request = tracer.spanBuilder("POST /v1/events").startSpan();
+        try (Scope ignored = request.makeCurrent()) {
+            OutgoingKafkaRecord<String, String> record = EventTraceparent.OFF.onRecord(KafkaRecord.of("key", "{}"));
+
+            assertThat(record.getHeaders().lastHeader(TraceContext.TRACEPARENT)).isNull();
+        } finally {
+            request.end();
+        }
     }
 }
