@@ -192,6 +192,14 @@ HERALD_AUTH_AUDIENCE: {{ . | quote }}
 {{- if and (has .component (list "subscription" "dispatch")) $root.Values.egress.allowCidrs }}
 HERALD_{{ upper .component }}_EGRESS_ALLOW_CIDRS: {{ join "," $root.Values.egress.allowCidrs | quote }}
 {{- end }}
+{{- with $root.Values.tracing.otlpEndpoint }}
+{{- /* Tracing is off in the services' own configuration; a collector turns it on. */}}
+QUARKUS_OTEL_SDK_DISABLED: "false"
+QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {{ . | quote }}
+QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: {{ $root.Values.tracing.protocol | quote }}
+QUARKUS_OTEL_TRACES_SAMPLER: "parentbased_traceidratio"
+QUARKUS_OTEL_TRACES_SAMPLER_ARG: {{ include "herald.scalar" $root.Values.tracing.samplerRatio | quote }}
+{{- end }}
 {{- end -}}
 
 {{/* Environment variables from Secrets and the downward API. */}}

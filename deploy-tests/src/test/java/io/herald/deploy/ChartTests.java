@@ -188,6 +188,35 @@ class ChartTests {
         assertThat(env(Renders.EVERY_OPTION, "ingest")).doesNotContainKey("HERALD_INGEST_EGRESS_ALLOW_CIDRS");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Renders.class, names = { "DEFAULTS", "PRODUCTION" })
+    void shouldLeaveTracingOffUnlessACollectorIsGiven(Renders render) {
+        for (String component : List.of("ingest", "subscription", "dispatch")) {
+            assertThat(env(render, component).keySet()).as(component)
+                    .noneMatch(name -> name.startsWith("QUARKUS_OTEL_"));
+        }
+    }
+
+    @Test
+    void shouldExportEveryServicesTracesToTheGivenCollectorAndLetItReachIt() {
+        for (String component : List.of("ingest", "subscription", "dispatch")) {
+            assertThat(env(Renders.EVERY_OPTION, component)).as(component)
+                    .containsEntry("QUARKUS_OTEL_SDK_DISABLED", "false")
+                    .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                            "http://otel-collector.observability:4318")
+                    .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf")
+                    .containsEntry("QUARKUS_OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
+                    .containsEntry("QUARKUS_OTEL_TRACES_SAMPLER_ARG", "0.25");
+        }
+        List<NetworkPolicy> policies = Manifests.ofKind(Renders.EVERY_OPTION.resources(), NetworkPolicy.class);
+        assertThat(policies).hasSize(3)
+                .allSatisfy(policy -> assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+                    assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(4318);
+                    assertThat(rule.getTo().get(0).getNamespaceSelector().getMatchLabels())
+                            .containsEntry("kubernetes.io/metadata.name", "observability");
+                }));
+    }
+
     @Test
     void shouldCapDispatchReplicasAtThePartitionsOfDeliveries() {
         List<HasMetadata> resources = Manifests.parseStrictly(Renders.template("--set",

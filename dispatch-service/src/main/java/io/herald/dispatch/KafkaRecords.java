@@ -1,12 +1,15 @@
 package io.herald.dispatch;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.DeliveryMessage;
+import io.herald.contracts.tracing.TraceContext;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /** How dispatch reads and writes Kafka record values: JSON, poison records skipped, every record keyed. */
@@ -55,8 +58,16 @@ public final class KafkaRecords {
 
     /** {@code value} as the JSON value of a record for {@code topic} with key {@code key}. */
     public static Message<String> keyed(Object value, String topic, String key) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder().withTopic(topic)
-                .withKey(key).build();
-        return Message.of(Json.write(value)).addMetadata(metadata);
+        return keyed(value, topic, key, null);
+    }
+
+    /** As {@link #keyed(Object, String, String)}, with a {@code traceparent} header unless it is null. */
+    public static Message<String> keyed(Object value, String topic, String key, String traceparent) {
+        var metadata = OutgoingKafkaRecordMetadata.<String> builder().withTopic(topic).withKey(key);
+        if (traceparent != null) {
+            metadata.withHeaders(
+                    new RecordHeaders().add(TraceContext.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII)));
+        }
+        return Message.of(Json.write(value)).addMetadata(metadata.build());
     }
 }

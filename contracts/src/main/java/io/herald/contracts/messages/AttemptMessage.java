@@ -21,12 +21,24 @@ import java.time.Instant;
  * @param responseExcerpt the start of the response body, capped
  * @param attemptedAt when the attempt started
  * @param nextAttemptAt when the next attempt is due, or null
+ * @param traceId the W3C trace id (32 lower-case hex digits) of the trace the attempt belongs to, or null when the
+ *        delivery was not traced
  */
 public record AttemptMessage(int schemaVersion, String id, String deliveryId, String webhookId, String tenant,
         String endpointId, String eventId, String eventType, int attempt, AttemptOutcome outcome, Integer statusCode,
-        long latencyMs, String error, String responseExcerpt, Instant attemptedAt, Instant nextAttemptAt) {
+        long latencyMs, String error, String responseExcerpt, Instant attemptedAt, Instant nextAttemptAt,
+        String traceId) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** An attempt outside any trace. */
+    public AttemptMessage(int schemaVersion, String id, String deliveryId, String webhookId, String tenant,
+            String endpointId, String eventId, String eventType, int attempt, AttemptOutcome outcome,
+            Integer statusCode, long latencyMs, String error, String responseExcerpt, Instant attemptedAt,
+            Instant nextAttemptAt) {
+        this(schemaVersion, id, deliveryId, webhookId, tenant, endpointId, eventId, eventType, attempt, outcome,
+                statusCode, latencyMs, error, responseExcerpt, attemptedAt, nextAttemptAt, null);
+    }
 
     public static String attemptId(String deliveryId, int attempt) {
         return deliveryId + "." + attempt;

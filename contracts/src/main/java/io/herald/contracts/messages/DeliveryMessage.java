@@ -23,12 +23,23 @@ import java.time.Instant;
  *        last attempt; drives the growing wait between postponements
  * @param postponedSince when the current run of postponements began, or null when it is not postponed; a delivery
  *        postponed for longer than the configured deadline becomes a dead letter
+ * @param traceparent the W3C {@code traceparent} of the fan-out span that created the delivery, or null (tracing off,
+ *        or a record written before the field existed); every attempt's span is its child, and every attempt record
+ *        carries its trace id. A field rather than a record header, so it survives the retry tiers and the DLQ
  */
 public record DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
         String eventId, String eventType, String payload, int attempts, Instant createdAt, Instant notBefore,
-        Instant failingSince, int postponements, Instant postponedSince) {
+        Instant failingSince, int postponements, Instant postponedSince, String traceparent) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A delivery outside any trace. */
+    public DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
+            String eventId, String eventType, String payload, int attempts, Instant createdAt, Instant notBefore,
+            Instant failingSince, int postponements, Instant postponedSince) {
+        this(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload, attempts, createdAt,
+                notBefore, failingSince, postponements, postponedSince, null);
+    }
 
     /** A delivery that was never postponed. */
     public DeliveryMessage(int schemaVersion, String id, String webhookId, String tenant, String endpointId,
@@ -58,7 +69,7 @@ public record DeliveryMessage(int schemaVersion, String id, String webhookId, St
     /** The same delivery after one more attempt, due again at {@code notBefore}; its postponements start over. */
     public DeliveryMessage retryAt(Instant notBefore) {
         return new DeliveryMessage(SCHEMA_VERSION, id, webhookId, tenant, endpointId, eventId, eventType, payload,
-                attempts + 1, createdAt, notBefore, failingSince, 0, null);
+                attempts + 1, createdAt, notBefore, failingSince, 0, null, traceparent);
     }
 
     /**
@@ -68,18 +79,24 @@ public record DeliveryMessage(int schemaVersion, String id, String webhookId, St
     public DeliveryMessage postponedTo(Instant notBefore, Instant now) {
         return new DeliveryMessage(SCHEMA_VERSION, id, webhookId, tenant, endpointId, eventId, eventType, payload,
                 attempts, createdAt, notBefore, failingSince, postponements + 1,
-                postponedSince == null ? now : postponedSince);
+                postponedSince == null ? now : postponedSince, traceparent);
     }
 
     /** The same delivery due at {@code notBefore}, nothing else changed (a hop between retry tiers). */
     public DeliveryMessage dueAt(Instant notBefore) {
         return new DeliveryMessage(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload,
-                attempts, createdAt, notBefore, failingSince, postponements, postponedSince);
+                attempts, createdAt, notBefore, failingSince, postponements, postponedSince, traceparent);
     }
 
     /** The same delivery stamped with since when its endpoint has been failing (null: not known to be failing). */
     public DeliveryMessage withFailingSince(Instant since) {
         return new DeliveryMessage(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload,
-                attempts, createdAt, notBefore, since, postponements, postponedSince);
+                attempts, createdAt, notBefore, since, postponements, postponedSince, traceparent);
+    }
+
+    /** The same delivery as part of the trace whose span {@code traceparent} names (null: none). */
+    public DeliveryMessage withTraceparent(String traceparent) {
+        return new DeliveryMessage(schemaVersion, id, webhookId, tenant, endpointId, eventId, eventType, payload,
+                attempts, createdAt, notBefore, failingSince, postponements, postponedSince, traceparent);
     }
 }

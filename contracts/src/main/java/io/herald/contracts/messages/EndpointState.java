@@ -32,12 +32,22 @@ import io.herald.contracts.secrets.Keyring;
  * @param retryScheduleMs delays before each retry in milliseconds, overriding the default schedule, or null
  * @param filter a CEL expression over the event ({@code io.herald.contracts.filter.EventFilter}) that an event matching
  *        {@code eventTypes} must also pass to be delivered, or null (every such event)
+ * @param sendTraceparent true: each delivery carries a W3C {@code traceparent} header naming the attempt's span, so the
+ *        subscriber's own trace continues Herald's; null or false: no trace header (the default)
  */
 public record EndpointState(int schemaVersion, String id, String tenant, String url, List<String> eventTypes,
         boolean enabled, List<EndpointSecret> secrets, long version, Instant updatedAt, Map<String, String> headers,
-        Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter) {
+        Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter, Boolean sendTraceparent) {
 
     public static final int SCHEMA_VERSION = 2;
+
+    /** An endpoint that does not receive a {@code traceparent} header. */
+    public EndpointState(int schemaVersion, String id, String tenant, String url, List<String> eventTypes,
+            boolean enabled, List<EndpointSecret> secrets, long version, Instant updatedAt, Map<String, String> headers,
+            Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter) {
+        this(schemaVersion, id, tenant, url, eventTypes, enabled, secrets, version, updatedAt, headers,
+                rateLimitPerSecond, retryScheduleMs, filter, null);
+    }
 
     /** An endpoint with the default delivery options. */
     public static EndpointState of(String id, String tenant, String url, List<String> eventTypes, boolean enabled,
@@ -50,13 +60,30 @@ public record EndpointState(int schemaVersion, String id, String tenant, String 
     public EndpointState withDeliveryOptions(Map<String, String> headers, Integer rateLimitPerSecond,
             List<Long> retryScheduleMs) {
         return new EndpointState(schemaVersion, id, tenant, url, eventTypes, enabled, secrets, version, updatedAt,
-                headers, rateLimitPerSecond, retryScheduleMs, filter);
+                headers, rateLimitPerSecond, retryScheduleMs, filter, sendTraceparent);
     }
 
     /** The same endpoint with a payload filter (null: none). */
     public EndpointState withFilter(String filter) {
         return new EndpointState(schemaVersion, id, tenant, url, eventTypes, enabled, secrets, version, updatedAt,
-                headers, rateLimitPerSecond, retryScheduleMs, filter);
+                headers, rateLimitPerSecond, retryScheduleMs, filter, sendTraceparent);
+    }
+
+    /** The same endpoint, receiving a {@code traceparent} header with each delivery or not. */
+    public EndpointState withSendTraceparent(boolean send) {
+        return new EndpointState(schemaVersion, id, tenant, url, eventTypes, enabled, secrets, version, updatedAt,
+                headers, rateLimitPerSecond, retryScheduleMs, filter, send);
+    }
+
+    /** Whether deliveries carry a {@code traceparent} header (null, from records before the field, is no). */
+    public boolean sendsTraceparent() {
+        return Boolean.TRUE.equals(sendTraceparent);
+    }
+
+    /** The same endpoint, disabled. */
+    public EndpointState disabled() {
+        return new EndpointState(schemaVersion, id, tenant, url, eventTypes, false, secrets, version, updatedAt,
+                headers, rateLimitPerSecond, retryScheduleMs, filter, sendTraceparent);
     }
 
     /** The same state with every signing key and header value sealed by {@code keyring} for this endpoint. */
@@ -85,13 +112,14 @@ public record EndpointState(int schemaVersion, String id, String tenant, String 
             }
         }
         return new EndpointState(SCHEMA_VERSION, id, tenant, url, eventTypes, enabled, keys, version, updatedAt, values,
-                rateLimitPerSecond, retryScheduleMs, filter);
+                rateLimitPerSecond, retryScheduleMs, filter, sendTraceparent);
     }
 
     @Override
     public String toString() {
         return "EndpointState[id=" + id + ", tenant=" + tenant + ", url=" + url + ", eventTypes=" + eventTypes
                 + ", enabled=" + enabled + ", secrets=" + secrets + ", version=" + version + ", headers="
-                + (headers == null ? null : headers.keySet()) + ", filter=" + filter + "]";
+                + (headers == null ? null : headers.keySet()) + ", filter=" + filter + ", sendTraceparent="
+                + sendTraceparent + "]";
     }
 }

@@ -12,21 +12,28 @@ import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.dispatch.KafkaRecords;
+import io.herald.dispatch.operational.DeadLetterNotices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
-/** Writes deliveries that will not be tried again to {@code herald.dlq}, keyed by endpoint id, with the last error. */
+/**
+ * Writes deliveries that will not be tried again to {@code herald.dlq}, keyed by endpoint id, with the last error; the
+ * tenant hears of them through {@code herald.dead_letter.created} ({@link DeadLetterNotices}).
+ */
 @ApplicationScoped
 public class DeadLetterPublisher {
 
     private final MutinyEmitter<String> emitter;
     private final MeterRegistry registry;
+    private final DeadLetterNotices notices;
 
-    DeadLetterPublisher(@Channel("dlq-out") MutinyEmitter<String> emitter, MeterRegistry registry) {
+    DeadLetterPublisher(@Channel("dlq-out") MutinyEmitter<String> emitter, MeterRegistry registry,
+            DeadLetterNotices notices) {
         this.emitter = emitter;
+        this.notices = notices;
         this.registry = registry;
     }
 
@@ -47,6 +54,7 @@ public class DeadLetterPublisher {
         return emitter.sendMessage(KafkaRecords.keyed(deadLetter, Topics.DLQ, delivery.endpointId()))
                 .invoke(() -> Counter.builder("herald.dlq.deliveries")
                         .description("Deliveries written to the dead-letter topic, by reason")
-                        .tag("reason", reason.name()).register(registry).increment());
+                        .tag("reason", reason.name()).register(registry).increment())
+                .invoke(() -> notices.created(deadLetter));
     }
 }

@@ -7,6 +7,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.AttemptMessage;
 import io.herald.dispatch.KafkaRecords;
+import io.herald.dispatch.tracing.DispatchTracing;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
@@ -15,13 +16,19 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 public class AttemptPublisher {
 
     private final MutinyEmitter<String> emitter;
+    private final DispatchTracing tracing;
 
-    AttemptPublisher(@Channel("attempts-out") MutinyEmitter<String> emitter) {
+    AttemptPublisher(@Channel("attempts-out") MutinyEmitter<String> emitter, DispatchTracing tracing) {
         this.emitter = emitter;
+        this.tracing = tracing;
     }
 
-    /** Completes once Kafka acknowledged the record. */
+    /**
+     * Completes once Kafka acknowledged the record. The attempt's span (if its request was traced) ends here with the
+     * attempt's outcome, and the record carries its trace id.
+     */
     public Uni<Void> publish(AttemptMessage attempt) {
-        return emitter.sendMessage(KafkaRecords.keyed(attempt, Topics.ATTEMPTS, attempt.endpointId()));
+        AttemptMessage traced = tracing.attempted(attempt);
+        return emitter.sendMessage(KafkaRecords.keyed(traced, Topics.ATTEMPTS, traced.endpointId()));
     }
 }

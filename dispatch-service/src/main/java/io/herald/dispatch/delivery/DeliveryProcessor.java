@@ -30,6 +30,7 @@ import io.herald.dispatch.http.WebhookResponse;
 import io.herald.dispatch.retry.DueDeliveries;
 import io.herald.dispatch.routing.EndpointStateConsumer;
 import io.herald.dispatch.routing.RoutingTable;
+import io.herald.dispatch.tracing.DispatchTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -70,11 +71,13 @@ public class DeliveryProcessor implements DueDeliveries {
     private final DeliveryPolicyConfig policy;
     private final DispatchConfig.Delivery config;
     private final MeterRegistry registry;
+    private final DispatchTracing tracing;
 
     DeliveryProcessor(@Channel("deliveries-in") Multi<Message<String>> deliveries, EndpointStateConsumer routing,
             RoutingTable table, WebhookHttpClient http, OutcomePolicy outcomes, EndpointBreakers breakers,
             EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants, Clock clock, DispatchConfig config,
-            DeliveryPolicyConfig policy, MeterRegistry registry) {
+            DeliveryPolicyConfig policy, MeterRegistry registry, DispatchTracing tracing) {
+        this.tracing = tracing;
         this.deliveries = deliveries;
         this.routing = routing;
         this.table = table;
@@ -176,8 +179,9 @@ public class DeliveryProcessor implements DueDeliveries {
     private Uni<Void> send(DeliveryMessage delivery, EndpointState endpoint) {
         Instant attemptedAt = clock.instant();
         WebhookRequest request = WebhookRequest.of(delivery, endpoint, attemptedAt);
-        return http.post(endpoint.id(), endpoint.url(), request.headers(), request.body()).onItemOrFailure()
-                .transformToUni((response, failure) -> {
+        String attemptId = tracing.startAttempt(delivery, endpoint);
+        return http.post(endpoint.id(), endpoint.url(), tracing.requestHeaders(request.headers(), attemptId, endpoint),
+                request.body()).onItemOrFailure().transformToUni((response, failure) -> {
                     if (failure == null) {
                         return outcomes.concluded(delivery, endpoint, attemptedAt, response);
                     }
@@ -191,7 +195,7 @@ public class DeliveryProcessor implements DueDeliveries {
                     }
                     return outcomes.concluded(delivery, endpoint, attemptedAt,
                             new WebhookResponse(null, null, describe(failure), 0));
-                });
+                }).eventually(() -> tracing.endAttempt(attemptId));
     }
 
     private static String describe(Throwable failure) {

@@ -14,6 +14,7 @@ import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.ReceiverText;
+import io.herald.contracts.tracing.TraceContext;
 import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.deadletter.DeadLetterPublisher;
 import io.herald.dispatch.guard.EndpointBreakers;
@@ -186,7 +187,7 @@ public class OutcomePolicy {
                 AttemptMessage.attemptId(delivery.id(), attempt), delivery.id(), delivery.webhookId(),
                 delivery.tenant(), delivery.endpointId(), delivery.eventId(), delivery.eventType(), attempt, outcome,
                 response.statusCode(), response.latencyMs(), ReceiverText.sanitize(error), response.bodyExcerpt(),
-                attemptedAt, nextAttemptAt);
+                attemptedAt, nextAttemptAt, TraceContext.traceId(delivery.traceparent()));
         return attempts.publish(record).invoke(() -> meters.attempted(outcome));
     }
 }

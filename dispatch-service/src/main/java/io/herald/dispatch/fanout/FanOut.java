@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -25,8 +26,10 @@ import io.herald.dispatch.KafkaRecords;
 import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.EndpointStateConsumer;
 import io.herald.dispatch.routing.RoutingTable;
+import io.herald.dispatch.tracing.DispatchTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -71,12 +74,15 @@ public class FanOut {
     private final long maxTransactionBytes;
     private final KafkaClientService clients;
     private final EndpointFilter filters;
+    private final DispatchTracing tracing;
 
     FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
             @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
             EndpointStateConsumer routing, RoutingTable table, DeliveryPublisher publisher, Clock clock,
-            MeterRegistry registry, DispatchConfig config, KafkaClientService clients, EndpointFilter filters) {
+            MeterRegistry registry, DispatchConfig config, KafkaClientService clients, EndpointFilter filters,
+            DispatchTracing tracing) {
         this.filters = filters;
+        this.tracing = tracing;
         this.batches = batches;
         this.transactions = transactions;
         this.routing = routing;
@@ -120,7 +126,7 @@ public class FanOut {
     }
 
     private Uni<Void> fanOut(Message<List<String>> batch) {
-        Plan plan = plan(batch.getPayload(), maxTransactionBytes);
+        Plan plan = plan(batch.getPayload(), DispatchTracing.traceparents(batch), maxTransactionBytes);
         List<List<DeliveryMessage>> chunks = plan.chunks();
         Uni<Void> earlier = Uni.createFrom().voidItem();
         // All but the last chunk in transactions of their own; the last commits the batch's offsets with it.
@@ -130,12 +136,16 @@ public class FanOut {
         }
         List<DeliveryMessage> last = chunks.get(chunks.size() - 1);
         return earlier.chain(() -> transactions.withTransaction(batch, transaction -> {
-            plan.continuations()
-                    .forEach(event -> transaction.send(KafkaRecords.keyed(event, Topics.EVENTS, event.kafkaKey())));
+            for (int i = 0; i < plan.continuations().size(); i++) {
+                EventMessage event = plan.continuations().get(i);
+                transaction.send(KafkaRecords.keyed(event, Topics.EVENTS, event.kafkaKey(),
+                        plan.continuationTraceparents().get(i)));
+            }
             return send(last, transaction);
         })).onItem().transformToUni(count -> {
             created.increment(count);
             continued.increment(plan.continuations().size());
+            DispatchTracing.fannedOut(plan.spans());
             return Uni.createFrom().completionStage(batch::ack);
         }).onFailure().recoverWithUni(failure -> {
             // The transaction was aborted: the same events come again after the pause, from the last committed
@@ -143,6 +153,7 @@ public class FanOut {
             // did not, so it is done here. The nack only reports it (failure-strategy=ignore).
             LOG.warnf(failure, "Fan-out of a batch of %d events aborted; reading them again",
                     batch.getPayload().size());
+            DispatchTracing.aborted(plan.spans(), failure);
             Uni<Void> rewind = chunks.size() == 1 ? Uni.createFrom().voidItem()
                     : clients.getConsumer(CHANNEL).resetToLastCommittedPositions();
             return rewind.onFailure().recoverWithNull().onItem().delayIt().by(abortBackoff)
@@ -161,8 +172,16 @@ public class FanOut {
      *
      * @param chunks never empty; the last one is written with the batch's offsets
      * @param continuations events written back to {@code herald.events}, to fan out to the rest of their endpoints
+     * @param continuationTraceparents the {@code traceparent} each continuation carries on (its event's, or null)
+     * @param spans the fan-out span of each event planned, ended once the batch is committed or aborted
      */
-    record Plan(List<List<DeliveryMessage>> chunks, List<EventMessage> continuations) {
+    record Plan(List<List<DeliveryMessage>> chunks, List<EventMessage> continuations,
+            List<String> continuationTraceparents, List<Span> spans) {
+    }
+
+    /** Plans a batch of records without trace headers. */
+    Plan plan(List<String> events, long maxBytes) {
+        return plan(events, Collections.nCopies(events.size(), null), maxBytes);
     }
 
     /**
@@ -172,14 +191,26 @@ public class FanOut {
      * large events out to thousands of endpoints advances a bounded amount per batch and never holds the partition's
      * other events behind it. Events with an ordering key are never split, so they keep their order.
      */
-    Plan plan(List<String> events, long maxBytes) {
+    Plan plan(List<String> events, List<String> traceparents, long maxBytes) {
         List<DeliveryMessage> whole = new ArrayList<>();
         List<DeliveryMessage> parts = new ArrayList<>();
         List<EventMessage> continuations = new ArrayList<>();
+        List<String> continuationTraceparents = new ArrayList<>();
+        List<Span> spans = new ArrayList<>();
         long largeBudget = maxBytes;
-        for (String json : events) {
-            EventMessage event = read(json);
+        for (int i = 0; i < events.size(); i++) {
+            EventMessage event = read(events.get(i));
             List<DeliveryMessage> deliveries = event == null ? List.of() : deliveriesOf(event);
+            if (event != null) {
+                // Each delivery carries its event's fan-out span, so every attempt, retries included, is its child.
+                Span span = tracing.startFanOut(event, traceparents.get(i));
+                span.setAttribute("herald.deliveries", (long) deliveries.size());
+                spans.add(span);
+                String traceparent = DispatchTracing.traceparent(span);
+                if (traceparent != null) {
+                    deliveries = deliveries.stream().map(d -> d.withTraceparent(traceparent)).toList();
+                }
+            }
             long bytes = deliveries.stream().mapToLong(FanOut::sizeOf).sum();
             if (event == null || event.orderingKey() != null || event.fanOutAfter() == null && bytes <= maxBytes) {
                 whole.addAll(deliveries);
@@ -193,10 +224,11 @@ public class FanOut {
             if (taken < deliveries.size()) {
                 continuations.add(event
                         .continuedAfter(taken == 0 ? event.fanOutAfter() : deliveries.get(taken - 1).endpointId()));
+                continuationTraceparents.add(traceparents.get(i));
             }
         }
         whole.addAll(parts);
-        return new Plan(chunks(whole, maxBytes), continuations);
+        return new Plan(chunks(whole, maxBytes), continuations, continuationTraceparents, spans);
     }
 
     /** {@code deliveries} in order, in chunks of at most {@code maxBytes} (at least one delivery each); never empty. */

@@ -15,6 +15,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.herald.dispatch.DeliveryPolicyConfig;
+import io.herald.dispatch.operational.EndpointHealthEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -27,6 +28,9 @@ import io.quarkus.runtime.StartupEvent;
  * success or opens again on its failure. A run of {@code consecutive-failures} failed requests also opens it: the rate
  * window needs {@code minimum-requests} first, and a dead endpoint should not get that many. Breakers idle for
  * {@code idle-eviction-ms} are dropped, so the map does not grow with every endpoint ever seen.
+ * <p>
+ * A breaker opening is the endpoint failing, and its closing again the endpoint recovering: both are told to the tenant
+ * ({@link EndpointHealthEvents}), once per spell (a failed probe re-opening the breaker says nothing new).
  */
 @ApplicationScoped
 public class EndpointBreakers {
@@ -39,8 +43,10 @@ public class EndpointBreakers {
     private final int consecutiveFailures;
     private final Duration open;
     private final MeterRegistry registry;
+    private final EndpointHealthEvents health;
 
-    EndpointBreakers(DeliveryPolicyConfig config, MeterRegistry registry) {
+    EndpointBreakers(DeliveryPolicyConfig config, MeterRegistry registry, EndpointHealthEvents health) {
+        this.health = health;
         DeliveryPolicyConfig.Breaker breaker = config.breaker();
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -79,6 +85,7 @@ public class EndpointBreakers {
 
     public void failed(String endpointId, long latencyMs, String error) {
         Guard guard = guard(endpointId);
+        guard.lastError = error;
         guard.breaker.onError(latencyMs, TimeUnit.MILLISECONDS, new RequestFailed(error));
         if (guard.consecutiveFailures.incrementAndGet() >= consecutiveFailures
                 && guard.breaker.getState() == CircuitBreaker.State.CLOSED) {
@@ -122,7 +129,7 @@ public class EndpointBreakers {
     }
 
     private Guard guard(String endpointId) {
-        return guards.get(endpointId, id -> new Guard(CircuitBreaker.of(id, breakerConfig)));
+        return guards.get(endpointId, id -> new Guard(id, CircuitBreaker.of(id, breakerConfig), health));
     }
 
     private static final class Guard {
@@ -130,15 +137,27 @@ public class EndpointBreakers {
         final CircuitBreaker breaker;
         final AtomicInteger consecutiveFailures = new AtomicInteger();
         volatile long openedAtNanos = System.nanoTime();
+        /** The failure last counted, named in the failing event when it opens the breaker. */
+        volatile String lastError;
+        /** Whether the tenant was told the endpoint is failing, and not yet that it recovered. */
+        volatile boolean announcedFailing;
 
-        Guard(CircuitBreaker breaker) {
+        Guard(String endpointId, CircuitBreaker breaker, EndpointHealthEvents health) {
             this.breaker = breaker;
             breaker.getEventPublisher().onStateTransition(e -> {
                 CircuitBreaker.State to = e.getStateTransition().getToState();
                 if (to == CircuitBreaker.State.OPEN) {
                     openedAtNanos = System.nanoTime();
+                    if (!announcedFailing && health != null && health.enabled()) {
+                        announcedFailing = true;
+                        health.failing(endpointId, lastError);
+                    }
                 } else if (to == CircuitBreaker.State.CLOSED) {
                     consecutiveFailures.set(0);
+                    if (announcedFailing) {
+                        announcedFailing = false;
+                        health.recovered(endpointId, health.failingSince(endpointId));
+                    }
                 }
             });
         }

@@ -4,21 +4,16 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
-import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EndpointState;
-import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.OperationalEvents;
 import io.herald.contracts.messages.OperationalEvents.EndpointDisabled;
-import io.herald.dispatch.KafkaRecords;
+import io.herald.dispatch.operational.OperationalEventPublisher;
 import io.herald.dispatch.routing.RoutingTable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
  * Disables an endpoint from dispatch's side: at once in this instance's routing table (no further request goes out),
@@ -31,13 +26,12 @@ public class EndpointDisabler {
 
     private static final Logger LOG = Logger.getLogger(EndpointDisabler.class);
 
-    private final MutinyEmitter<String> emitter;
+    private final OperationalEventPublisher events;
     private final RoutingTable table;
     private final MeterRegistry registry;
 
-    EndpointDisabler(@Channel("operational-events-out") MutinyEmitter<String> emitter, RoutingTable table,
-            MeterRegistry registry) {
-        this.emitter = emitter;
+    EndpointDisabler(OperationalEventPublisher events, RoutingTable table, MeterRegistry registry) {
+        this.events = events;
         this.table = table;
         this.registry = registry;
     }
@@ -57,9 +51,8 @@ public class EndpointDisabler {
                 .tag("cause", cause).register(registry).increment();
         // One id per endpoint version: a redelivered hand-off publishes the same event again, which subscribers can
         // deduplicate.
-        EventMessage event = EventMessage.of("evt_disabled_" + endpoint.id() + "_v" + endpoint.version(),
-                endpoint.tenant(), OperationalEvents.ENDPOINT_DISABLED,
-                Json.mapper().valueToTree(new EndpointDisabled(endpoint.id(), reason, now)), endpoint.id(), now, now);
-        return emitter.sendMessage(KafkaRecords.keyed(event, Topics.EVENTS, event.kafkaKey()));
+        return events.publish("evt_disabled_" + endpoint.id() + "_v" + endpoint.version(), endpoint.tenant(),
+                OperationalEvents.ENDPOINT_DISABLED, new EndpointDisabled(endpoint.id(), reason, now), endpoint.id(),
+                now);
     }
 }

@@ -24,6 +24,7 @@ import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.DispatchConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.impl.HttpContext;
 import io.vertx.ext.web.client.impl.HttpRequestImpl;
@@ -88,6 +89,9 @@ public class WebhookHttpClient {
                 .setKeepAlive(true).setVerifyHost(true).setTrustAll(false).setTryUseCompression(false)
                 .setUserAgentEnabled(true).setUserAgent(this.config.userAgent())
                 .setIdleTimeout(this.config.idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        // Vert.x's own tracing would put a traceparent on every webhook; only endpoints that opted in get one
+        // (DispatchTracing), so the client never propagates.
+        this.options.setTracingPolicy(TracingPolicy.IGNORE);
         this.clients = Caffeine.newBuilder()
                 .expireAfterAccess(Duration
                         .ofMillis(Math.max(this.config.idleClientEvictionMs(), 2L * this.config.requestTimeoutMs())))

@@ -67,10 +67,7 @@ public class RoutingTable {
         if (held == null || !held.enabled()) {
             return Optional.empty();
         }
-        EndpointState off = new EndpointState(held.schemaVersion(), held.id(), held.tenant(), held.url(),
-                held.eventTypes(), false, held.secrets(), held.version(), held.updatedAt(), held.headers(),
-                held.rateLimitPerSecond(), held.retryScheduleMs(), held.filter());
-        byId.put(endpointId, off);
+        byId.put(endpointId, held.disabled());
         return Optional.of(held);
     }
 

@@ -17,6 +17,7 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
 import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.RoutingTable;
+import io.herald.dispatch.tracing.DispatchTracing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 class FanOutTests {
@@ -24,7 +25,8 @@ class FanOutTests {
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
     private final RoutingTable table = new RoutingTable();
     private final FanOut fanOut = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
-            new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()));
+            new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()),
+            DispatchTracing.off());
 
     @Test
     void shouldCreateOneFirstDeliveryPerMatchingEndpointWithTheRenderedPayload() {

@@ -18,6 +18,7 @@ import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.IngestConfig;
 import io.herald.ingest.catalog.CatalogGuard;
+import io.herald.ingest.tracing.EventTraceparent;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
@@ -62,10 +63,12 @@ public class EventService {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final CatalogGuard catalog;
+    private final EventTraceparent traces;
 
     public EventService(@Channel(CHANNEL) MutinyEmitter<String> emitter, IngestConfig config, Clock clock,
-            MeterRegistry registry, CatalogGuard catalog) {
+            MeterRegistry registry, CatalogGuard catalog, EventTraceparent traces) {
         this.emitter = emitter;
+        this.traces = traces;
         this.catalog = catalog;
         this.clock = clock;
         this.publishTimeout = Duration.ofMillis(config.publishTimeoutMs());
@@ -133,7 +136,8 @@ public class EventService {
             Timer.Sample sample = Timer.start();
             Uni<Void> acknowledged;
             try {
-                acknowledged = emitter.sendMessage(KafkaRecord.of(event.kafkaKey(), Json.write(event)));
+                acknowledged = emitter
+                        .sendMessage(traces.onRecord(KafkaRecord.of(event.kafkaKey(), Json.write(event))));
             } catch (RuntimeException e) {
                 acknowledged = Uni.createFrom().failure(e);
             }

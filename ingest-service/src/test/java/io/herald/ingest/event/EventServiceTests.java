@@ -19,6 +19,7 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.TestConfig;
 import io.herald.ingest.catalog.CatalogGuard;
 import io.herald.ingest.catalog.EventCatalog;
+import io.herald.ingest.tracing.EventTraceparent;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.ProblemException;
@@ -175,7 +176,8 @@ class EventServiceTests {
 
     private EventService service(FakeEmitter emitter, long publishTimeoutMs, int maxInFlight) {
         return new EventService(emitter, TestConfig.ingest(publishTimeoutMs, 7, maxInFlight),
-                Clock.fixed(NOW, ZoneOffset.UTC), registry, CatalogGuard.over(new EventCatalog(), registry));
+                Clock.fixed(NOW, ZoneOffset.UTC), registry, CatalogGuard.over(new EventCatalog(), registry),
+                EventTraceparent.OFF);
     }
 
     /** Answers every send with the Uni the test chose, standing for the broker's acknowledgement. */

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.ReceiverText;
+import io.herald.contracts.tracing.TraceContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,7 +27,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class AttemptRepository {
 
     private static final String COLUMNS = "id, attempted_at, tenant, endpoint_id, event_id, event_type, delivery_id, "
-            + "webhook_id, attempt, outcome, status_code, latency_ms, error, response_excerpt, next_attempt_at";
+            + "webhook_id, attempt, outcome, status_code, latency_ms, error, response_excerpt, next_attempt_at, trace_id";
 
     /**
      * One statement per batch: the rows travel as one array per column. A row whose (id, attempted_at) is already there
@@ -34,8 +35,8 @@ public class AttemptRepository {
      */
     private static final String INSERT = "insert into attempt (" + COLUMNS + ") select * from unnest("
             + "$1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
-            + "$9::int4[], $10::text[], $11::int4[], $12::int8[], $13::text[], $14::text[], $15::timestamptz[]) "
-            + "on conflict do nothing";
+            + "$9::int4[], $10::text[], $11::int4[], $12::int8[], $13::text[], $14::text[], $15::timestamptz[], "
+            + "$16::text[]) " + "on conflict do nothing";
 
     private final Pool pool;
 
@@ -52,7 +53,7 @@ public class AttemptRepository {
         int n = attempts.size();
         String[] id = new String[n], tenant = new String[n], endpoint = new String[n], event = new String[n],
                 eventType = new String[n], delivery = new String[n], webhook = new String[n], outcome = new String[n],
-                error = new String[n], excerpt = new String[n];
+                error = new String[n], excerpt = new String[n], traceId = new String[n];
         OffsetDateTime[] attemptedAt = new OffsetDateTime[n], nextAt = new OffsetDateTime[n];
         Integer[] attempt = new Integer[n], statusCode = new Integer[n];
         Long[] latency = new Long[n];
@@ -73,12 +74,13 @@ public class AttemptRepository {
             error[i] = ReceiverText.sanitize(a.error());
             excerpt[i] = ReceiverText.sanitize(a.responseExcerpt());
             nextAt[i] = utc(a.nextAttemptAt());
+            traceId[i] = TraceContext.isTraceId(a.traceId()) ? a.traceId() : null;
         }
         Tuple params = Tuple.tuple().addArrayOfString(id).addArrayOfOffsetDateTime(attemptedAt).addArrayOfString(tenant)
                 .addArrayOfString(endpoint).addArrayOfString(event).addArrayOfString(eventType)
                 .addArrayOfString(delivery).addArrayOfString(webhook).addArrayOfInteger(attempt)
                 .addArrayOfString(outcome).addArrayOfInteger(statusCode).addArrayOfLong(latency).addArrayOfString(error)
-                .addArrayOfString(excerpt).addArrayOfOffsetDateTime(nextAt);
+                .addArrayOfString(excerpt).addArrayOfOffsetDateTime(nextAt).addArrayOfString(traceId);
         return pool.preparedQuery(INSERT).execute(params).map(rows -> rows.rowCount());
     }
 
@@ -178,7 +180,7 @@ public class AttemptRepository {
                 row.getInteger("attempt"), outcome == null ? null : outcome.toLowerCase(java.util.Locale.ROOT),
                 row.getInteger("status_code"), row.getLong("latency_ms"), row.getString("error"),
                 row.getString("response_excerpt"), instant(row.getOffsetDateTime("attempted_at")),
-                instant(row.getOffsetDateTime("next_attempt_at")));
+                instant(row.getOffsetDateTime("next_attempt_at")), row.getString("trace_id"));
     }
 
     private static String param(List<Object> params, Object value) {

@@ -27,6 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *        or {@code v1a} (Ed25519: the answer's {@code secret} is the {@code whpk_} public key to verify with)
  * @param filter optional CEL expression over {@code type}, {@code data} and {@code occurredAt} that an event of the
  *        subscribed types must also pass to be delivered, e.g. {@code data.amount > 1000}
+ * @param sendTraceparent true: every delivery carries a W3C {@code traceparent} header naming its attempt's span, so
+ *        the subscriber's trace continues Herald's (only when tracing is on); default false
  */
 public record CreateEndpointRequest(@NotBlank @Size(max = 2048) @AbsoluteHttpUrl String url,
         @Size(max = 512) String description, @NotEmpty @Size(max = 50) @EventTypePatterns List<String> eventTypes,
@@ -34,7 +36,8 @@ public record CreateEndpointRequest(@NotBlank @Size(max = 2048) @AbsoluteHttpUrl
         @Pattern(regexp = SigningMode.VALUES, message = "must be v1 or v1a") @Schema(enumeration = {
                 "v1",
                 "v1a" }, defaultValue = "v1", description = "Standard Webhooks signature scheme: v1 (HMAC-SHA256) or v1a (Ed25519)") String signingMode,
-        @Schema(description = EndpointRules.FILTER_DESCRIPTION, maxLength = 1024, examples = "type == \"order.created\" && data.amount > 1000") String filter){
+        @Schema(description = EndpointRules.FILTER_DESCRIPTION, maxLength = 1024, examples = "type == \"order.created\" && data.amount > 1000") String filter,
+        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION, defaultValue = "false") Boolean sendTraceparent){
 
     public boolean enabledOrDefault() {
         return enabled == null || enabled;

@@ -17,13 +17,14 @@ public record CreatedEndpointResponse(String id, String url, String description,
         @Schema(enumeration = {
                 "v1", "v1a" }) String signingMode,
         @Schema(description = "whsec_ shared secret (v1) or whpk_ public key (v1a) to verify signatures with") String secret,
-        Instant createdAt, Instant updatedAt, @Schema(description = EndpointRules.FILTER_DESCRIPTION) String filter){
+        Instant createdAt, Instant updatedAt, @Schema(description = EndpointRules.FILTER_DESCRIPTION) String filter,
+        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION) boolean sendTraceparent){
 
     static CreatedEndpointResponse of(EndpointService.Created created, SecretCipher cipher) {
         EndpointResponse e = EndpointResponse.of(created.endpoint(), cipher);
         return new CreatedEndpointResponse(e.id(), e.url(), e.description(), e.eventTypes(), e.enabled(), e.headers(),
                 e.rateLimitPerSecond(), e.retryScheduleMs(), e.signingMode(), created.secret(), e.createdAt(),
-                e.updatedAt(), e.filter());
+                e.updatedAt(), e.filter(), e.sendTraceparent());
     }
 
     @Override

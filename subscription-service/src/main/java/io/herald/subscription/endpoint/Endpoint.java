@@ -89,6 +89,10 @@ public class Endpoint {
     /** A CEL payload filter ({@link io.herald.contracts.filter.EventFilter}), or null: every subscribed event. */
     public String filter;
 
+    /** Whether deliveries carry a W3C {@code traceparent} header naming the attempt's span (Flyway V20). */
+    @Column(name = "send_traceparent", nullable = false)
+    public boolean sendTraceparent;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
 
@@ -189,7 +193,7 @@ public class Endpoint {
                         version == null ? 0 : version, updatedAt)
                 .withDeliveryOptions(headers(cipher), rateLimitPerSecond,
                         retryScheduleMs == null ? null : List.copyOf(retryScheduleMs))
-                .withFilter(filter);
+                .withFilter(filter).withSendTraceparent(sendTraceparent);
     }
 
     /**

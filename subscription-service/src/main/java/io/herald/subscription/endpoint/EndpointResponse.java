@@ -16,12 +16,13 @@ import io.herald.subscription.secret.SecretCipher;
 public record EndpointResponse(String id, String url, String description, List<String> eventTypes, boolean enabled,
         Map<String, String> headers, Integer rateLimitPerSecond, List<Long> retryScheduleMs, @Schema(enumeration = {
                 "v1", "v1a" }) String signingMode,
-        Instant createdAt, Instant updatedAt, @Schema(description = EndpointRules.FILTER_DESCRIPTION) String filter){
+        Instant createdAt, Instant updatedAt, @Schema(description = EndpointRules.FILTER_DESCRIPTION) String filter,
+        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION) boolean sendTraceparent){
 
     static EndpointResponse of(Endpoint endpoint, SecretCipher cipher) {
         return new EndpointResponse(endpoint.id, endpoint.url, endpoint.description, List.copyOf(endpoint.eventTypes),
                 endpoint.enabled, endpoint.headers(cipher), endpoint.rateLimitPerSecond,
                 endpoint.retryScheduleMs == null ? null : List.copyOf(endpoint.retryScheduleMs), endpoint.signingMode,
-                endpoint.createdAt, endpoint.updatedAt, endpoint.filter);
+                endpoint.createdAt, endpoint.updatedAt, endpoint.filter, endpoint.sendTraceparent);
     }
 }

@@ -42,6 +42,9 @@ public class EndpointRules {
             + "occurredAt (timestamp) that an event of the subscribed types must also pass to be delivered, e.g. "
             + "type == \"order.created\" && data.amount > 1000. At most 1024 characters and 2 comprehensions; "
             + "an evaluation error (e.g. a missing field; guard with has(data.x)) counts as no match";
+    /** What {@code sendTraceparent} means, for the OpenAPI document. */
+    static final String SEND_TRACEPARENT_DESCRIPTION = "Send a W3C traceparent header naming the delivery "
+            + "attempt's span with every webhook (when tracing is on), so the subscriber's trace continues Herald's";
 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Set<String> RESERVED = Set.of("content-type", "content-length", "host", "user-agent",

@@ -82,6 +82,7 @@ public class EndpointService {
         endpoint.rateLimitPerSecond = request.rateLimitPerSecond();
         endpoint.retryScheduleMs = request.retryScheduleMs();
         endpoint.filter = request.filter();
+        endpoint.sendTraceparent = Boolean.TRUE.equals(request.sendTraceparent());
         quota.checkSize(endpoint, now);
         // Flush before the outbox insert: the state carries the version the flush assigned.
         return Panache
@@ -123,6 +124,9 @@ public class EndpointService {
             }
             if (patch.has("filter")) {
                 endpoint.filter = patch.getFilter();
+            }
+            if (patch.has("sendTraceparent")) {
+                endpoint.sendTraceparent = Boolean.TRUE.equals(patch.getSendTraceparent());
             }
             if (patch.has("retryScheduleMs")) {
                 endpoint.retryScheduleMs = patch.getRetryScheduleMs() == null ? null
@@ -326,12 +330,13 @@ public class EndpointService {
 
     /** What a patch can change, to tell a no-op patch from a real one. */
     private record Snapshot(String url, String description, List<String> eventTypes, boolean enabled, String headers,
-            String signingMode, Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter) {
+            String signingMode, Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter,
+            boolean sendTraceparent) {
 
         static Snapshot of(Endpoint e) {
             return new Snapshot(e.url, e.description, List.copyOf(e.eventTypes), e.enabled, e.headersJson,
                     e.signingMode, e.rateLimitPerSecond,
-                    e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs), e.filter);
+                    e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs), e.filter, e.sendTraceparent);
         }
     }
 }

@@ -15,8 +15,9 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 
 /**
  * Body of {@code PATCH /v1/endpoints/{id}} (JSON merge patch): a field left out stays as it is; {@code null} clears
- * {@code description}, {@code headers}, {@code rateLimitPerSecond}, {@code retryScheduleMs} and {@code filter} back to
- * their defaults and is refused for the others. The setters record which fields the body carried.
+ * {@code description}, {@code headers}, {@code rateLimitPerSecond}, {@code retryScheduleMs}, {@code filter} and
+ * {@code sendTraceparent} back to their defaults and is refused for the others. The setters record which fields the
+ * body carried.
  */
 @Schema(description = "Fields to change; absent fields stay, null resets an optional field to its default")
 public class UpdateEndpointRequest {
@@ -50,6 +51,9 @@ public class UpdateEndpointRequest {
 
     @Schema(description = EndpointRules.FILTER_DESCRIPTION + "; null removes it", maxLength = 1024)
     private String filter;
+
+    @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION + "; null resets it to false")
+    private Boolean sendTraceparent;
 
     /** True if the body carried {@code field}, even as null. */
     public boolean has(String field) {
@@ -148,6 +152,16 @@ public class UpdateEndpointRequest {
     public void setFilter(String filter) {
         present.add("filter");
         this.filter = filter;
+    }
+
+    public Boolean getSendTraceparent() {
+        return sendTraceparent;
+    }
+
+    @JsonSetter("sendTraceparent")
+    public void setSendTraceparent(Boolean sendTraceparent) {
+        present.add("sendTraceparent");
+        this.sendTraceparent = sendTraceparent;
     }
 
     @Override

@@ -96,6 +96,33 @@ class AttemptLogTests {
     }
 
     @Test
+    void shouldKeepEachAttemptsTraceIdAndShowItInTheLog() {
+        String tenant = newTenant();
+        String endpoint = createEndpoint(tenant);
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        AttemptMessage traced = withTraceId(
+                attempt(tenant, endpoint, "evt_traced", 1, AttemptOutcome.SUCCEEDED, 200, BASE.plusSeconds(1)),
+                traceId);
+        AttemptMessage untraced = attempt(tenant, endpoint, "evt_untraced", 1, AttemptOutcome.SUCCEEDED, 200,
+                BASE.plusSeconds(2));
+        // Not a trace id: kept out of the log rather than shown as one.
+        AttemptMessage garbled = withTraceId(
+                attempt(tenant, endpoint, "evt_garbled", 1, AttemptOutcome.SUCCEEDED, 200, BASE.plusSeconds(3)),
+                "not-a-trace-id");
+
+        publish(Topics.ATTEMPTS, endpoint, List.of(traced, untraced, garbled));
+        await("the attempts are stored",
+                () -> queryLong("select count(*) from attempt where endpoint_id = ?", endpoint) == 3);
+
+        JsonPath page = list(tenant, "/v1/endpoints/" + endpoint + "/attempts", Map.of());
+        assertThat(page.getString("data.find { it.eventId == 'evt_traced' }.traceId")).isEqualTo(traceId);
+        assertThat(page.getString("data.find { it.eventId == 'evt_untraced' }.traceId")).isNull();
+        assertThat(page.getString("data.find { it.eventId == 'evt_garbled' }.traceId")).isNull();
+        read(tenant).get("/v1/events/evt_traced/attempts").then().statusCode(200).body("data[0].traceId",
+                equalTo(traceId));
+    }
+
+    @Test
     void shouldPageAndFilterAnEndpointsAttemptsNewestFirst() {
         String tenant = newTenant();
         String endpoint = createEndpoint(tenant);
@@ -246,6 +273,12 @@ class AttemptLogTests {
                 eventId, tenant, endpoint, eventId, "order.created", number, outcome, status, 12,
                 outcome == AttemptOutcome.SUCCEEDED ? null : "failed", status == null ? null : "{}", at,
                 outcome == AttemptOutcome.RETRY_SCHEDULED ? at.plusSeconds(5) : null);
+    }
+
+    private static AttemptMessage withTraceId(AttemptMessage a, String traceId) {
+        return new AttemptMessage(a.schemaVersion(), a.id(), a.deliveryId(), a.webhookId(), a.tenant(), a.endpointId(),
+                a.eventId(), a.eventType(), a.attempt(), a.outcome(), a.statusCode(), a.latencyMs(), a.error(),
+                a.responseExcerpt(), a.attemptedAt(), a.nextAttemptAt(), traceId);
     }
 
     private static RequestSpecification read(String tenant) {
