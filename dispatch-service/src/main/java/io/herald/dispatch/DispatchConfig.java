@@ -118,6 +118,12 @@ public interface DispatchConfig {
         /** The {@code User-Agent} sent with every delivery. */
         @WithDefault("Herald-Webhooks/0.1")
         String userAgent();
+
+        /**
+         * A PEM file of certificate authorities trusted for deliveries and OAuth 2.0 token requests besides the JDK's
+         * own (e.g. a private CA of receivers inside the company, or a test CA). Absent, the default: the JDK's only.
+         */
+        Optional<String> trustPemPath();
     }
 
     interface Egress {

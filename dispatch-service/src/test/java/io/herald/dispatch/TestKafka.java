@@ -185,6 +185,26 @@ public final class TestKafka implements AutoCloseable {
         return found;
     }
 
+    /** Every record of {@code topic} written so far, read as {@code type}, that matches (reads to the current end). */
+    public <T> List<T> readToEnd(String topic, Class<T> type, Predicate<T> filter) {
+        List<T> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = assignFromBeginning(consumer, topic);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (!end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() != null) {
+                        T value = Json.read(record.value(), type);
+                        if (filter.test(value)) {
+                            found.add(value);
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     @Override
     public void close() {
         producer.close();

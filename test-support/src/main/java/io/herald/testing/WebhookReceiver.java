@@ -18,8 +18,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * A real HTTP server on 127.0.0.1 standing in for a subscriber's endpoint. It records every request and answers as
@@ -27,8 +35,12 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    /** One request as it arrived; header names are lower-case. */
-    public record Received(String method, String path, Map<String, String> headers, String body, Instant at) {
+    /**
+     * One request as it arrived; header names are lower-case; {@code clientCertificate} is the subject of the TLS
+     * client certificate it came with, or null (plain HTTP, or none presented).
+     */
+    public record Received(String method, String path, Map<String, String> headers, String body, Instant at,
+            String clientCertificate) {
 
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -70,27 +82,54 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new ArrayList<>();
     private volatile Function<Received, Reply> behaviour = r -> Reply.status(204);
 
-    private WebhookReceiver(HttpServer server) {
+    private final String scheme;
+
+    private WebhookReceiver(HttpServer server, String scheme) {
         this.server = server;
+        this.scheme = scheme;
     }
 
     /** Starts on 127.0.0.1 on a free port, answering 204 until told otherwise. */
     public static WebhookReceiver start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-            WebhookReceiver receiver = new WebhookReceiver(server);
-            server.createContext("/", receiver::handle);
-            server.setExecutor(receiver.executor);
-            server.start();
-            return receiver;
+            return started(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128), "http");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the webhook receiver", e);
         }
     }
 
-    /** {@code http://127.0.0.1:<port><path>}. */
+    /**
+     * Starts an HTTPS receiver on 127.0.0.1 on a free port with the key and certificate of {@code tls}; with
+     * {@code requireClientCertificate}, a client that presents no certificate {@code tls} trusts fails the handshake.
+     */
+    public static WebhookReceiver startTls(SSLContext tls, boolean requireClientCertificate) {
+        try {
+            HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters parameters = tls.getDefaultSSLParameters();
+                    parameters.setNeedClientAuth(requireClientCertificate);
+                    params.setSSLParameters(parameters);
+                }
+            });
+            return started(server, "https");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the TLS webhook receiver", e);
+        }
+    }
+
+    private static WebhookReceiver started(HttpServer server, String scheme) {
+        WebhookReceiver receiver = new WebhookReceiver(server, scheme);
+        server.createContext("/", receiver::handle);
+        server.setExecutor(receiver.executor);
+        server.start();
+        return receiver;
+    }
+
+    /** {@code http://127.0.0.1:<port><path>} ({@code https} for a TLS receiver). */
     public String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     /** Decides the answer to each request from what arrived (e.g. fail twice, then succeed). */
@@ -125,7 +164,7 @@ public final class WebhookReceiver implements AutoCloseable {
             exchange.getRequestHeaders()
                     .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), Map.copyOf(headers),
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8), Instant.now());
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8), Instant.now(), clientCertificate(exchange));
         }
         synchronized (this) {
             received.add(request);
@@ -149,6 +188,17 @@ public final class WebhookReceiver implements AutoCloseable {
                 out.write(body);
             }
         }
+    }
+
+    private static String clientCertificate(HttpExchange exchange) {
+        if (exchange instanceof HttpsExchange https) {
+            try {
+                return https.getSSLSession().getPeerPrincipal().getName();
+            } catch (SSLPeerUnverifiedException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     @Override

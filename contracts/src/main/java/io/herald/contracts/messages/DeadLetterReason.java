@@ -9,5 +9,10 @@ public enum DeadLetterReason {
     /** The endpoint's address was refused by the egress policy: no request was made. */
     EGRESS_REFUSED,
     /** It could not go out (breaker open, rate limit, concurrency cap) for longer than the postponement deadline. */
-    POSTPONED_TOO_LONG
+    POSTPONED_TOO_LONG,
+    /**
+     * The endpoint delivers in order and already had as many bytes waiting behind its oldest undelivered webhook as
+     * dispatch holds per ordered endpoint (or in total): not queued, never silently dropped.
+     */
+    ORDERED_QUEUE_FULL
 }

@@ -19,13 +19,13 @@ import io.herald.dispatch.BoundedInFlight;
 import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.DispatchConfig;
 import io.herald.dispatch.KafkaRecords;
+import io.herald.dispatch.auth.EndpointCredentials;
 import io.herald.dispatch.guard.EndpointBreakers;
 import io.herald.dispatch.guard.EndpointLimits;
 import io.herald.dispatch.guard.FailingEndpoints;
 import io.herald.dispatch.guard.TenantBudgets;
 import io.herald.dispatch.http.EgressRefusedException;
 import io.herald.dispatch.http.HostBusyException;
-import io.herald.dispatch.http.WebhookHttpClient;
 import io.herald.dispatch.http.WebhookResponse;
 import io.herald.dispatch.retry.DueDeliveries;
 import io.herald.dispatch.routing.EndpointStateConsumer;
@@ -44,14 +44,19 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * Before a request, its tenant's share of this instance's in-flight deliveries and bytes, then the endpoint's guards,
  * in order: one of its concurrency slots (a short wait at most), its circuit breaker, its rate limit (a short wait
- * paced by a timer at most), then a connection of its own within its host's cap ({@link WebhookHttpClient}). A delivery
- * that cannot go out now is postponed through a retry tier without a request, so no endpoint holds more than its
- * concurrency cap of this instance's delivery slots, and none holds back the partition's committed offset for long.
+ * paced by a timer at most), then a connection of its own within its host's cap
+ * ({@link io.herald.dispatch.http.WebhookHttpClient}, with the endpoint's credentials: {@link EndpointCredentials}). A
+ * delivery that cannot go out now is postponed through a retry tier without a request, so no endpoint holds more than
+ * its concurrency cap of this instance's delivery slots, and none holds back the partition's committed offset for long.
  * <p>
  * Deliveries are processed concurrently, also within a partition, up to {@code delivery.concurrency} records and
  * {@code delivery.max-bytes-in-flight} bytes of payload at once; the {@code throttled} commit strategy commits an
  * offset only once every record before it was acknowledged. The channel is subscribed only once the routing table is
  * loaded, or deliveries to endpoints not yet read would be dropped as unknown.
+ * <p>
+ * A record of an endpoint that delivers in order goes to {@link OrderedDeliveries} instead: it waits there behind the
+ * endpoint's earlier deliveries, is sent the same way, waits in place for its retries, and is acknowledged only once
+ * done.
  */
 @ApplicationScoped
 public class DeliveryProcessor implements DueDeliveries {
@@ -61,7 +66,8 @@ public class DeliveryProcessor implements DueDeliveries {
     private final Multi<Message<String>> deliveries;
     private final EndpointStateConsumer routing;
     private final RoutingTable table;
-    private final WebhookHttpClient http;
+    private final EndpointCredentials http;
+    private final OrderedDeliveries ordered;
     private final OutcomePolicy outcomes;
     private final EndpointBreakers breakers;
     private final EndpointLimits limits;
@@ -74,14 +80,16 @@ public class DeliveryProcessor implements DueDeliveries {
     private final DispatchTracing tracing;
 
     DeliveryProcessor(@Channel("deliveries-in") Multi<Message<String>> deliveries, EndpointStateConsumer routing,
-            RoutingTable table, WebhookHttpClient http, OutcomePolicy outcomes, EndpointBreakers breakers,
-            EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants, Clock clock, DispatchConfig config,
-            DeliveryPolicyConfig policy, MeterRegistry registry, DispatchTracing tracing) {
+            RoutingTable table, EndpointCredentials http, OrderedDeliveries ordered, OutcomePolicy outcomes,
+            EndpointBreakers breakers, EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants,
+            Clock clock, DispatchConfig config, DeliveryPolicyConfig policy, MeterRegistry registry,
+            DispatchTracing tracing) {
         this.tracing = tracing;
         this.deliveries = deliveries;
         this.routing = routing;
         this.table = table;
         this.http = http;
+        this.ordered = ordered;
         this.outcomes = outcomes;
         this.breakers = breakers;
         this.limits = limits;
@@ -112,7 +120,12 @@ public class DeliveryProcessor implements DueDeliveries {
      * restart).
      */
     public Uni<Void> process(Message<String> message) {
-        return process(message, read(message.getPayload()));
+        DeliveryMessage delivery = read(message.getPayload());
+        if (delivery != null && table.get(delivery.endpointId()).map(EndpointState::ordered).orElse(false)) {
+            // Queued behind the endpoint's earlier deliveries; acknowledged once done, not now.
+            return ordered.offer(message, delivery, this::deliver);
+        }
+        return process(message, delivery);
     }
 
     @Override
@@ -129,6 +142,11 @@ public class DeliveryProcessor implements DueDeliveries {
 
     /** Handles one delivery that is due; completes once every record it led to was acknowledged by Kafka. */
     public Uni<Void> deliver(DeliveryMessage delivery) {
+        return deliver(delivery, outcomes.toRetryTier());
+    }
+
+    /** As {@link #deliver(DeliveryMessage)}; whatever must wait (a retry, a postponement) goes to {@code later}. */
+    Uni<Void> deliver(DeliveryMessage delivery, OutcomePolicy.HandOff later) {
         return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
             failing.learn(delivery.endpointId(), delivery.failingSince());
@@ -149,41 +167,42 @@ public class DeliveryProcessor implements DueDeliveries {
             long bytes = 2L * delivery.payload().length();
             if (!tenants.tryEnter(delivery.tenant(), bytes)) {
                 return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().tenantBusyRescheduleMs()),
-                        "tenant-busy");
+                        "tenant-busy", later);
             }
             return limits.enter(endpoint.id()).chain(entered -> {
                 if (!entered) {
-                    return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()), "busy");
+                    return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()), "busy",
+                            later);
                 }
-                return guarded(delivery, endpoint).eventually(() -> limits.leave(endpoint.id()));
+                return guarded(delivery, endpoint, later).eventually(() -> limits.leave(endpoint.id()));
             }).eventually(() -> tenants.leave(delivery.tenant(), bytes));
         });
     }
 
     /** Holding one of the endpoint's concurrency slots: breaker, then rate limit, then the request. */
-    private Uni<Void> guarded(DeliveryMessage delivery, EndpointState endpoint) {
+    private Uni<Void> guarded(DeliveryMessage delivery, EndpointState endpoint, OutcomePolicy.HandOff later) {
         if (!breakers.tryAcquire(endpoint.id())) {
-            return outcomes.postpone(delivery, breakers.retryAfterRefusal(endpoint.id()), "breaker-open");
+            return outcomes.postpone(delivery, breakers.retryAfterRefusal(endpoint.id()), "breaker-open", later);
         }
         EndpointLimits.Pace pace = limits.pace(endpoint);
-        if (pace instanceof EndpointLimits.Later later) {
+        if (pace instanceof EndpointLimits.Later wait) {
             breakers.release(endpoint.id());
-            return outcomes.postpone(delivery, later.after(), "rate-limited");
+            return outcomes.postpone(delivery, wait.after(), "rate-limited", later);
         }
         long waitMs = (((EndpointLimits.Go) pace).delay().toNanos() + 999_999) / 1_000_000;
         Uni<Void> paced = waitMs <= 0 ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(waitMs));
-        return paced.chain(() -> send(delivery, endpoint));
+        return paced.chain(() -> send(delivery, endpoint, later));
     }
 
-    private Uni<Void> send(DeliveryMessage delivery, EndpointState endpoint) {
+    private Uni<Void> send(DeliveryMessage delivery, EndpointState endpoint, OutcomePolicy.HandOff later) {
         Instant attemptedAt = clock.instant();
         WebhookRequest request = WebhookRequest.of(delivery, endpoint, attemptedAt);
         String attemptId = tracing.startAttempt(delivery, endpoint);
-        return http.post(endpoint.id(), endpoint.url(), tracing.requestHeaders(request.headers(), attemptId, endpoint),
-                request.body()).onItemOrFailure().transformToUni((response, failure) -> {
+        return http.post(endpoint, tracing.requestHeaders(request.headers(), attemptId, endpoint), request.body())
+                .onItemOrFailure().transformToUni((response, failure) -> {
                     if (failure == null) {
-                        return outcomes.concluded(delivery, endpoint, attemptedAt, response);
+                        return outcomes.concluded(delivery, endpoint, attemptedAt, response, later);
                     }
                     if (failure instanceof EgressRefusedException) {
                         return outcomes.refused(delivery, endpoint, attemptedAt, failure.getMessage());
@@ -191,10 +210,10 @@ public class DeliveryProcessor implements DueDeliveries {
                     if (failure instanceof HostBusyException) {
                         breakers.release(endpoint.id());
                         return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()),
-                                "host-busy");
+                                "host-busy", later);
                     }
                     return outcomes.concluded(delivery, endpoint, attemptedAt,
-                            new WebhookResponse(null, null, describe(failure), 0));
+                            new WebhookResponse(null, null, describe(failure), 0), later);
                 }).eventually(() -> tracing.endAttempt(attemptId));
     }
 

@@ -48,6 +48,17 @@ public class OutcomePolicy {
 
     private static final WebhookResponse NO_RESPONSE = new WebhookResponse(null, null, null, 0);
 
+    /**
+     * Where a delivery that must be tried again later goes: a retry tier ({@link #toRetryTier}), or, for an ordered
+     * endpoint, nowhere but the wait of its own queue ({@link OrderedDeliveries}).
+     */
+    @FunctionalInterface
+    interface HandOff {
+
+        /** Makes {@code next} (due at its {@code notBefore}) wait; completes once that is durable. */
+        Uni<Void> later(DeliveryMessage next, Instant now);
+    }
+
     private final AttemptPublisher attempts;
     private final RetryPolicy retryPolicy;
     private final RetryPublisher retries;
@@ -74,9 +85,23 @@ public class OutcomePolicy {
         this.meters = meters;
     }
 
+    /** Hands deliveries to wait to the retry tier of their delay. */
+    HandOff toRetryTier() {
+        return (next, now) -> retries.schedule(next, now).replaceWithVoid();
+    }
+
     /** A request was made and {@code response} is what came of it. */
     Uni<Void> concluded(DeliveryMessage delivery, EndpointState endpoint, Instant attemptedAt,
             WebhookResponse response) {
+        return concluded(delivery, endpoint, attemptedAt, response, toRetryTier());
+    }
+
+    /**
+     * As {@link #concluded(DeliveryMessage, EndpointState, Instant, WebhookResponse)}; a next try goes to
+     * {@code retry}.
+     */
+    Uni<Void> concluded(DeliveryMessage delivery, EndpointState endpoint, Instant attemptedAt, WebhookResponse response,
+            HandOff retry) {
         meters.requested(response.isSuccess(), response.latencyMs());
         Instant now = clock.instant();
         String endpointId = endpoint.id();
@@ -110,7 +135,7 @@ public class OutcomePolicy {
         Uni<Void> recorded;
         if (delay.isPresent()) {
             DeliveryMessage next = delivery.retryAt(now.plus(delay.get())).withFailingSince(failingSince);
-            handOff = retries.schedule(next, now).replaceWithVoid();
+            handOff = retry.later(next, now);
             recorded = attempt(delivery, attemptedAt, AttemptOutcome.RETRY_SCHEDULED, response, error,
                     next.notBefore());
         } else {
@@ -144,6 +169,11 @@ public class OutcomePolicy {
      * {@code asked} doubled for each postponement before it (capped), or to the DLQ past the postponement deadline.
      */
     Uni<Void> postpone(DeliveryMessage delivery, Duration asked, String reason) {
+        return postpone(delivery, asked, reason, toRetryTier());
+    }
+
+    /** As {@link #postpone(DeliveryMessage, Duration, String)}; the postponed delivery goes to {@code handOff}. */
+    Uni<Void> postpone(DeliveryMessage delivery, Duration asked, String reason, HandOff handOff) {
         Instant now = clock.instant();
         Instant since = delivery.postponedSince() != null ? delivery.postponedSince() : now;
         Duration deadline = Duration.ofMillis(policy.limits().postponeDeadlineMs());
@@ -159,7 +189,18 @@ public class OutcomePolicy {
         DeliveryMessage later = delivery.postponedTo(now.plusMillis(afterMs + spreadMs), now)
                 .withFailingSince(failing.since(delivery.endpointId()));
         meters.postponed(reason);
-        return retries.schedule(later, now).replaceWithVoid();
+        return handOff.later(later, now);
+    }
+
+    /**
+     * An ordered endpoint's queue is full (see {@link OrderedDeliveries}): the delivery becomes a dead letter
+     * ({@code ORDERED_QUEUE_FULL}) without a request, so that {@code recover} can bring it back.
+     */
+    Uni<Void> orderedQueueFull(DeliveryMessage delivery, String error) {
+        Instant now = clock.instant();
+        meters.postponed("ordered-queue-full");
+        return deadLetters.publish(delivery, DeadLetterReason.ORDERED_QUEUE_FULL, null, error, now)
+                .chain(() -> attempt(delivery, now, AttemptOutcome.DROPPED, NO_RESPONSE, error, null));
     }
 
     /** {@code askedMs} doubled {@code postponements} times, at most {@code maxMs} (unless asked for more). */

@@ -13,17 +13,19 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 
 import io.herald.contracts.egress.EgressPolicy;
 import io.herald.contracts.egress.EgressUrl;
 import io.herald.contracts.egress.EgressVerdict;
+import io.herald.contracts.tls.Pem;
 import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.DispatchConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.impl.HttpContext;
@@ -38,7 +40,9 @@ import io.vertx.mutiny.ext.web.codec.BodyCodec;
 
 /**
  * POSTs webhooks with the Vert.x Web Client: connections budgeted per endpoint within a cap per host, connect and idle
- * timeouts, a total deadline, redirects not followed, TLS hosts verified, and the response body read only up to a cap.
+ * timeouts, a total deadline, redirects not followed, TLS hosts verified (against the JDK's authorities plus those of
+ * {@code http.trust-pem-path}, if set), and the response body read only up to a cap. An endpoint that requires a TLS
+ * client certificate gets a client presenting it ({@link ClientCertificate}), still its own.
  * <p>
  * Isolation: every endpoint gets its own Web Client, so its own connection pool and wait queue, sized to the endpoint's
  * concurrency cap ({@code limits.max-in-flight-per-endpoint}); an endpoint that hangs holds only its own connections,
@@ -64,12 +68,15 @@ import io.vertx.mutiny.ext.web.codec.BodyCodec;
 @ApplicationScoped
 public class WebhookHttpClient {
 
+    /** Bytes of a token endpoint's answer kept: a JSON access token response (JWTs included) fits easily. */
+    static final int MAX_TOKEN_RESPONSE_BYTES = 16_384;
+
     private final io.vertx.core.Vertx vertx;
     private final DispatchConfig.Http config;
     private final WebClientOptions options;
     private final EgressPolicy egress;
     private final EgressPolicy.NameResolver resolver;
-    private final LoadingCache<String, WebClient> clients;
+    private final Cache<String, WebClient> clients;
     private final Map<String, AtomicInteger> inFlightByHost = new ConcurrentHashMap<>();
 
     @Inject
@@ -92,6 +99,9 @@ public class WebhookHttpClient {
         // Vert.x's own tracing would put a traceparent on every webhook; only endpoints that opted in get one
         // (DispatchTracing), so the client never propagates.
         this.options.setTracingPolicy(TracingPolicy.IGNORE);
+        if (this.config.trustPemPath().isPresent()) {
+            this.options.setTrustOptions(TrustOptions.wrap(Pem.trustingAlso(read(this.config.trustPemPath().get()))));
+        }
         this.clients = Caffeine.newBuilder()
                 .expireAfterAccess(Duration
                         .ofMillis(Math.max(this.config.idleClientEvictionMs(), 2L * this.config.requestTimeoutMs())))
@@ -99,11 +109,26 @@ public class WebhookHttpClient {
                     if (client != null) {
                         client.close();
                     }
-                }).build(endpointId -> newClient());
+                }).build();
     }
 
-    private WebClient newClient() {
-        io.vertx.ext.web.client.WebClient core = io.vertx.ext.web.client.WebClient.create(vertx, options);
+    private static String read(String path) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(
+                    "herald.dispatch.http.trust-pem-path: cannot read " + path + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A client with connections of its own, presenting {@code certificate} (null: none) when TLS asks for one. */
+    private WebClient newClient(ClientCertificate certificate) {
+        WebClientOptions own = options;
+        if (certificate != null) {
+            own = new WebClientOptions(options);
+            own.setKeyCertOptions(certificate.keyCertOptions());
+        }
+        io.vertx.ext.web.client.WebClient core = io.vertx.ext.web.client.WebClient.create(vertx, own);
         ((WebClientInternal) core).addInterceptor(this::intercept);
         return WebClient.newInstance(core);
     }
@@ -115,17 +140,45 @@ public class WebhookHttpClient {
      * URL) is described in the result.
      */
     public Uni<WebhookResponse> post(String endpointId, String url, Map<String, String> headers, byte[] body) {
+        return post(endpointId, null, url, headers, body);
+    }
+
+    /**
+     * As {@link #post(String, String, Map, byte[])}, presenting {@code certificate} (null: none) when the endpoint's
+     * TLS server asks for a client certificate. An endpoint's client, and so its connection pool, is bound to its
+     * certificate: a new certificate gets a new client (the old one is closed once idle).
+     */
+    public Uni<WebhookResponse> post(String endpointId, ClientCertificate certificate, String url,
+            Map<String, String> headers, byte[] body) {
+        String clientKey = certificate == null ? endpointId : endpointId + "#" + certificate.fingerprint();
+        return exchange(clientKey, certificate, url, headers, body, config.maxResponseBodyBytes());
+    }
+
+    /**
+     * POSTs to an OAuth 2.0 token endpoint on behalf of {@code endpointId}, over a client of its own (so a hanging
+     * token server holds only that endpoint's connections), under the same egress policy, deadline and host cap as a
+     * delivery; up to {@value #MAX_TOKEN_RESPONSE_BYTES} bytes of the answer are kept.
+     */
+    public Uni<WebhookResponse> postToTokenEndpoint(String endpointId, String url, Map<String, String> headers,
+            byte[] body) {
+        return exchange("oauth2#" + endpointId, null, url, headers, body, MAX_TOKEN_RESPONSE_BYTES);
+    }
+
+    private Uni<WebhookResponse> exchange(String clientKey, ClientCertificate certificate, String url,
+            Map<String, String> headers, byte[] body, int maxResponseBytes) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             EgressUrl target = EgressUrl.parse(url);
             return checkedAddress(target, start).flatMap(address -> {
+                // Before the host's count: a client certificate that cannot be read fails here, holding nothing.
+                WebClient client = clients.get(clientKey, key -> newClient(certificate));
                 String host = target.host() + ":" + target.port();
                 AtomicInteger inFlight = inFlightByHost.computeIfAbsent(host, h -> new AtomicInteger());
                 if (inFlight.incrementAndGet() > config.maxConnectionsPerHost()) {
                     leave(host, inFlight);
                     return Uni.createFrom().failure(new HostBusyException(host, config.maxConnectionsPerHost()));
                 }
-                return send(clients.get(endpointId), url, target, address, headers, body, start)
+                return send(client, url, target, address, headers, body, start, maxResponseBytes)
                         .eventually(() -> leave(host, inFlight));
             }).onFailure(UnknownHostException.class)
                     .recoverWithItem(failure -> new WebhookResponse(null, null, describe(failure), millisSince(start)));
@@ -179,10 +232,10 @@ public class WebhookHttpClient {
     }
 
     private Uni<WebhookResponse> send(WebClient client, String url, EgressUrl target, InetAddress address,
-            Map<String, String> headers, byte[] body, long start) {
+            Map<String, String> headers, byte[] body, long start, int maxResponseBytes) {
         // The address as a literal: an InetAddress from DNS carries its name, which the client would resolve again.
         SocketAddress server = SocketAddress.inetSocketAddress(target.port(), address.getHostAddress());
-        ResponseCapture capture = new ResponseCapture(config.maxResponseBodyBytes());
+        ResponseCapture capture = new ResponseCapture(maxResponseBytes);
         // What is left of the deadline after DNS: the whole exchange stays within request-timeout-ms.
         long left = Math.max(1, config.requestTimeoutMs() - millisSince(start));
         HttpRequest<Void> request = client.requestAbs(HttpMethod.POST, server, url)

@@ -67,7 +67,8 @@ public class RoutingTable {
         if (held == null || !held.enabled()) {
             return Optional.empty();
         }
-        byId.put(endpointId, held.disabled());
+        EndpointState off = held.withEnabled(false);
+        byId.put(endpointId, off);
         return Optional.of(held);
     }
 

@@ -78,6 +78,11 @@ final class TestDispatchConfig implements DispatchConfig {
             public String userAgent() {
                 return "Herald-Test";
             }
+
+            @Override
+            public Optional<String> trustPemPath() {
+                return Optional.empty();
+            }
         };
     }
 }

@@ -77,6 +77,6 @@ class SealedEndpointStateTests extends DeliveryTestBase {
     private static EndpointState bump(EndpointState state, long version, String secret) {
         return new EndpointState(state.schemaVersion(), state.id(), state.tenant(), state.url(), state.eventTypes(),
                 state.enabled(), List.of(new EndpointSecret(secret, null)), version, state.updatedAt(), state.headers(),
-                state.rateLimitPerSecond(), state.retryScheduleMs(), state.filter());
+                state.rateLimitPerSecond(), state.retryScheduleMs(), state.filter(), state.ordered(), state.auth());
     }
 }

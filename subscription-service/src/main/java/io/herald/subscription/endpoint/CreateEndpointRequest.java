@@ -29,6 +29,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *        subscribed types must also pass to be delivered, e.g. {@code data.amount > 1000}
  * @param sendTraceparent true: every delivery carries a W3C {@code traceparent} header naming its attempt's span, so
  *        the subscriber's trace continues Herald's (only when tracing is on); default false
+ * @param ordered true: webhooks are sent one at a time in order, the next only once the one before succeeded or became
+ *        a dead letter; default false
+ * @param auth optional credentials dispatch presents to the endpoint ({@link EndpointAuthRules}); secret parts are
+ *        write-only
+ * @param secretHeaders optional names of {@code headers} whose values are write-only: answers show them masked
  */
 public record CreateEndpointRequest(@NotBlank @Size(max = 2048) @AbsoluteHttpUrl String url,
         @Size(max = 512) String description, @NotEmpty @Size(max = 50) @EventTypePatterns List<String> eventTypes,
@@ -37,7 +42,14 @@ public record CreateEndpointRequest(@NotBlank @Size(max = 2048) @AbsoluteHttpUrl
                 "v1",
                 "v1a" }, defaultValue = "v1", description = "Standard Webhooks signature scheme: v1 (HMAC-SHA256) or v1a (Ed25519)") String signingMode,
         @Schema(description = EndpointRules.FILTER_DESCRIPTION, maxLength = 1024, examples = "type == \"order.created\" && data.amount > 1000") String filter,
-        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION, defaultValue = "false") Boolean sendTraceparent){
+        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION, defaultValue = "false") Boolean sendTraceparent,
+        @Schema(description = ORDERED_DESCRIPTION, defaultValue = "false") Boolean ordered, EndpointAuthRequest auth,
+        @Size(max = 20) @Schema(description = SECRET_HEADERS_DESCRIPTION) List<String> secretHeaders){
+
+    static final String ORDERED_DESCRIPTION = "true: webhooks are sent one at a time in the order of the endpoint's "
+            + "deliveries, the next only once the one before got a 2xx or became a dead letter; retries wait in place";
+    static final String SECRET_HEADERS_DESCRIPTION = "Names of headers whose values are write-only: answers show "
+            + "them as ********, and a PATCH that sends ******** back keeps the value";
 
     public boolean enabledOrDefault() {
         return enabled == null || enabled;

@@ -18,13 +18,15 @@ public record CreatedEndpointResponse(String id, String url, String description,
                 "v1", "v1a" }) String signingMode,
         @Schema(description = "whsec_ shared secret (v1) or whpk_ public key (v1a) to verify signatures with") String secret,
         Instant createdAt, Instant updatedAt, @Schema(description = EndpointRules.FILTER_DESCRIPTION) String filter,
-        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION) boolean sendTraceparent){
+        @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION) boolean sendTraceparent,
+        @Schema(description = CreateEndpointRequest.ORDERED_DESCRIPTION) boolean ordered, EndpointAuthResponse auth,
+        @Schema(description = CreateEndpointRequest.SECRET_HEADERS_DESCRIPTION) List<String> secretHeaders){
 
     static CreatedEndpointResponse of(EndpointService.Created created, SecretCipher cipher) {
         EndpointResponse e = EndpointResponse.of(created.endpoint(), cipher);
         return new CreatedEndpointResponse(e.id(), e.url(), e.description(), e.eventTypes(), e.enabled(), e.headers(),
                 e.rateLimitPerSecond(), e.retryScheduleMs(), e.signingMode(), created.secret(), e.createdAt(),
-                e.updatedAt(), e.filter(), e.sendTraceparent());
+                e.updatedAt(), e.filter(), e.sendTraceparent(), e.ordered(), e.auth(), e.secretHeaders());
     }
 
     @Override

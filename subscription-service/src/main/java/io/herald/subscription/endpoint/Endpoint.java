@@ -19,15 +19,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.herald.contracts.Json;
+import io.herald.contracts.messages.EndpointAuth;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.signing.WebhookSecret;
 import io.herald.subscription.secret.SecretCipher;
 
 /**
- * A URL a tenant registered to receive the events it subscribes to. Table {@code endpoint} (Flyway V1, V2, V5, V15).
- * The secret columns hold ciphertext of {@link SecretCipher}, bound to the endpoint id: a {@code whsec_} HMAC secret
- * or, for a {@code v1a} endpoint, a {@code whsk_} Ed25519 private key.
+ * A URL a tenant registered to receive the events it subscribes to. Table {@code endpoint} (Flyway V1, V2, V5, V15,
+ * V16). The secret columns hold ciphertext of {@link SecretCipher}, bound to the endpoint id: a {@code whsec_} HMAC
+ * secret or, for a {@code v1a} endpoint, a {@code whsk_} Ed25519 private key.
  */
 @Entity
 @Table(name = "endpoint")
@@ -92,6 +93,18 @@ public class Endpoint {
     /** Whether deliveries carry a W3C {@code traceparent} header naming the attempt's span (Flyway V20). */
     @Column(name = "send_traceparent", nullable = false)
     public boolean sendTraceparent;
+    /** Deliveries one at a time, in order ({@link EndpointState#ordered}). */
+    @Column(nullable = false)
+    public boolean ordered;
+
+    /** The credentials dispatch presents ({@link EndpointAuth} as JSON), encrypted whole like the headers, or null. */
+    @Column(name = "auth")
+    public String authJson;
+
+    /** Names of custom headers whose values are write-only: the API shows them masked. Null: none. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "secret_headers")
+    public List<String> secretHeaders;
 
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
@@ -147,6 +160,18 @@ public class Endpoint {
         }
     }
 
+    /** The credentials in plaintext, or null. */
+    public EndpointAuth auth(SecretCipher cipher) {
+        return authJson == null ? null : Json.read(cipher.decrypt(authJson, id), EndpointAuth.class);
+    }
+
+    /** Sets the credentials (null: none); leaves the row untouched when they are the same. */
+    public void auth(EndpointAuth auth, SecretCipher cipher) {
+        if (!Objects.equals(auth, auth(cipher))) {
+            authJson = auth == null ? null : cipher.encrypt(Json.write(auth), id);
+        }
+    }
+
     /** The current signing key in plaintext ({@code whsec_...} or {@code whsk_...}). */
     public String currentSecret(SecretCipher cipher) {
         return cipher.decrypt(secret, id);
@@ -193,7 +218,7 @@ public class Endpoint {
                         version == null ? 0 : version, updatedAt)
                 .withDeliveryOptions(headers(cipher), rateLimitPerSecond,
                         retryScheduleMs == null ? null : List.copyOf(retryScheduleMs))
-                .withFilter(filter).withSendTraceparent(sendTraceparent);
+                .withFilter(filter).withSendTraceparent(sendTraceparent).withOrdered(ordered).withAuth(auth(cipher));
     }
 
     /**
@@ -206,17 +231,20 @@ public class Endpoint {
         String movedSecret = cipher.keyring().reseal(secret, id);
         String movedPrevious = cipher.keyring().reseal(previousSecret, id);
         String movedHeaders = cipher.keyring().reseal(headersJson, id);
+        String movedAuth = cipher.keyring().reseal(authJson, id);
         boolean changed = !movedSecret.equals(secret) || !Objects.equals(movedPrevious, previousSecret)
-                || !Objects.equals(movedHeaders, headersJson);
+                || !Objects.equals(movedHeaders, headersJson) || !Objects.equals(movedAuth, authJson);
         secret = movedSecret;
         previousSecret = movedPrevious;
         headersJson = movedHeaders;
+        authJson = movedAuth;
         return changed;
     }
 
     @Override
     public String toString() {
         return "Endpoint[id=" + id + ", tenant=" + tenant + ", url=" + url + ", eventTypes=" + eventTypes + ", enabled="
-                + enabled + ", signingMode=" + signingMode + ", version=" + version + ", secret=<redacted>]";
+                + enabled + ", signingMode=" + signingMode + ", ordered=" + ordered + ", version=" + version
+                + ", secret=<redacted>]";
     }
 }

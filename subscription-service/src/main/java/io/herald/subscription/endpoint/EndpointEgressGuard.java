@@ -38,18 +38,23 @@ public class EndpointEgressGuard {
 
     /** Completes when {@code url} may be registered; fails with 400 problem+json otherwise. */
     public Uni<Void> check(String url) {
+        return check(url, "url");
+    }
+
+    /** As {@link #check(String)}, for a URL the request carries as {@code field} (e.g. an OAuth2 token URL). */
+    public Uni<Void> check(String url, String field) {
         String host;
         try {
             host = EgressUrl.parse(url).host();
         } catch (IllegalArgumentException e) {
             return Uni.createFrom()
-                    .failure(refused("must be an absolute http or https URL with a valid host and port"));
+                    .failure(refused(field, "must be an absolute http or https URL with a valid host and port"));
         }
         if (!EgressPolicy.requiresLookup(host)) {
-            return verdict(() -> policy.checkHost(host));
+            return verdict(field, () -> policy.checkHost(host));
         }
         Context context = Vertx.currentContext();
-        Uni<Void> resolved = verdict(() -> policy.checkHost(host))
+        Uni<Void> resolved = verdict(field, () -> policy.checkHost(host))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         // Back onto the request's context: what follows uses its reactive database session.
         return context == null ? resolved : resolved.emitOn(command -> context.runOnContext(ignored -> command.run()));
@@ -59,20 +64,20 @@ public class EndpointEgressGuard {
         EgressVerdict run() throws UnknownHostException;
     }
 
-    private static Uni<Void> verdict(Check check) {
+    private static Uni<Void> verdict(String field, Check check) {
         return Uni.createFrom().deferred(() -> {
             try {
                 EgressVerdict verdict = check.run();
                 return verdict.allowed() ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(refused("is refused: " + verdict.reason()));
+                        : Uni.createFrom().failure(refused(field, "is refused: " + verdict.reason()));
             } catch (UnknownHostException e) {
-                return Uni.createFrom().failure(refused("is refused: its host does not resolve"));
+                return Uni.createFrom().failure(refused(field, "is refused: its host does not resolve"));
             }
         });
     }
 
-    private static ProblemException refused(String message) {
+    private static ProblemException refused(String field, String message) {
         return ProblemException.invalid("The endpoint URL cannot receive webhooks",
-                List.of(new FieldError("url", message)));
+                List.of(new FieldError(field, message)));
     }
 }

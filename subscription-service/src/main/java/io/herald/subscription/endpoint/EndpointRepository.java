@@ -60,5 +60,6 @@ public class EndpointRepository implements PanacheRepositoryBase<Endpoint, Strin
 
     private static final String UNSEALED = "(stateSchemaVersion < ?2 or locate(?1, secret) <> 1"
             + " or (previousSecret is not null and locate(?1, previousSecret) <> 1)"
-            + " or (headersJson is not null and locate(?1, headersJson) <> 1))";
+            + " or (headersJson is not null and locate(?1, headersJson) <> 1)"
+            + " or (authJson is not null and locate(?1, authJson) <> 1))";
 }

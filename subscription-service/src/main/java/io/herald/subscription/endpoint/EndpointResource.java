@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.herald.contracts.messages.EndpointAuth;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
@@ -67,10 +68,12 @@ public class EndpointResource {
     private final SubscriptionConfig.Endpoints config;
     private final SecretCipher cipher;
     private final PortalSession portal;
+    private final EndpointAuthRules authRules;
 
     public EndpointResource(EndpointService service, EndpointRules rules, EndpointEgressGuard egress,
             CurrentCaller currentCaller, Validator validator, SubscriptionConfig config, SecretCipher cipher,
-            PortalSession portal) {
+            PortalSession portal, EndpointAuthRules authRules) {
+        this.authRules = authRules;
         this.service = service;
         this.rules = rules;
         this.egress = egress;
@@ -101,7 +104,9 @@ public class EndpointResource {
         portal.checkEventTypes(request.eventTypes(), errors);
         failIfAny(errors);
         rules.requireValidFilter(request.filter());
-        return egress.check(request.url()).chain(() -> service.create(caller.tenant(), request))
+        EndpointAuth auth = authRules.resolve(request.auth(), null);
+        return egress.check(request.url()).chain(() -> checkTokenUrl(auth))
+                .chain(() -> service.create(caller.tenant(), request, auth))
                 .map(created -> Response.created(URI.create("/v1/endpoints/" + created.endpoint().id))
                         .entity(CreatedEndpointResponse.of(created, cipher)).build());
     }
@@ -163,11 +168,12 @@ public class EndpointResource {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
         List<FieldError> errors = violations(request);
-        for (String required : List.of("url", "eventTypes", "enabled", "signingMode")) {
+        for (String required : List.of("url", "eventTypes", "enabled", "signingMode", "ordered")) {
             if (request.has(required) && switch (required) {
                 case "url" -> request.getUrl() == null;
                 case "eventTypes" -> request.getEventTypes() == null;
                 case "signingMode" -> request.getSigningMode() == null;
+                case "ordered" -> request.getOrdered() == null;
                 default -> request.getEnabled() == null;
             }) {
                 errors.add(new FieldError(required, "cannot be null"));
@@ -181,8 +187,8 @@ public class EndpointResource {
         failIfAny(errors);
         rules.requireValidFilter(request.getFilter());
         Uni<Void> checked = request.getUrl() == null ? Uni.createFrom().voidItem() : egress.check(request.getUrl());
-        return checked.chain(() -> service.update(caller.tenant(), id, request))
-                .map(e -> EndpointResponse.of(e, cipher));
+        return checked.chain(() -> checkTokenUrl(request.getAuth() == null ? null : request.getAuth().toAuth()))
+                .chain(() -> service.update(caller.tenant(), id, request)).map(e -> EndpointResponse.of(e, cipher));
     }
 
     /** Deletes the endpoint; deliveries stop once dispatch reads its tombstone on {@code herald.endpoints}. */
@@ -224,6 +230,12 @@ public class EndpointResource {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         return service.rotateSecret(caller.tenant(), id)
                 .map(rotation -> new RotatedSecretResponse(rotation.secret(), rotation.previousSecretExpiresAt()));
+    }
+
+    /** An OAuth2 token URL, like the endpoint URL, must not lead where deliveries may never go. */
+    private Uni<Void> checkTokenUrl(EndpointAuth auth) {
+        return auth == null || auth.tokenUrl() == null ? Uni.createFrom().voidItem()
+                : egress.check(auth.tokenUrl(), "auth.tokenUrl");
     }
 
     private <T> List<FieldError> violations(T request) {

@@ -24,8 +24,8 @@ import io.herald.subscription.SubscriptionConfig;
  * every delivery ({@code webhook-*}, {@code content-type}, {@code user-agent}) and those that belong to the transport
  * ({@code content-length}, {@code host}, {@code transfer-encoding}, {@code connection}, {@code keep-alive}, {@code te},
  * {@code trailer}, {@code upgrade}, {@code expect}, {@code proxy-*}). {@code Authorization} is allowed on purpose: many
- * receivers require a static credential. Header values are shown back to their tenant and stored encrypted, like the
- * signing secrets.
+ * receivers require a static credential. Header values are stored encrypted, like the signing secrets, and shown back
+ * to their tenant unless named in {@code secretHeaders} ({@link EndpointAuthRules}: then masked).
  */
 @ApplicationScoped
 public class EndpointRules {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.herald.contracts.Json;
+import io.herald.contracts.messages.EndpointAuth;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.secrets.SealedValueException;
 import io.herald.contracts.signing.WebhookSecret;
@@ -43,11 +45,13 @@ public class EndpointService {
     private final OutboxRelay relay;
     private final SecretCipher cipher;
     private final EndpointQuota quota;
+    private final EndpointAuthRules authRules;
     private final Duration rotationGrace;
     private final Clock clock;
 
     public EndpointService(EndpointRepository endpoints, OutboxRepository outbox, OutboxRelay relay,
-            SecretCipher cipher, EndpointQuota quota, SecretsConfig secrets, Clock clock) {
+            SecretCipher cipher, EndpointQuota quota, EndpointAuthRules authRules, SecretsConfig secrets, Clock clock) {
+        this.authRules = authRules;
         this.endpoints = endpoints;
         this.quota = quota;
         this.outbox = outbox;
@@ -71,6 +75,11 @@ public class EndpointService {
      * past the tenant's endpoint quota, 422 past the size of one endpoint ({@link EndpointQuota}).
      */
     public Uni<Created> create(String tenant, CreateEndpointRequest request) {
+        return create(tenant, request, authRules.resolve(request.auth(), null));
+    }
+
+    /** As {@link #create(String, CreateEndpointRequest)}, with the request's credentials already checked. */
+    public Uni<Created> create(String tenant, CreateEndpointRequest request, EndpointAuth auth) {
         Instant now = now();
         String id = EndpointIds.next();
         SigningMode mode = SigningMode.of(request.signingMode());
@@ -83,6 +92,9 @@ public class EndpointService {
         endpoint.retryScheduleMs = request.retryScheduleMs();
         endpoint.filter = request.filter();
         endpoint.sendTraceparent = Boolean.TRUE.equals(request.sendTraceparent());
+        endpoint.ordered = Boolean.TRUE.equals(request.ordered());
+        endpoint.auth(auth, cipher);
+        endpoint.secretHeaders = authRules.checkTogether(request.headers(), request.secretHeaders(), auth);
         quota.checkSize(endpoint, now);
         // Flush before the outbox insert: the state carries the version the flush assigned.
         return Panache
@@ -117,8 +129,25 @@ public class EndpointService {
                 endpoint.enabled = patch.getEnabled();
             }
             if (patch.has("headers")) {
-                endpoint.headers(patch.getHeaders() == null ? null : new LinkedHashMap<>(patch.getHeaders()), cipher);
+                // A masked value of a secret header, sent back as read, keeps the stored value.
+                endpoint.headers(authRules.unmaskedHeaders(
+                        patch.getHeaders() == null ? null : new LinkedHashMap<>(patch.getHeaders()),
+                        endpoint.headers(cipher), endpoint.secretHeaders), cipher);
             }
+            if (patch.has("ordered")) {
+                endpoint.ordered = patch.getOrdered();
+            }
+            if (patch.has("auth")) {
+                endpoint.auth(authRules.resolve(patch.getAuth(), endpoint.auth(cipher)), cipher);
+            }
+            Map<String, String> headers = endpoint.headers(cipher);
+            // Unless the patch names them anew, headers it removed stop being secret, the others stay so.
+            List<String> secret = patch.has("secretHeaders") ? patch.getSecretHeaders()
+                    : endpoint.secretHeaders == null || headers == null ? null
+                            : endpoint.secretHeaders.stream()
+                                    .filter(name -> headers.keySet().stream().anyMatch(name::equalsIgnoreCase))
+                                    .toList();
+            endpoint.secretHeaders = authRules.checkTogether(headers, secret, endpoint.auth(cipher));
             if (patch.has("rateLimitPerSecond")) {
                 endpoint.rateLimitPerSecond = patch.getRateLimitPerSecond();
             }
@@ -331,12 +360,13 @@ public class EndpointService {
     /** What a patch can change, to tell a no-op patch from a real one. */
     private record Snapshot(String url, String description, List<String> eventTypes, boolean enabled, String headers,
             String signingMode, Integer rateLimitPerSecond, List<Long> retryScheduleMs, String filter,
-            boolean sendTraceparent) {
+            boolean sendTraceparent, boolean ordered, String auth, List<String> secretHeaders) {
 
         static Snapshot of(Endpoint e) {
             return new Snapshot(e.url, e.description, List.copyOf(e.eventTypes), e.enabled, e.headersJson,
                     e.signingMode, e.rateLimitPerSecond,
-                    e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs), e.filter, e.sendTraceparent);
+                    e.retryScheduleMs == null ? null : List.copyOf(e.retryScheduleMs), e.filter, e.sendTraceparent,
+                    e.ordered, e.authJson, e.secretHeaders == null ? null : List.copyOf(e.secretHeaders));
         }
     }
 }

@@ -15,9 +15,9 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 
 /**
  * Body of {@code PATCH /v1/endpoints/{id}} (JSON merge patch): a field left out stays as it is; {@code null} clears
- * {@code description}, {@code headers}, {@code rateLimitPerSecond}, {@code retryScheduleMs}, {@code filter} and
- * {@code sendTraceparent} back to their defaults and is refused for the others. The setters record which fields the
- * body carried.
+ * {@code description}, {@code headers}, {@code rateLimitPerSecond}, {@code retryScheduleMs}, {@code filter},
+ * {@code sendTraceparent}, {@code auth} and {@code secretHeaders} back to their defaults and is refused for the others.
+ * {@code auth} is replaced whole, not merged. The setters record which fields the body carried.
  */
 @Schema(description = "Fields to change; absent fields stay, null resets an optional field to its default")
 public class UpdateEndpointRequest {
@@ -54,6 +54,17 @@ public class UpdateEndpointRequest {
 
     @Schema(description = EndpointRules.SEND_TRACEPARENT_DESCRIPTION + "; null resets it to false")
     private Boolean sendTraceparent;
+
+    @Schema(description = CreateEndpointRequest.ORDERED_DESCRIPTION)
+    private Boolean ordered;
+
+    @Schema(description = "New credentials (all their fields; ******** keeps a stored secret part of the same type); "
+            + "null removes them")
+    private EndpointAuthRequest auth;
+
+    @Size(max = 20)
+    @Schema(description = CreateEndpointRequest.SECRET_HEADERS_DESCRIPTION + "; null: none")
+    private List<String> secretHeaders;
 
     /** True if the body carried {@code field}, even as null. */
     public boolean has(String field) {
@@ -162,6 +173,36 @@ public class UpdateEndpointRequest {
     public void setSendTraceparent(Boolean sendTraceparent) {
         present.add("sendTraceparent");
         this.sendTraceparent = sendTraceparent;
+    }
+
+    public Boolean getOrdered() {
+        return ordered;
+    }
+
+    @JsonSetter("ordered")
+    public void setOrdered(Boolean ordered) {
+        present.add("ordered");
+        this.ordered = ordered;
+    }
+
+    public EndpointAuthRequest getAuth() {
+        return auth;
+    }
+
+    @JsonSetter("auth")
+    public void setAuth(EndpointAuthRequest auth) {
+        present.add("auth");
+        this.auth = auth;
+    }
+
+    public List<String> getSecretHeaders() {
+        return secretHeaders;
+    }
+
+    @JsonSetter("secretHeaders")
+    public void setSecretHeaders(List<String> secretHeaders) {
+        present.add("secretHeaders");
+        this.secretHeaders = secretHeaders;
     }
 
     @Override
