@@ -136,7 +136,24 @@ public final class BenchE2E {
      * arrivals stopped ({@code settleSeconds} after the drain). {@code latency} is the step's plus the late arrivals'.
      */
     record Isolation(String name, String shortName, int listeners, Step step, int[] modes, long[] owed, long[] arrivals,
-            Histogram latency, double settledSeconds) {
+            Histogram latency, double settledSeconds, long[] lateBySecond) {
+
+        /**
+         * When the late healthy webhooks (over 500 ms) were sent: the seconds of the step with any, as
+         * {@code +<second> s: <count>}, at most the ten with most; "none" if there were none.
+         */
+        String lateSeconds() {
+            long total = Arrays.stream(lateBySecond).sum();
+            if (total == 0) {
+                return "none";
+            }
+            String seconds = java.util.stream.IntStream.range(0, lateBySecond.length).boxed()
+                    .filter(i -> lateBySecond[i] > 0).sorted((a, b) -> Long.compare(lateBySecond[b], lateBySecond[a]))
+                    .limit(10).sorted().map(i -> String.format(Locale.ROOT, "+%d s: %,d", i, lateBySecond[i]))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            long spread = Arrays.stream(lateBySecond).filter(n -> n > 0).count();
+            return String.format(Locale.ROOT, "%,d late in %d seconds of sending; most in %s", total, spread, seconds);
+        }
 
         long endpoints(Receiver.Mode mode) {
             return Arrays.stream(modes).filter(m -> m == mode.ordinal()).count();
@@ -292,6 +309,7 @@ public final class BenchE2E {
         int[] modes = setUnhealthy(endpoints);
         long[] arrivalsBefore = receiver.arrivalsSnapshot();
         long[] owedBefore = load.acceptedForSnapshot();
+        receiver.markLateOrigin();
         Step step = step(name, 1, latencyRate, latencySeconds);
         double settled = settle();
         Histogram latency = step.latency().copy();
@@ -302,13 +320,15 @@ public final class BenchE2E {
             receiver.mode(i, Receiver.Mode.OK);
         }
         Isolation isolation = new Isolation(name, shortName, receiver.listeners(), step, modes, owed, arrivals, latency,
-                settled);
+                settled, receiver.lateBySecond());
         log(String.format(Locale.ROOT,
                 "%s (%d listeners): healthy endpoints received %,d of %,d deliveries (%.2f %%) by %.1f s after the drain;"
                         + " p50 %s p99 %s p99.9 %s with late arrivals; requests to hanging %,d, to 500 %,d",
                 name, isolation.listeners(), isolation.healthyReceived(), isolation.healthyOwed(),
                 100 * isolation.healthyReceivedShare(), settled, ms(latency, 50), ms(latency, 99), ms(latency, 99.9),
                 isolation.requests(Receiver.Mode.HANG), isolation.requests(Receiver.Mode.ERROR_500)));
+        log(name + ": healthy webhooks over 500 ms, by the second of the step they were sent in: "
+                + isolation.lateSeconds());
         return isolation;
     }
 
@@ -743,6 +763,9 @@ public final class BenchE2E {
                             + "stopped %.0f s later.%n",
                     capitalized(iso.shortName()), 100 * throughputVs3(iso, baseRatio),
                     p99(iso) / Math.max(0.001, p99Base), iso.step().drainSeconds(), iso.settledSeconds()));
+            r.append(String.format(Locale.ROOT,
+                    "%s: healthy webhooks over 500 ms, by the second of the step they were " + "sent in: %s.%n",
+                    capitalized(iso.shortName()), iso.lateSeconds()));
         }
 
         r.append("\n## 5. Footprint (RSS)\n\n| process | idle | max under step 2 |\n|---|---|---|\n");

@@ -38,6 +38,12 @@ final class Receiver implements AutoCloseable {
     private final AtomicLongArray arrivals;
     /** Latency of webhooks that reached a healthy (OK) endpoint, microseconds. */
     private final Recorder healthyLatency = new Recorder(TimeUnit.HOURS.toMicros(1), 3);
+    /** Healthy webhooks later than {@link #LATE_US}, by the second (since {@link #lateOrigin}) their event was sent. */
+    private final AtomicLongArray lateBySecond = new AtomicLongArray(3600);
+    private volatile long lateOrigin;
+
+    /** What counts as late for {@link #lateBySecond()}: 500 ms from send to arrival, in microseconds. */
+    static final long LATE_US = 500_000;
 
     private Receiver(int endpoints) {
         this.ports = new int[endpoints];
@@ -142,6 +148,23 @@ final class Receiver implements AutoCloseable {
         return copy;
     }
 
+    /** Starts counting late healthy webhooks anew, by send second from now. */
+    void markLateOrigin() {
+        for (int i = 0; i < lateBySecond.length(); i++) {
+            lateBySecond.set(i, 0);
+        }
+        lateOrigin = BenchClock.micros();
+    }
+
+    /** Late healthy webhooks since {@link #markLateOrigin()}, indexed by the second their event was sent in. */
+    long[] lateBySecond() {
+        long[] copy = new long[lateBySecond.length()];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = lateBySecond.get(i);
+        }
+        return copy;
+    }
+
     /** The healthy endpoints' latencies since the previous call (the first call: since start). */
     Histogram takeLatency() {
         return healthyLatency.getIntervalHistogram();
@@ -154,7 +177,12 @@ final class Receiver implements AutoCloseable {
             if (mode == Mode.OK) {
                 long sent = sentMicros(body);
                 if (sent > 0) {
-                    healthyLatency.recordValue(Math.max(0, BenchClock.micros() - sent));
+                    long latency = Math.max(0, BenchClock.micros() - sent);
+                    healthyLatency.recordValue(latency);
+                    long second = (sent - lateOrigin) / 1_000_000;
+                    if (latency > LATE_US && second >= 0 && second < lateBySecond.length()) {
+                        lateBySecond.incrementAndGet((int) second);
+                    }
                 }
                 request.response().setStatusCode(204).end();
             } else if (mode == Mode.ERROR_500) {
