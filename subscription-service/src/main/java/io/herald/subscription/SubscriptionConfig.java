@@ -3,6 +3,7 @@ package io.herald.subscription;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import io.herald.subscription.paging.PageLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -16,17 +17,8 @@ public interface SubscriptionConfig {
     /** The outbox relay that publishes endpoint changes to Kafka. */
     Outbox outbox();
 
-    interface Endpoints {
-
-        /** Page size of {@code GET /v1/endpoints} when the request gives no {@code limit}. */
-        @WithDefault("50")
-        @Min(1)
-        int defaultLimit();
-
-        /** Largest {@code limit} a request may ask for. */
-        @WithDefault("100")
-        @Min(1)
-        int maxLimit();
+    /** The endpoints API; its page sizes serve {@code GET /v1/endpoints} and {@code GET /v1/event-types}. */
+    interface Endpoints extends PageLimits {
 
         /** Refuse plain-http endpoint URLs; false only in local and test profiles. */
         @WithDefault("true")

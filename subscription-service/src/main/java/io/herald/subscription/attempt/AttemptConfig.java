@@ -3,12 +3,13 @@ package io.herald.subscription.attempt;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import io.herald.subscription.paging.PageLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The delivery log: ingestion of {@code herald.attempts}, its queries and its retention. */
+/** The delivery log: ingestion of {@code herald.attempts}, its queries (their page sizes too) and its retention. */
 @ConfigMapping(prefix = "herald.subscription.attempts")
-public interface AttemptConfig {
+public interface AttemptConfig extends PageLimits {
 
     /**
      * How long attempts are kept, in days. Whole daily partitions are dropped once their day ends more than this long
@@ -36,14 +37,4 @@ public interface AttemptConfig {
     @WithDefault("5000")
     @Min(1)
     long purgeLockTimeoutMs();
-
-    /** Page size of the attempt listings when the request gives no {@code limit}. */
-    @WithDefault("50")
-    @Min(1)
-    int defaultLimit();
-
-    /** Largest {@code limit} a request may ask for. */
-    @WithDefault("100")
-    @Min(1)
-    int maxLimit();
 }

@@ -3,6 +3,9 @@ package io.herald.subscription.attempt;
 import java.time.Instant;
 import java.util.List;
 
+import io.herald.subscription.paging.KeysetCursor;
+import io.herald.subscription.paging.QueryParams;
+
 /**
  * What an attempt listing asks for: the tenant, exactly one of endpoint or event, the filters, and the page.
  *
@@ -20,11 +23,11 @@ public record AttemptQuery(String tenant, String endpointId, String eventId, Att
 
     /** The query from the request's raw parameters; a 400 problem for any it cannot use. */
     static AttemptQuery parse(String tenant, String endpointId, String eventId, List<String> status, String from,
-            String to, String cursor, String limit, AttemptConfig config) {
+            String to, String cursor, Integer limit, AttemptConfig config) {
         Instant fromTime = QueryParams.instant("from", from);
         Instant toTime = QueryParams.instant("to", to);
         QueryParams.requireOrdered(fromTime, toTime);
         return new AttemptQuery(tenant, endpointId, eventId, AttemptStatusFilter.parse(status), fromTime, toTime,
-                KeysetCursor.decode(cursor), QueryParams.limit(limit, config.defaultLimit(), config.maxLimit()));
+                KeysetCursor.decode(cursor), config.limit(limit));
     }
 }

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.subscription.paging.PageLimits;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -48,7 +49,7 @@ public class EventAttemptResource {
             @Parameter(description = "Inclusive lower bound of attemptedAt (ISO-8601)") @QueryParam("from") String from,
             @Parameter(description = "Exclusive upper bound of attemptedAt (ISO-8601)") @QueryParam("to") String to,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @QueryParam("limit") String limit) {
+            @Parameter(description = PageLimits.LIMIT_DOC) @QueryParam("limit") Integer limit) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         return service
                 .forEvent(AttemptQuery.parse(caller.tenant(), null, eventId, status, from, to, cursor, limit, config));

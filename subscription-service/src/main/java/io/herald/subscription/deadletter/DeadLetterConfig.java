@@ -3,22 +3,13 @@ package io.herald.subscription.deadletter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import io.herald.subscription.paging.PageLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Dead letters: ingestion of {@code herald.dlq}, browsing, replay and recovery. */
+/** Dead letters: ingestion of {@code herald.dlq}, browsing (its page sizes too), replay and recovery. */
 @ConfigMapping(prefix = "herald.subscription.dead-letters")
-public interface DeadLetterConfig {
-
-    /** Page size of {@code GET /v1/dead-letters} when the request gives no {@code limit}. */
-    @WithDefault("50")
-    @Min(1)
-    int defaultLimit();
-
-    /** Largest {@code limit} a request may ask for. */
-    @WithDefault("100")
-    @Min(1)
-    int maxLimit();
+public interface DeadLetterConfig extends PageLimits {
 
     /** How long a replay waits for Kafka's acknowledgement before it answers 503 and changes nothing, in ms. */
     @WithDefault("10000")

@@ -28,8 +28,9 @@ import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.ProblemException;
-import io.herald.subscription.attempt.KeysetCursor;
-import io.herald.subscription.attempt.QueryParams;
+import io.herald.subscription.paging.KeysetCursor;
+import io.herald.subscription.paging.PageLimits;
+import io.herald.subscription.paging.QueryParams;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -61,9 +62,9 @@ public class DeadLetterResource {
                     "exhausted", "endpoint_disabled", "egress_refused",
                     "postponed_too_long" })) @QueryParam("reason") String reason,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @QueryParam("limit") String limit) {
+            @Parameter(description = PageLimits.LIMIT_DOC) @QueryParam("limit") Integer limit) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        int size = QueryParams.limit(limit, config.defaultLimit(), config.maxLimit());
+        int size = config.limit(limit);
         return service.list(caller.tenant(), endpointId, QueryParams.bool("replayed", replayed), reason(reason),
                 KeysetCursor.decode(cursor), size);
     }

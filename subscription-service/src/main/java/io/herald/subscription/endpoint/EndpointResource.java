@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
@@ -40,6 +41,9 @@ import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.SubscriptionConfig;
+import io.herald.subscription.paging.Cursor;
+import io.herald.subscription.paging.Page;
+import io.herald.subscription.paging.PageLimits;
 import io.herald.subscription.portal.PortalSession;
 import io.herald.subscription.secret.SecretCipher;
 import io.smallrye.mutiny.Uni;
@@ -57,7 +61,7 @@ import io.smallrye.mutiny.Uni;
 public class EndpointResource {
 
     static final String MERGE_PATCH_JSON = "application/merge-patch+json";
-    private static final String CURSOR_PREFIX = "after:";
+    private static final String CURSOR_TAG = "after";
     private static final Pattern ENDPOINT_ID = Pattern.compile("ep_[0-9a-z]{1,61}");
 
     private final EndpointService service;
@@ -112,33 +116,23 @@ public class EndpointResource {
     }
 
     /**
-     * The tenant's endpoints in id order, {@code limit} per page; {@code next} (and the {@code Link} header) leads to
-     * the following page until it is null.
+     * The tenant's endpoints in id order, {@code limit} per page; {@code nextCursor} (and the {@code Link} header)
+     * leads to the following page until it is null.
      */
     @GET
     @Operation(operationId = "listEndpoints", summary = "List endpoints")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     @APIResponse(responseCode = "200", description = "One page of endpoints, in id order", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointListResponse.class)))
-    public Uni<Response> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Uni<Response> list(@Parameter(description = PageLimits.LIMIT_DOC) @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        int size = limit == null ? config.defaultLimit() : limit;
-        if (size < 1 || size > config.maxLimit()) {
-            throw ProblemException.invalid("Query parameter 'limit' is out of range",
-                    List.of(new FieldError("limit", "must be between 1 and " + config.maxLimit())));
-        }
+        int size = config.limit(limit);
         String afterId = cursor == null ? null : decodeCursor(cursor);
-        // One more than the page tells whether a next page exists without a count.
-        return service.list(caller.tenant(), afterId, size + 1).map(endpoints -> {
-            List<Endpoint> page = endpoints.size() > size ? endpoints.subList(0, size) : endpoints;
-            String next = endpoints.size() > size ? encodeCursor(page.get(page.size() - 1).id) : null;
-            Response.ResponseBuilder response = Response.ok(
-                    new EndpointListResponse(page.stream().map(e -> EndpointResponse.of(e, cipher)).toList(), next));
-            if (next != null) {
-                response.link(UriBuilder.fromPath("/v1/endpoints").queryParam("limit", size).queryParam("cursor", next)
-                        .build(), "next");
-            }
-            return response.build();
-        });
+        return service.list(caller.tenant(), afterId, Page.fetchSize(size))
+                .map(endpoints -> Page.of(endpoints, size, (Endpoint last) -> encodeCursor(last.id)))
+                .map(page -> page.linked(
+                        new EndpointListResponse(page.data(e -> EndpointResponse.of(e, cipher)), page.nextCursor()),
+                        "/v1/endpoints", size));
     }
 
     @GET
@@ -253,21 +247,14 @@ public class EndpointResource {
     }
 
     static String encodeCursor(String lastId) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((CURSOR_PREFIX + lastId).getBytes(StandardCharsets.UTF_8));
+        return Cursor.encode(CURSOR_TAG, lastId);
     }
 
     static String decodeCursor(String cursor) {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (decoded.startsWith(CURSOR_PREFIX)
-                    && ENDPOINT_ID.matcher(decoded.substring(CURSOR_PREFIX.length())).matches()) {
-                return decoded.substring(CURSOR_PREFIX.length());
-            }
-        } catch (IllegalArgumentException e) {
-            // Falls through to the 400 below.
+        String id = Cursor.decode(cursor, CURSOR_TAG, 1)[0];
+        if (!ENDPOINT_ID.matcher(id).matches()) {
+            throw Cursor.invalid();
         }
-        throw ProblemException.invalid("Query parameter 'cursor' is not a cursor this API returned",
-                List.of(new FieldError("cursor", "pass the 'next' value of the previous page unchanged")));
+        return id;
     }
 }

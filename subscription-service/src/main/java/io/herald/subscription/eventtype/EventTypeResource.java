@@ -21,6 +21,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.herald.contracts.messages.EventTypePattern;
@@ -29,6 +31,10 @@ import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.SubscriptionConfig;
+import io.herald.subscription.paging.Cursor;
+import io.herald.subscription.paging.Page;
+import io.herald.subscription.paging.PageLimits;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,20 +48,21 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 public class EventTypeResource {
 
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 100;
     private static final String MERGE_PATCH_JSON = "application/merge-patch+json";
-    private static final String CURSOR_PREFIX = "after:";
+    private static final String CURSOR_TAG = "after";
     private static final String INVALID_TYPE = "urn:herald:problem:invalid-event-type";
 
     private final EventTypeService service;
     private final CurrentCaller currentCaller;
     private final Validator validator;
+    private final PageLimits limits;
 
-    public EventTypeResource(EventTypeService service, CurrentCaller currentCaller, Validator validator) {
+    public EventTypeResource(EventTypeService service, CurrentCaller currentCaller, Validator validator,
+            SubscriptionConfig config) {
         this.service = service;
         this.currentCaller = currentCaller;
         this.validator = validator;
+        this.limits = config.endpoints();
     }
 
     /** Registers an event type, optionally with the JSON schema its events' {@code data} must satisfy. */
@@ -76,27 +83,20 @@ public class EventTypeResource {
                 .created(URI.create("/v1/event-types/" + type.name)).entity(EventTypeResponse.of(type)).build());
     }
 
-    /** The tenant's event types in name order, {@code limit} per page; {@code next} leads to the following page. */
+    /**
+     * The tenant's event types in name order, {@code limit} per page (the page sizes of {@code GET /v1/endpoints});
+     * {@code nextCursor} (and the {@code Link} header) leads to the following page.
+     */
     @GET
-    public Uni<Response> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Uni<Response> list(@Parameter(description = PageLimits.LIMIT_DOC) @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        if (size < 1 || size > MAX_LIMIT) {
-            throw ProblemException.invalid("Query parameter 'limit' is out of range",
-                    List.of(new FieldError("limit", "must be between 1 and " + MAX_LIMIT)));
-        }
+        int size = limits.limit(limit);
         String after = cursor == null ? null : decodeCursor(cursor);
-        return service.list(caller.tenant(), after, size + 1).map(types -> {
-            List<EventType> page = types.size() > size ? types.subList(0, size) : types;
-            String next = types.size() > size ? encodeCursor(page.get(page.size() - 1).name) : null;
-            Response.ResponseBuilder response = Response
-                    .ok(new EventTypeListResponse(page.stream().map(EventTypeResponse::of).toList(), next));
-            if (next != null) {
-                response.link(UriBuilder.fromPath("/v1/event-types").queryParam("limit", size)
-                        .queryParam("cursor", next).build(), "next");
-            }
-            return response.build();
-        });
+        return service.list(caller.tenant(), after, Page.fetchSize(size))
+                .map(types -> Page.of(types, size, (EventType last) -> encodeCursor(last.name)))
+                .map(page -> page.linked(new EventTypeListResponse(page.data(EventTypeResponse::of), page.nextCursor()),
+                        "/v1/event-types", size));
     }
 
     @GET
@@ -183,21 +183,14 @@ public class EventTypeResource {
     }
 
     static String encodeCursor(String lastName) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((CURSOR_PREFIX + lastName).getBytes(StandardCharsets.UTF_8));
+        return Cursor.encode(CURSOR_TAG, lastName);
     }
 
     static String decodeCursor(String cursor) {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (decoded.startsWith(CURSOR_PREFIX)
-                    && EventTypePattern.isValidEventType(decoded.substring(CURSOR_PREFIX.length()))) {
-                return decoded.substring(CURSOR_PREFIX.length());
-            }
-        } catch (IllegalArgumentException e) {
-            // Falls through to the 400 below.
+        String name = Cursor.decode(cursor, CURSOR_TAG, 1)[0];
+        if (!EventTypePattern.isValidEventType(name)) {
+            throw Cursor.invalid();
         }
-        throw ProblemException.invalid("Query parameter 'cursor' is not a cursor this API returned",
-                List.of(new FieldError("cursor", "pass the 'next' value of the previous page unchanged")));
+        return name;
     }
 }
