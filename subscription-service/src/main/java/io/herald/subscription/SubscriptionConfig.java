@@ -1,5 +1,10 @@
 package io.herald.subscription;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+import io.herald.kit.config.Milliseconds;
+import io.smallrye.config.WithName;
+import io.smallrye.config.WithConverter;
+import java.time.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -45,9 +50,11 @@ public interface SubscriptionConfig {
          * How often the relay looks for unpublished rows, in milliseconds. Each commit also nudges it at once; the
          * schedule repairs what a crash between commit and publish left behind.
          */
+        @WithName("relay-interval-ms")
         @WithDefault("1000")
-        @Min(10)
-        long relayIntervalMs();
+        @WithConverter(Milliseconds.class)
+        @DurationMin(millis = 10)
+        Duration relayInterval();
 
         /** Rows published per relay transaction (kept below the emitter's buffer of 256). */
         @WithDefault("100")
@@ -56,8 +63,10 @@ public interface SubscriptionConfig {
         int batchSize();
 
         /** How long a batch may wait for Kafka's acknowledgements before it is rolled back and retried, in ms. */
+        @WithName("publish-timeout-ms")
         @WithDefault("10000")
-        @Min(1)
-        long publishTimeoutMs();
+        @WithConverter(Milliseconds.class)
+        @DurationMin(millis = 1)
+        Duration publishTimeout();
     }
 }

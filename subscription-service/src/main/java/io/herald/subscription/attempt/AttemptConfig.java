@@ -1,5 +1,10 @@
 package io.herald.subscription.attempt;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+import io.herald.kit.config.Milliseconds;
+import io.smallrye.config.WithName;
+import io.smallrye.config.WithConverter;
+import java.time.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -26,15 +31,19 @@ public interface AttemptConfig extends PageLimits {
     int partitionsAheadDays();
 
     /** How often partitions are created ahead and expired ones dropped, in milliseconds. */
+    @WithName("maintenance-interval-ms")
     @WithDefault("3600000")
-    @Min(1000)
-    long maintenanceIntervalMs();
+    @WithConverter(Milliseconds.class)
+    @DurationMin(millis = 1000)
+    Duration maintenanceInterval();
 
     /**
      * How long the purge waits for a lock on the delivery log before it gives up until the next run, in milliseconds,
      * so a long query never makes readers queue behind the purge.
      */
+    @WithName("purge-lock-timeout-ms")
     @WithDefault("5000")
-    @Min(1)
-    long purgeLockTimeoutMs();
+    @WithConverter(Milliseconds.class)
+    @DurationMin(millis = 1)
+    Duration purgeLockTimeout();
 }

@@ -1,5 +1,10 @@
 package io.herald.subscription.deadletter;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+import io.herald.kit.config.Milliseconds;
+import io.smallrye.config.WithName;
+import io.smallrye.config.WithConverter;
+import java.time.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -12,9 +17,11 @@ import io.smallrye.config.WithDefault;
 public interface DeadLetterConfig extends PageLimits {
 
     /** How long a replay waits for Kafka's acknowledgement before it answers 503 and changes nothing, in ms. */
+    @WithName("publish-timeout-ms")
     @WithDefault("10000")
-    @Min(1)
-    long publishTimeoutMs();
+    @WithConverter(Milliseconds.class)
+    @DurationMin(millis = 1)
+    Duration publishTimeout();
 
     /** Dead letters replayed per transaction by a recovery (kept below the emitter's buffer of 256). */
     @WithDefault("100")

@@ -123,7 +123,7 @@ public class DeadLetterService {
                 throw new ChangePending();
             }
         }).onFailure(ChangePending.class).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
-                .expireIn(config.publishTimeoutMs()).onFailure(ChangePending.class)
+                .expireIn(config.publishTimeout().toMillis()).onFailure(ChangePending.class)
                 .transform(pending -> ProblemException.unavailable(
                         "The endpoint's last change is not on Kafka yet;" + " nothing was replayed, try again",
                         Duration.ofSeconds(5)))

@@ -57,7 +57,7 @@ public class EndpointService {
         this.outbox = outbox;
         this.relay = relay;
         this.cipher = cipher;
-        this.rotationGrace = Duration.ofMillis(secrets.rotationGraceMs());
+        this.rotationGrace = secrets.rotationGrace();
         this.clock = clock;
     }
 
