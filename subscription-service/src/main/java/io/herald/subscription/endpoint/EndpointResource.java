@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,7 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
@@ -43,7 +43,7 @@ import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.SubscriptionConfig;
 import io.herald.subscription.paging.Cursor;
 import io.herald.subscription.paging.Page;
-import io.herald.subscription.paging.PageLimits;
+import io.herald.subscription.paging.PageRequest;
 import io.herald.subscription.portal.PortalSession;
 import io.herald.subscription.secret.SecretCipher;
 import io.smallrye.mutiny.Uni;
@@ -123,15 +123,14 @@ public class EndpointResource {
     @Operation(operationId = "listEndpoints", summary = "List endpoints")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     @APIResponse(responseCode = "200", description = "One page of endpoints, in id order", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointListResponse.class)))
-    public Uni<Response> list(@Parameter(description = PageLimits.LIMIT_DOC) @QueryParam("limit") Integer limit,
-            @QueryParam("cursor") String cursor) {
+    public Uni<Response> list(@BeanParam PageRequest page) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        int size = config.limit(limit);
-        String afterId = cursor == null ? null : decodeCursor(cursor);
+        int size = page.limit(config);
+        String afterId = page.cursor() == null ? null : decodeCursor(page.cursor());
         return service.list(caller.tenant(), afterId, Page.fetchSize(size))
                 .map(endpoints -> Page.of(endpoints, size, (Endpoint last) -> encodeCursor(last.id)))
-                .map(page -> page.linked(
-                        new EndpointListResponse(page.data(e -> EndpointResponse.of(e, cipher)), page.nextCursor()),
+                .map(listed -> listed.linked(
+                        new EndpointListResponse(listed.data(e -> EndpointResponse.of(e, cipher)), listed.nextCursor()),
                         "/v1/endpoints", size));
     }
 

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import jakarta.validation.Validator;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,8 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.herald.contracts.messages.EventTypePattern;
@@ -35,6 +34,7 @@ import io.herald.subscription.SubscriptionConfig;
 import io.herald.subscription.paging.Cursor;
 import io.herald.subscription.paging.Page;
 import io.herald.subscription.paging.PageLimits;
+import io.herald.subscription.paging.PageRequest;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -88,14 +88,13 @@ public class EventTypeResource {
      * {@code nextCursor} (and the {@code Link} header) leads to the following page.
      */
     @GET
-    public Uni<Response> list(@Parameter(description = PageLimits.LIMIT_DOC) @QueryParam("limit") Integer limit,
-            @QueryParam("cursor") String cursor) {
+    public Uni<Response> list(@BeanParam PageRequest page) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        int size = limits.limit(limit);
-        String after = cursor == null ? null : decodeCursor(cursor);
+        int size = page.limit(limits);
+        String after = page.cursor() == null ? null : decodeCursor(page.cursor());
         return service.list(caller.tenant(), after, Page.fetchSize(size))
                 .map(types -> Page.of(types, size, (EventType last) -> encodeCursor(last.name)))
-                .map(page -> page.linked(new EventTypeListResponse(page.data(EventTypeResponse::of), page.nextCursor()),
+                .map(listed -> listed.linked(new EventTypeListResponse(listed.data(EventTypeResponse::of), listed.nextCursor()),
                         "/v1/event-types", size));
     }
 

@@ -11,10 +11,6 @@ import io.smallrye.config.WithDefault;
 /** The page sizes of a listing; each listing's configuration group extends it, so its keys keep their prefix. */
 public interface PageLimits {
 
-    /** Documentation of the {@code limit} query parameter. */
-    String LIMIT_DOC = "Page size, from 1 to the listing's maximum (100 unless configured); 50 unless configured when "
-            + "absent";
-
     /** Page size when the request gives no {@code limit}. */
     @WithDefault("50")
     @Min(1)
