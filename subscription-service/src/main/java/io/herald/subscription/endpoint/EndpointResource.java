@@ -40,6 +40,7 @@ import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.RequestValidation;
 import io.herald.subscription.SubscriptionConfig;
 import io.herald.subscription.paging.Cursor;
 import io.herald.subscription.paging.Page;
@@ -68,21 +69,21 @@ public class EndpointResource {
     private final EndpointRules rules;
     private final EndpointEgressGuard egress;
     private final CurrentCaller currentCaller;
-    private final Validator validator;
+    private final RequestValidation validation;
     private final SubscriptionConfig.Endpoints config;
     private final SecretCipher cipher;
     private final PortalSession portal;
     private final EndpointAuthRules authRules;
 
     public EndpointResource(EndpointService service, EndpointRules rules, EndpointEgressGuard egress,
-            CurrentCaller currentCaller, Validator validator, SubscriptionConfig config, SecretCipher cipher,
+            CurrentCaller currentCaller, RequestValidation validation, SubscriptionConfig config, SecretCipher cipher,
             PortalSession portal, EndpointAuthRules authRules) {
         this.authRules = authRules;
         this.service = service;
         this.rules = rules;
         this.egress = egress;
         this.currentCaller = currentCaller;
-        this.validator = validator;
+        this.validation = validation;
         this.config = config.endpoints();
         this.cipher = cipher;
         this.portal = portal;
@@ -100,13 +101,13 @@ public class EndpointResource {
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
-        List<FieldError> errors = violations(request);
+        List<FieldError> errors = validation.violations(request);
         rules.url(request.url(), errors);
         rules.headers(request.headers(), errors);
         rules.rateLimit(request.rateLimitPerSecond(), errors);
         rules.retrySchedule(request.retryScheduleMs(), errors);
         portal.checkEventTypes(request.eventTypes(), errors);
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
         rules.requireValidFilter(request.filter());
         EndpointAuth auth = authRules.resolve(request.auth(), null);
         return egress.check(request.url()).chain(() -> checkTokenUrl(auth))
@@ -160,7 +161,7 @@ public class EndpointResource {
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
-        List<FieldError> errors = violations(request);
+        List<FieldError> errors = validation.violations(request);
         for (String required : List.of("url", "eventTypes", "enabled", "signingMode", "ordered")) {
             if (request.has(required) && switch (required) {
                 case "url" -> request.getUrl() == null;
@@ -177,7 +178,7 @@ public class EndpointResource {
         rules.rateLimit(request.getRateLimitPerSecond(), errors);
         rules.retrySchedule(request.getRetryScheduleMs(), errors);
         portal.checkEventTypes(request.getEventTypes(), errors);
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
         rules.requireValidFilter(request.getFilter());
         Uni<Void> checked = request.getUrl() == null ? Uni.createFrom().voidItem() : egress.check(request.getUrl());
         return checked.chain(() -> checkTokenUrl(request.getAuth() == null ? null : request.getAuth().toAuth()))
@@ -229,20 +230,6 @@ public class EndpointResource {
     private Uni<Void> checkTokenUrl(EndpointAuth auth) {
         return auth == null || auth.tokenUrl() == null ? Uni.createFrom().voidItem()
                 : egress.check(auth.tokenUrl(), "auth.tokenUrl");
-    }
-
-    private <T> List<FieldError> violations(T request) {
-        List<FieldError> errors = new ArrayList<>();
-        validator.validate(request).stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                .forEach((ConstraintViolation<T> v) -> errors
-                        .add(new FieldError(v.getPropertyPath().toString(), v.getMessage())));
-        return errors;
-    }
-
-    private static void failIfAny(List<FieldError> errors) {
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
-        }
     }
 
     static String encodeCursor(String lastId) {

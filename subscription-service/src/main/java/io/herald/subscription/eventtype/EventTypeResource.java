@@ -30,6 +30,7 @@ import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.RequestValidation;
 import io.herald.subscription.SubscriptionConfig;
 import io.herald.subscription.paging.Cursor;
 import io.herald.subscription.paging.Page;
@@ -54,14 +55,14 @@ public class EventTypeResource {
 
     private final EventTypeService service;
     private final CurrentCaller currentCaller;
-    private final Validator validator;
+    private final RequestValidation validation;
     private final PageLimits limits;
 
-    public EventTypeResource(EventTypeService service, CurrentCaller currentCaller, Validator validator,
+    public EventTypeResource(EventTypeService service, CurrentCaller currentCaller, RequestValidation validation,
             SubscriptionConfig config) {
         this.service = service;
         this.currentCaller = currentCaller;
-        this.validator = validator;
+        this.validation = validation;
         this.limits = config.endpoints();
     }
 
@@ -75,9 +76,9 @@ public class EventTypeResource {
         if (!request.unknownFields().isEmpty()) {
             throw ProblemException.unknownFields(request.unknownFields());
         }
-        List<FieldError> errors = violations(request);
+        List<FieldError> errors = validation.violations(request);
         EventTypeRules.name(request.name(), errors);
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
         checkSchemaAndExamples(request.schema(), request.examples());
         return service.create(caller.tenant(), request).map(type -> Response
                 .created(URI.create("/v1/event-types/" + type.name)).entity(EventTypeResponse.of(type)).build());
@@ -120,11 +121,11 @@ public class EventTypeResource {
         if (!request.unknownFields().isEmpty()) {
             throw ProblemException.unknownFields(request.unknownFields());
         }
-        List<FieldError> errors = violations(request);
+        List<FieldError> errors = validation.violations(request);
         if (request.has("deprecated") && request.getDeprecated() == null) {
             errors.add(new FieldError("deprecated", "cannot be null"));
         }
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
         if (request.has("schema") || request.has("examples")) {
             // The examples are checked against the schema the type will have: the new one, or the stored one.
             return service.get(caller.tenant(), name).chain(current -> {
@@ -166,19 +167,6 @@ public class EventTypeResource {
         List<JsonNode> list = new ArrayList<>();
         examples.forEach(list::add);
         return list;
-    }
-
-    private <T> List<FieldError> violations(T request) {
-        List<FieldError> errors = new ArrayList<>();
-        validator.validate(request).stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                .forEach(v -> errors.add(new FieldError(v.getPropertyPath().toString(), v.getMessage())));
-        return errors;
-    }
-
-    private static void failIfAny(List<FieldError> errors) {
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
-        }
     }
 
     static String encodeCursor(String lastName) {
