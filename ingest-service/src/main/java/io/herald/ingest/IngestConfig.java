@@ -1,14 +1,14 @@
 package io.herald.ingest;
 
-import io.herald.kit.config.Seconds;
-import io.herald.kit.config.Milliseconds;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithConverter;
 import java.time.Duration;
 import java.util.Map;
 
+import io.herald.kit.config.Milliseconds;
+import io.herald.kit.config.Seconds;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** How ingest accepts events. Every key can be set by environment variable, e.g. HERALD_INGEST_PUBLISH_TIMEOUT_MS. */
 @ConfigMapping(prefix = "herald.ingest")

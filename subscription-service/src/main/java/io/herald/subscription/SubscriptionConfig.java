@@ -1,16 +1,18 @@
 package io.herald.subscription;
 
-import org.hibernate.validator.constraints.time.DurationMin;
-import io.herald.kit.config.Milliseconds;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithConverter;
 import java.time.Duration;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import io.herald.kit.config.Milliseconds;
 import io.herald.subscription.paging.PageLimits;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Settings of the subscription service; every key can be set by environment variable too. */
 @ConfigMapping(prefix = "herald.subscription")

@@ -1,11 +1,12 @@
 package io.herald.ingest.catalog;
 
-import io.herald.kit.config.Milliseconds;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithConverter;
 import java.time.Duration;
+
+import io.herald.kit.config.Milliseconds;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * How ingest reads the event-type catalog from {@code herald.event-types}. Env e.g.

@@ -105,7 +105,8 @@ public class EventCatalogConsumer {
                 } catch (WakeupException e) {
                     // Shutting down: the loop condition ends it.
                 } catch (RuntimeException e) {
-                    LOG.errorf(e, "Reading %s failed; retrying in %d ms", Topics.EVENT_TYPES, config.errorBackoff().toMillis());
+                    LOG.errorf(e, "Reading %s failed; retrying in %d ms", Topics.EVENT_TYPES,
+                            config.errorBackoff().toMillis());
                     pause();
                 }
             }
@@ -118,7 +119,8 @@ public class EventCatalogConsumer {
         List<TopicPartition> partitions = c.partitionsFor(Topics.EVENT_TYPES).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         if (partitions.isEmpty()) {
-            LOG.warnf("Topic %s does not exist (yet); retrying in %d ms", Topics.EVENT_TYPES, config.errorBackoff().toMillis());
+            LOG.warnf("Topic %s does not exist (yet); retrying in %d ms", Topics.EVENT_TYPES,
+                    config.errorBackoff().toMillis());
             pause();
             return null;
         }

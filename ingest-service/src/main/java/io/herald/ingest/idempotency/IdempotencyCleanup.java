@@ -12,8 +12,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 
 /**
- * Deletes expired keys every {@link IngestConfig.Idempotency#cleanupInterval()}. Lookups already ignore expired
- * rows, so this only keeps the table small; every instance runs it, which is harmless.
+ * Deletes expired keys every {@link IngestConfig.Idempotency#cleanupInterval()}. Lookups already ignore expired rows,
+ * so this only keeps the table small; every instance runs it, which is harmless.
  */
 @ApplicationScoped
 public class IdempotencyCleanup {

@@ -20,8 +20,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * {@code Idempotency-Key}: the first request with a key (per tenant) claims it in PostgreSQL, does its work and stores
  * its answer; every later request with the same key and the same request gets that answer, and nothing is published
- * again, on any ingest instance, for {@link IngestConfig.Idempotency#ttl()}. The same key with another request
- * is 422. A request arriving while the first is still in flight polls for its answer up to
+ * again, on any ingest instance, for {@link IngestConfig.Idempotency#ttl()}. The same key with another request is 422.
+ * A request arriving while the first is still in flight polls for its answer up to
  * {@link IngestConfig.Idempotency#waitTime()}, then gets 409 with {@code Retry-After}. A first request that fails in a
  * way the producer should retry (503) releases the key, so the retry publishes.
  */

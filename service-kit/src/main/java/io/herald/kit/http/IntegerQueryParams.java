@@ -15,8 +15,8 @@ import io.herald.kit.problem.ProblemException;
 
 /**
  * Converts {@code Integer} query parameters so that a value which is not a whole number answers 400 problem+json naming
- * the parameter: Jakarta REST itself turns a query parameter it cannot convert into a 404 without a body. An empty value
- * counts as absent (null).
+ * the parameter: Jakarta REST itself turns a query parameter it cannot convert into a 404 without a body. An empty
+ * value counts as absent (null).
  */
 @Provider
 public class IntegerQueryParams implements ParamConverterProvider {
@@ -46,9 +46,10 @@ public class IntegerQueryParams implements ParamConverterProvider {
                 return Integer.valueOf(value.trim());
             } catch (NumberFormatException e) {
                 // Wrapped so the runtime passes it on as it is; the exception mapper answers the problem inside.
-                throw new WebApplicationException(ProblemException.invalid(
-                        "Query parameter '" + name + "' is not a whole number",
-                        List.of(new Problem.FieldError(name, "must be a whole number"))), 400);
+                throw new WebApplicationException(
+                        ProblemException.invalid("Query parameter '" + name + "' is not a whole number",
+                                List.of(new Problem.FieldError(name, "must be a whole number"))),
+                        400);
             }
         }
 

@@ -1,16 +1,18 @@
 package io.herald.subscription.attempt;
 
-import org.hibernate.validator.constraints.time.DurationMin;
-import io.herald.kit.config.Milliseconds;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithConverter;
 import java.time.Duration;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import io.herald.kit.config.Milliseconds;
 import io.herald.subscription.paging.PageLimits;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** The delivery log: ingestion of {@code herald.attempts}, its queries (their page sizes too) and its retention. */
 @ConfigMapping(prefix = "herald.subscription.attempts")

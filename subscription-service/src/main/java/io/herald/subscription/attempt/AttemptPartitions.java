@@ -43,9 +43,8 @@ public class AttemptPartitions {
 
     @Scheduled(identity = "delivery-log-partitions", every = "${herald.subscription.attempts.maintenance-interval-ms}ms", concurrentExecution = ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> maintainOnSchedule() {
-        return maintain().onFailure()
-                .invoke(failure -> LOG.warnf("Delivery-log partition maintenance failed; the next run retries: %s",
-                        failure))
+        return maintain().onFailure().invoke(
+                failure -> LOG.warnf("Delivery-log partition maintenance failed; the next run retries: %s", failure))
                 .onFailure().recoverWithNull();
     }
 
@@ -86,13 +85,17 @@ public class AttemptPartitions {
 
     /** Drops every partition whose whole day lies before the retention cutoff; answers how many. */
     public Uni<Integer> purge() {
-        return attempts.expiredPartitions(retentionCutoff())
-                .chain(expired -> Multi.createFrom().iterable(expired).onItem().transformToUniAndConcatenate(
-                        partition -> attempts.dropPartition(partition, config.purgeLockTimeout().toMillis()).invoke(() -> {
-                            known.remove(dayOf(partition.name()));
-                            LOG.infof("Dropped delivery-log partition %s (retention %d days)", partition.name(),
-                                    config.retentionDays());
-                        })).collect().asList().map(dropped -> dropped.size()));
+        return attempts
+                .expiredPartitions(
+                        retentionCutoff())
+                .chain(expired -> Multi.createFrom().iterable(expired).onItem()
+                        .transformToUniAndConcatenate(partition -> attempts
+                                .dropPartition(partition, config.purgeLockTimeout().toMillis()).invoke(() -> {
+                                    known.remove(dayOf(partition.name()));
+                                    LOG.infof("Dropped delivery-log partition %s (retention %d days)", partition.name(),
+                                            config.retentionDays());
+                                }))
+                        .collect().asList().map(dropped -> dropped.size()));
     }
 
     private static LocalDate dayOf(String partition) {

@@ -1,6 +1,7 @@
 package io.herald.subscription.attempt;
 
 import java.time.Instant;
+
 import io.herald.subscription.paging.KeysetCursor;
 import io.herald.subscription.paging.PageRequest;
 import io.herald.subscription.paging.QueryParams;

@@ -1,7 +1,5 @@
 package io.herald.subscription.attempt;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herald.kit.problem.ProblemException;

@@ -1,17 +1,13 @@
 package io.herald.subscription.attempt;
 
-import java.util.List;
-
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -45,7 +41,8 @@ public class EventAttemptResource {
     @GET
     @Operation(operationId = "listEventAttempts", summary = "List an event's delivery attempts")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
-    public Uni<AttemptPage> list(@PathParam("eventId") String eventId, @BeanParam AttemptFilters filters, @BeanParam PageRequest page) {
+    public Uni<AttemptPage> list(@PathParam("eventId") String eventId, @BeanParam AttemptFilters filters,
+            @BeanParam PageRequest page) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         return service.forEvent(AttemptQuery.parse(caller.tenant(), null, eventId, filters, page, config));
     }

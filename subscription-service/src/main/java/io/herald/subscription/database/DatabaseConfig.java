@@ -1,15 +1,15 @@
 package io.herald.subscription.database;
 
-import io.herald.kit.config.Seconds;
-import org.hibernate.validator.constraints.time.DurationMin;
-import io.herald.kit.config.Milliseconds;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithConverter;
 import java.time.Duration;
-import jakarta.validation.constraints.Min;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import io.herald.kit.config.Milliseconds;
+import io.herald.kit.config.Seconds;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * How the API behaves while PostgreSQL is unreachable: every wait on the database is bounded, and a request that cannot

@@ -3,8 +3,8 @@ package io.herald.subscription.database;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -15,8 +15,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The skeleton of the consumers that store a topic in PostgreSQL (delivery log, dead letters): {@link #readable} parses a
- * poll and skips what no retry could fix, {@link #storeRetrying} stores the rest.
+ * The skeleton of the consumers that store a topic in PostgreSQL (delivery log, dead letters): {@link #readable} parses
+ * a poll and skips what no retry could fix, {@link #storeRetrying} stores the rest.
  * <p>
  * Stores one poll of a topic consumer so that one record can never stop the channel: the whole poll in one write, and
  * when PostgreSQL refuses that write for its data ({@link DataRefusal}), record by record, <em>parking</em> each record
@@ -74,8 +74,9 @@ public final class PollWriter<T> {
     }
 
     /**
-     * Stores the poll (nothing when empty) as {@link #store} does, retried with backoff while the database is away. If it stays away, the
-     * failure reaches the channel, which stops, and the service reports itself unhealthy rather than skip records.
+     * Stores the poll (nothing when empty) as {@link #store} does, retried with backoff while the database is away. If
+     * it stays away, the failure reaches the channel, which stops, and the service reports itself unhealthy rather than
+     * skip records.
      */
     public Uni<Integer> storeRetrying(List<T> poll) {
         if (poll.isEmpty()) {

@@ -1,16 +1,18 @@
 package io.herald.subscription.deadletter;
 
-import org.hibernate.validator.constraints.time.DurationMin;
-import io.herald.kit.config.Milliseconds;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithConverter;
 import java.time.Duration;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import io.herald.kit.config.Milliseconds;
 import io.herald.subscription.paging.PageLimits;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Dead letters: ingestion of {@code herald.dlq}, browsing (its page sizes too), replay and recovery. */
 @ConfigMapping(prefix = "herald.subscription.dead-letters")

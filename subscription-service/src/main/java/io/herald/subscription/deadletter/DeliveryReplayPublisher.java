@@ -37,9 +37,10 @@ public class DeliveryReplayPublisher {
         List<KeyedSends.Keyed> records = deliveries.stream()
                 .map(delivery -> new KeyedSends.Keyed(Topics.DELIVERIES, delivery.endpointId(), Json.write(delivery)))
                 .toList();
-        return KeyedSends.sendAll(emitter, records, config.publishTimeout(),
-                () -> unavailable("Kafka did not acknowledge the replay within " + config.publishTimeout().toMillis()
-                        + " ms; nothing was marked replayed, try again"))
+        return KeyedSends
+                .sendAll(emitter, records, config.publishTimeout(),
+                        () -> unavailable("Kafka did not acknowledge the replay within "
+                                + config.publishTimeout().toMillis() + " ms; nothing was marked replayed, try again"))
                 .onFailure(failure -> !(failure instanceof ProblemException))
                 .transform(failure -> unavailable("Kafka refused the replay; nothing was marked replayed, try again"));
     }

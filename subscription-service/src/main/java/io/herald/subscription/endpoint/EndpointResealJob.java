@@ -1,6 +1,5 @@
 package io.herald.subscription.endpoint;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,13 +1,9 @@
 package io.herald.subscription.eventtype;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 
-import jakarta.validation.Validator;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -17,10 +13,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -95,7 +89,8 @@ public class EventTypeResource {
         String after = page.cursor() == null ? null : decodeCursor(page.cursor());
         return service.list(caller.tenant(), after, Page.fetchSize(size))
                 .map(types -> Page.of(types, size, (EventType last) -> encodeCursor(last.name)))
-                .map(listed -> listed.linked(new EventTypeListResponse(listed.data(EventTypeResponse::of), listed.nextCursor()),
+                .map(listed -> listed.linked(
+                        new EventTypeListResponse(listed.data(EventTypeResponse::of), listed.nextCursor()),
                         "/v1/event-types", size));
     }
 

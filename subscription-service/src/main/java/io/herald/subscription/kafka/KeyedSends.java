@@ -17,9 +17,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Keyed sends to Kafka through an emitter of {@link Record}s, for the service's producers (the outbox relay, dead-letter
- * replay): each record to its topic, in call order (the emitter keeps it; the idempotent producer keeps it per
- * partition), and one result for all of them.
+ * Keyed sends to Kafka through an emitter of {@link Record}s, for the service's producers (the outbox relay,
+ * dead-letter replay): each record to its topic, in call order (the emitter keeps it; the idempotent producer keeps it
+ * per partition), and one result for all of them.
  */
 public final class KeyedSends {
 

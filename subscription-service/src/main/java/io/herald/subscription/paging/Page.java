@@ -36,7 +36,9 @@ public record Page<T>(List<T> data, String nextCursor) {
         return data.stream().map(view).toList();
     }
 
-    /** A 200 answer with {@code body}, and a {@code Link: <...>; rel="next"} header to the next page if there is one. */
+    /**
+     * A 200 answer with {@code body}, and a {@code Link: <...>; rel="next"} header to the next page if there is one.
+     */
     public Response linked(Object body, String path, int limit) {
         Response.ResponseBuilder response = Response.ok(body);
         if (nextCursor != null) {

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
@@ -26,7 +24,6 @@ import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem.FieldError;
-import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.RequestValidation;
 import io.herald.subscription.StrictBody;
 

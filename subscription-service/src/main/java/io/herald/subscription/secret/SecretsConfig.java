@@ -1,11 +1,12 @@
 package io.herald.subscription.secret;
 
-import io.herald.kit.config.Milliseconds;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithConverter;
 import java.time.Duration;
+
+import io.herald.kit.config.Milliseconds;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Signing secrets: their encryption at rest and their rotation. */
 @ConfigMapping(prefix = "herald.subscription.secrets")

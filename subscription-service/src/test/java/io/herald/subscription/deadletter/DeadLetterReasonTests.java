@@ -41,8 +41,8 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Nothing dropped silently (subscription's part): dead letters carry why they were given up, and {@code recover} brings back
- * every reason, including deliveries dropped for a disabled endpoint once it is enabled again. And isolation for
+ * Nothing dropped silently (subscription's part): dead letters carry why they were given up, and {@code recover} brings
+ * back every reason, including deliveries dropped for a disabled endpoint once it is enabled again. And isolation for
  * the dead-letter store: one record never stops it.
  */
 @QuarkusTest
