@@ -24,9 +24,8 @@ public final class Attempts {
     }
 
     public AttemptPage forEvent(String eventId, AttemptQuery query) {
-        return calls.run("listEventAttempts", Safety.REPEATABLE,
-                () -> api.listEventAttempts(eventId, query.cursor(), text(query.from()), query.limit(),
-                        query.status().isEmpty() ? null : query.status(), text(query.to())));
+        return calls.run("listEventAttempts", Safety.REPEATABLE, () -> api.listEventAttempts(eventId, query.cursor(),
+                text(query.from()), query.limit(), query.status().isEmpty() ? null : query.status(), text(query.to())));
     }
 
     private static String text(Instant instant) {
