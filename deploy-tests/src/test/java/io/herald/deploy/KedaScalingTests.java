@@ -15,9 +15,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 
 /**
- * The optional KEDA ScaledObject scales dispatch on its consumer lag (issue #14, "how to autoscale dispatch on consumer
- * lag"). No Java model exists for KEDA's kinds, so its fields are checked against the ones KEDA's ScaledObject and
- * Kafka scaler define.
+ * The optional KEDA ScaledObject scales dispatch on its consumer lag. No Java model exists for KEDA's kinds, so its
+ * fields are checked against the ones KEDA's ScaledObject and Kafka scaler define.
  */
 class KedaScalingTests {
 

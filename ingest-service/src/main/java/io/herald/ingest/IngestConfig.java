@@ -1,9 +1,14 @@
 package io.herald.ingest;
 
+import java.time.Duration;
 import java.util.Map;
 
+import io.herald.kit.config.Milliseconds;
+import io.herald.kit.config.Seconds;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** How ingest accepts events. Every key can be set by environment variable, e.g. HERALD_INGEST_PUBLISH_TIMEOUT_MS. */
 @ConfigMapping(prefix = "herald.ingest")
@@ -14,12 +19,16 @@ public interface IngestConfig {
      * producer's {@code max.block.ms + delivery.timeout.ms} below it, so Kafka gives up on the record within the same
      * budget.
      */
+    @WithName("publish-timeout-ms")
     @WithDefault("5000")
-    long publishTimeoutMs();
+    @WithConverter(Milliseconds.class)
+    Duration publishTimeout();
 
     /** The {@code Retry-After} sent with a 503 when Kafka did not acknowledge an event, in seconds. */
+    @WithName("retry-after-seconds")
     @WithDefault("5")
-    long retryAfterSeconds();
+    @WithConverter(Seconds.class)
+    Duration retryAfter();
 
     /**
      * Events of this instance waiting for Kafka's acknowledgement at most; one more answers 503 at once (with
@@ -69,18 +78,24 @@ public interface IngestConfig {
     interface Idempotency {
 
         /** How long an answer is kept and replayed for the same key, in seconds (24 h). */
+        @WithName("ttl-seconds")
         @WithDefault("86400")
-        long ttlSeconds();
+        @WithConverter(Seconds.class)
+        Duration ttl();
 
         /**
          * How long a request waits for another in-flight request with the same key to finish, in milliseconds, before
          * it answers 409. Longer than the publish timeout, so the first request normally finishes first.
          */
+        @WithName("wait-ms")
         @WithDefault("7000")
-        long waitMs();
+        @WithConverter(Milliseconds.class)
+        Duration waitTime();
 
         /** How often expired keys are deleted, in seconds. */
+        @WithName("cleanup-interval-seconds")
         @WithDefault("300")
-        long cleanupIntervalSeconds();
+        @WithConverter(Seconds.class)
+        Duration cleanupInterval();
     }
 }

@@ -22,11 +22,11 @@ public class StartupChecks {
                 .orElse(KAFKA_DEFAULT_MAX_BLOCK_MS);
         long deliveryTimeoutMs = config.getOptionalValue(PRODUCER + "delivery.timeout.ms", Long.class)
                 .orElse(KAFKA_DEFAULT_DELIVERY_TIMEOUT_MS);
-        if (maxBlockMs + deliveryTimeoutMs >= ingest.publishTimeoutMs()) {
+        if (maxBlockMs + deliveryTimeoutMs >= ingest.publishTimeout().toMillis()) {
             LOG.warnf(
                     "The producer may keep trying for %d ms (max.block.ms %d + delivery.timeout.ms %d), longer than "
                             + "herald.ingest.publish-timeout-ms %d: events answered 503 may still be written later",
-                    maxBlockMs + deliveryTimeoutMs, maxBlockMs, deliveryTimeoutMs, ingest.publishTimeoutMs());
+                    maxBlockMs + deliveryTimeoutMs, maxBlockMs, deliveryTimeoutMs, ingest.publishTimeout().toMillis());
         }
     }
 }

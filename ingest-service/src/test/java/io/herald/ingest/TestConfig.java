@@ -1,5 +1,6 @@
 package io.herald.ingest;
 
+import java.time.Duration;
 import java.util.Map;
 
 /** An {@link IngestConfig} for plain unit tests, with the defaults of application.properties unless given. */
@@ -16,13 +17,13 @@ public final class TestConfig {
             long defaultPerSecond, Map<String, Long> tenantLimits) {
         return new IngestConfig() {
             @Override
-            public long publishTimeoutMs() {
-                return publishTimeoutMs;
+            public Duration publishTimeout() {
+                return Duration.ofMillis(publishTimeoutMs);
             }
 
             @Override
-            public long retryAfterSeconds() {
-                return retryAfterSeconds;
+            public Duration retryAfter() {
+                return Duration.ofSeconds(retryAfterSeconds);
             }
 
             @Override
@@ -56,18 +57,18 @@ public final class TestConfig {
             public Idempotency idempotency() {
                 return new Idempotency() {
                     @Override
-                    public long ttlSeconds() {
-                        return 86400;
+                    public Duration ttl() {
+                        return Duration.ofSeconds(86400);
                     }
 
                     @Override
-                    public long waitMs() {
-                        return 7000;
+                    public Duration waitTime() {
+                        return Duration.ofMillis(7000);
                     }
 
                     @Override
-                    public long cleanupIntervalSeconds() {
-                        return 300;
+                    public Duration cleanupInterval() {
+                        return Duration.ofSeconds(300);
                     }
                 };
             }

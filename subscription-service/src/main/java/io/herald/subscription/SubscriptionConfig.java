@@ -1,10 +1,18 @@
 package io.herald.subscription;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import io.herald.kit.config.Milliseconds;
+import io.herald.subscription.paging.PageLimits;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Settings of the subscription service; every key can be set by environment variable too. */
 @ConfigMapping(prefix = "herald.subscription")
@@ -16,17 +24,8 @@ public interface SubscriptionConfig {
     /** The outbox relay that publishes endpoint changes to Kafka. */
     Outbox outbox();
 
-    interface Endpoints {
-
-        /** Page size of {@code GET /v1/endpoints} when the request gives no {@code limit}. */
-        @WithDefault("50")
-        @Min(1)
-        int defaultLimit();
-
-        /** Largest {@code limit} a request may ask for. */
-        @WithDefault("100")
-        @Min(1)
-        int maxLimit();
+    /** The endpoints API; its page sizes serve {@code GET /v1/endpoints} and {@code GET /v1/event-types}. */
+    interface Endpoints extends PageLimits {
 
         /** Refuse plain-http endpoint URLs; false only in local and test profiles. */
         @WithDefault("true")
@@ -53,9 +52,11 @@ public interface SubscriptionConfig {
          * How often the relay looks for unpublished rows, in milliseconds. Each commit also nudges it at once; the
          * schedule repairs what a crash between commit and publish left behind.
          */
+        @WithName("relay-interval-ms")
         @WithDefault("1000")
-        @Min(10)
-        long relayIntervalMs();
+        @WithConverter(Milliseconds.class)
+        @DurationMin(millis = 10)
+        Duration relayInterval();
 
         /** Rows published per relay transaction (kept below the emitter's buffer of 256). */
         @WithDefault("100")
@@ -64,8 +65,10 @@ public interface SubscriptionConfig {
         int batchSize();
 
         /** How long a batch may wait for Kafka's acknowledgements before it is rolled back and retried, in ms. */
+        @WithName("publish-timeout-ms")
         @WithDefault("10000")
-        @Min(1)
-        long publishTimeoutMs();
+        @WithConverter(Milliseconds.class)
+        @DurationMin(millis = 1)
+        Duration publishTimeout();
     }
 }

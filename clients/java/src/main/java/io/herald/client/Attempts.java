@@ -19,21 +19,16 @@ public final class Attempts {
 
     public AttemptPage forEndpoint(String endpointId, AttemptQuery query) {
         return calls.run("listEndpointAttempts", Safety.REPEATABLE,
-                () -> api.listEndpointAttempts(endpointId, query.cursor(), text(query.from()), text(query.limit()),
+                () -> api.listEndpointAttempts(endpointId, query.cursor(), text(query.from()), query.limit(),
                         query.status().isEmpty() ? null : query.status(), text(query.to())));
     }
 
     public AttemptPage forEvent(String eventId, AttemptQuery query) {
-        return calls.run("listEventAttempts", Safety.REPEATABLE,
-                () -> api.listEventAttempts(eventId, query.cursor(), text(query.from()), text(query.limit()),
-                        query.status().isEmpty() ? null : query.status(), text(query.to())));
+        return calls.run("listEventAttempts", Safety.REPEATABLE, () -> api.listEventAttempts(eventId, query.cursor(),
+                text(query.from()), query.limit(), query.status().isEmpty() ? null : query.status(), text(query.to())));
     }
 
     private static String text(Instant instant) {
         return instant == null ? null : instant.toString();
-    }
-
-    private static String text(Integer number) {
-        return number == null ? null : number.toString();
     }
 }

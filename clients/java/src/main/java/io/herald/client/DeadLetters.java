@@ -35,8 +35,8 @@ public final class DeadLetters {
      * {@code EXHAUSTED}, {@code ENDPOINT_DISABLED}, {@code EGRESS_REFUSED} or {@code POSTPONED_TOO_LONG}.
      */
     public DeadLetterPage list(String endpointId, Boolean replayed, String reason, String cursor, Integer limit) {
-        return calls.run("listDeadLetters", Safety.REPEATABLE, () -> api.listDeadLetters(cursor, endpointId,
-                limit == null ? null : limit.toString(), reason, replayed == null ? null : replayed.toString()));
+        return calls.run("listDeadLetters", Safety.REPEATABLE, () -> api.listDeadLetters(cursor, endpointId, limit,
+                reason, replayed == null ? null : replayed.toString()));
     }
 
     /** Sends the delivery again, with its original {@code webhook-id}. */

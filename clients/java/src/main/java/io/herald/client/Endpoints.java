@@ -34,7 +34,7 @@ public final class Endpoints {
         return calls.run("createEndpoint", Safety.ONCE, () -> api.createEndpoint(request));
     }
 
-    /** One page of endpoints in id order ({@code cursor}: the previous page's {@code next}, or null). */
+    /** One page of endpoints in id order ({@code cursor}: the previous page's {@code nextCursor}, or null). */
     public EndpointListResponse list(Integer limit, String cursor) {
         return calls.run("listEndpoints", Safety.REPEATABLE, () -> api.listEndpoints(cursor, limit));
     }
@@ -48,7 +48,7 @@ public final class Endpoints {
             if (page.getData() != null) {
                 all.addAll(page.getData());
             }
-            cursor = page.getNext();
+            cursor = page.getNextCursor();
         } while (cursor != null);
         return all;
     }

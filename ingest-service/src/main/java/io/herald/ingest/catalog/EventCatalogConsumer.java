@@ -95,7 +95,7 @@ public class EventCatalogConsumer {
                         loadedAt = assignFromBeginning(c);
                         continue;
                     }
-                    for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(config.pollTimeoutMs()))) {
+                    for (ConsumerRecord<String, String> record : c.poll(config.pollTimeout())) {
                         apply(record);
                     }
                     if (!loaded.isDone() && caughtUp(c, loadedAt)) {
@@ -105,7 +105,8 @@ public class EventCatalogConsumer {
                 } catch (WakeupException e) {
                     // Shutting down: the loop condition ends it.
                 } catch (RuntimeException e) {
-                    LOG.errorf(e, "Reading %s failed; retrying in %d ms", Topics.EVENT_TYPES, config.errorBackoffMs());
+                    LOG.errorf(e, "Reading %s failed; retrying in %d ms", Topics.EVENT_TYPES,
+                            config.errorBackoff().toMillis());
                     pause();
                 }
             }
@@ -118,7 +119,8 @@ public class EventCatalogConsumer {
         List<TopicPartition> partitions = c.partitionsFor(Topics.EVENT_TYPES).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         if (partitions.isEmpty()) {
-            LOG.warnf("Topic %s does not exist (yet); retrying in %d ms", Topics.EVENT_TYPES, config.errorBackoffMs());
+            LOG.warnf("Topic %s does not exist (yet); retrying in %d ms", Topics.EVENT_TYPES,
+                    config.errorBackoff().toMillis());
             pause();
             return null;
         }
@@ -164,7 +166,7 @@ public class EventCatalogConsumer {
 
     private void pause() {
         try {
-            Thread.sleep(config.errorBackoffMs());
+            Thread.sleep(config.errorBackoff().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

@@ -34,7 +34,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 /**
  * Turns a producer's request into an {@link EventMessage} and publishes it to {@code herald.events}. An event counts as
  * accepted only once Kafka acknowledged it (idempotent producer, {@code acks=all}); anything else, including no answer
- * within {@link IngestConfig#publishTimeoutMs()}, is a 503. At most {@link IngestConfig#maxInFlight()} events wait for
+ * within {@link IngestConfig#publishTimeout()}, is a 503. At most {@link IngestConfig#maxInFlight()} events wait for
  * their acknowledgement at once; past that a request is refused at once (503, {@code Retry-After: 1}) rather than
  * queued without bound.
  */
@@ -71,8 +71,8 @@ public class EventService {
         this.traces = traces;
         this.catalog = catalog;
         this.clock = clock;
-        this.publishTimeout = Duration.ofMillis(config.publishTimeoutMs());
-        this.retryAfter = Duration.ofSeconds(config.retryAfterSeconds());
+        this.publishTimeout = config.publishTimeout();
+        this.retryAfter = config.retryAfter();
         this.maxInFlight = config.maxInFlight();
         this.inFlight = new Semaphore(maxInFlight);
         this.accepted = Counter.builder("herald.ingest.events").tag("outcome", "accepted")

@@ -12,8 +12,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 
 /**
- * Deletes expired keys every {@link IngestConfig.Idempotency#cleanupIntervalSeconds()}. Lookups already ignore expired
- * rows, so this only keeps the table small; every instance runs it, which is harmless.
+ * Deletes expired keys every {@link IngestConfig.Idempotency#cleanupInterval()}. Lookups already ignore expired rows,
+ * so this only keeps the table small; every instance runs it, which is harmless.
  */
 @ApplicationScoped
 public class IdempotencyCleanup {
@@ -29,7 +29,7 @@ public class IdempotencyCleanup {
     }
 
     void schedule(@Observes StartupEvent event, Vertx vertx, IngestConfig config) {
-        vertx.setPeriodic(config.idempotency().cleanupIntervalSeconds() * 1000, id -> deleteExpired());
+        vertx.setPeriodic(config.idempotency().cleanupInterval().toMillis(), id -> deleteExpired());
     }
 
     /** Deletes the expired keys now. */

@@ -20,9 +20,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * {@code Idempotency-Key}: the first request with a key (per tenant) claims it in PostgreSQL, does its work and stores
  * its answer; every later request with the same key and the same request gets that answer, and nothing is published
- * again, on any ingest instance, for {@link IngestConfig.Idempotency#ttlSeconds()}. The same key with another request
- * is 422. A request arriving while the first is still in flight polls for its answer up to
- * {@link IngestConfig.Idempotency#waitMs()}, then gets 409 with {@code Retry-After}. A first request that fails in a
+ * again, on any ingest instance, for {@link IngestConfig.Idempotency#ttl()}. The same key with another request is 422.
+ * A request arriving while the first is still in flight polls for its answer up to
+ * {@link IngestConfig.Idempotency#waitTime()}, then gets 409 with {@code Retry-After}. A first request that fails in a
  * way the producer should retry (503) releases the key, so the retry publishes.
  */
 @ApplicationScoped
@@ -48,10 +48,10 @@ public class IdempotencyService {
     public IdempotencyService(IdempotencyRepository repository, IngestConfig config, Clock clock) {
         this.repository = repository;
         this.clock = clock;
-        this.ttl = Duration.ofSeconds(config.idempotency().ttlSeconds());
-        this.wait = Duration.ofMillis(config.idempotency().waitMs());
-        this.lease = Duration.ofMillis(config.publishTimeoutMs()).plus(LEASE_MARGIN);
-        this.retryAfter = Duration.ofSeconds(config.retryAfterSeconds());
+        this.ttl = config.idempotency().ttl();
+        this.wait = config.idempotency().waitTime();
+        this.lease = config.publishTimeout().plus(LEASE_MARGIN);
+        this.retryAfter = config.retryAfter();
     }
 
     /**

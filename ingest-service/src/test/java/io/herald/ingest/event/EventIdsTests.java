@@ -5,35 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashSet;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 class EventIdsTests {
 
     @Test
-    void shouldEncodeAUlidLikeTheSpecificationExample() {
-        // ULID spec: time 1469918176385 encodes as 01ARYZ6S41; all-zero and all-one randomness as 0s and Zs.
-        assertThat(EventIds.ulid(1469918176385L, new byte[10])).isEqualTo("01ARYZ6S41" + "0".repeat(16));
-        byte[] ones = new byte[10];
-        java.util.Arrays.fill(ones, (byte) 0xff);
-        assertThat(EventIds.ulid(1469918176385L, ones)).isEqualTo("01ARYZ6S41" + "Z".repeat(16));
-    }
+    void shouldGenerateUpperCaseUlidsAfterThePrefixThatProducersCouldAlsoUse() {
+        // Uniqueness and time order are the ULID's own (service-kit's UlidTests).
+        String id = EventIds.generate(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
 
-    @Test
-    void shouldGenerateValidUniqueIdsThatSortByTime() {
-        Clock early = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-        Clock late = Clock.fixed(Instant.parse("2026-01-01T00:00:00.001Z"), ZoneOffset.UTC);
-        Set<String> ids = new HashSet<>();
-        for (int i = 0; i < 1000; i++) {
-            String id = EventIds.generate(early);
-            assertThat(id).matches("evt_[0-9A-HJKMNP-TV-Z]{26}");
-            assertThat(EventIds.isValid(id)).isTrue();
-            ids.add(id);
-        }
-        assertThat(ids).hasSize(1000);
-        assertThat(EventIds.generate(late)).isGreaterThan(ids.stream().max(String::compareTo).orElseThrow());
+        assertThat(id).matches("evt_[0-9A-HJKMNP-TV-Z]{26}");
+        assertThat(EventIds.isValid(id)).isTrue();
     }
 
     @Test

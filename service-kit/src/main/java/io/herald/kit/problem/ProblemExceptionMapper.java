@@ -69,6 +69,12 @@ public class ProblemExceptionMapper {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        // A problem raised where the runtime wraps what is thrown (a parameter converter): answer the problem itself.
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProblemException problem) {
+                return toResponse(problem);
+            }
+        }
         Response original = e.getResponse();
         Response.StatusType status = original.getStatusInfo();
         Response.ResponseBuilder response = Response.status(status.getStatusCode()).type(Problem.MEDIA_TYPE)

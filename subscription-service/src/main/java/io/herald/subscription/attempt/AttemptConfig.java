@@ -1,14 +1,22 @@
 package io.herald.subscription.attempt;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
-/** The delivery log: ingestion of {@code herald.attempts}, its queries and its retention. */
+import io.herald.kit.config.Milliseconds;
+import io.herald.subscription.paging.PageLimits;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** The delivery log: ingestion of {@code herald.attempts}, its queries (their page sizes too) and its retention. */
 @ConfigMapping(prefix = "herald.subscription.attempts")
-public interface AttemptConfig {
+public interface AttemptConfig extends PageLimits {
 
     /**
      * How long attempts are kept, in days. Whole daily partitions are dropped once their day ends more than this long
@@ -25,25 +33,19 @@ public interface AttemptConfig {
     int partitionsAheadDays();
 
     /** How often partitions are created ahead and expired ones dropped, in milliseconds. */
+    @WithName("maintenance-interval-ms")
     @WithDefault("3600000")
-    @Min(1000)
-    long maintenanceIntervalMs();
+    @WithConverter(Milliseconds.class)
+    @DurationMin(millis = 1000)
+    Duration maintenanceInterval();
 
     /**
      * How long the purge waits for a lock on the delivery log before it gives up until the next run, in milliseconds,
      * so a long query never makes readers queue behind the purge.
      */
+    @WithName("purge-lock-timeout-ms")
     @WithDefault("5000")
-    @Min(1)
-    long purgeLockTimeoutMs();
-
-    /** Page size of the attempt listings when the request gives no {@code limit}. */
-    @WithDefault("50")
-    @Min(1)
-    int defaultLimit();
-
-    /** Largest {@code limit} a request may ask for. */
-    @WithDefault("100")
-    @Min(1)
-    int maxLimit();
+    @WithConverter(Milliseconds.class)
+    @DurationMin(millis = 1)
+    Duration purgeLockTimeout();
 }

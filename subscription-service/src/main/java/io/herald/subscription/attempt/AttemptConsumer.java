@@ -1,6 +1,5 @@
 package io.herald.subscription.attempt;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
 import io.herald.contracts.messages.AttemptMessage;
 import io.herald.subscription.database.PollWriter;
 import io.micrometer.core.instrument.Counter;
@@ -67,12 +66,8 @@ public class AttemptConsumer {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        // A failed write is retried with the partitions checked again (one may have been dropped meanwhile). If the
-        // database stays away, the channel fails and the service reports itself unhealthy rather than skip records.
-        return writer.store(batch).onFailure()
-                .invoke(failure -> LOG.warnf("Writing %d attempts failed, retrying: %s", batch.size(),
-                        failure.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
+        // A failed write is retried with the partitions checked again (one may have been dropped meanwhile).
+        return writer.storeRetrying(batch)
                 .invoke(inserted -> LOG.debugf("Delivery log: %d of %d attempts new", (Object) inserted, batch.size()))
                 .replaceWithVoid();
     }
@@ -92,27 +87,12 @@ public class AttemptConsumer {
 
     /** The records that can be stored; unreadable or incomplete ones and those past the retention are skipped. */
     static List<AttemptMessage> readable(List<String> values, Instant cutoff) {
-        List<AttemptMessage> result = new ArrayList<>(values.size());
-        for (String value : values) {
-            AttemptMessage attempt;
-            try {
-                attempt = value == null ? null : Json.read(value, AttemptMessage.class);
-            } catch (RuntimeException e) {
-                LOG.warnf("Skipping an unreadable record on herald.attempts: %s", e.getMessage());
-                continue;
-            }
-            if (attempt == null || attempt.id() == null || attempt.attemptedAt() == null || attempt.tenant() == null
-                    || attempt.endpointId() == null || attempt.eventId() == null || attempt.eventType() == null
-                    || attempt.deliveryId() == null || attempt.webhookId() == null) {
-                LOG.warnf("Skipping an incomplete attempt record on herald.attempts (id %s)",
-                        attempt == null ? null : attempt.id());
-                continue;
-            }
-            if (attempt.attemptedAt().isBefore(cutoff)) {
-                continue;
-            }
-            result.add(attempt);
-        }
+        List<AttemptMessage> result = PollWriter.readable(values, Topics.ATTEMPTS, AttemptMessage.class,
+                attempt -> attempt.id() != null && attempt.attemptedAt() != null && attempt.tenant() != null
+                        && attempt.endpointId() != null && attempt.eventId() != null && attempt.eventType() != null
+                        && attempt.deliveryId() != null && attempt.webhookId() != null,
+                attempt -> "id " + attempt.id());
+        result.removeIf(attempt -> attempt.attemptedAt().isBefore(cutoff));
         return result;
     }
 }

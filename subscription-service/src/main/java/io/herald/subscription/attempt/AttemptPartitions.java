@@ -11,12 +11,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.herald.subscription.PeriodicJobs;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -42,12 +41,11 @@ public class AttemptPartitions {
         this.clock = clock;
     }
 
-    void schedule(@Observes StartupEvent event, PeriodicJobs jobs) {
-        jobs.everyAsync("delivery-log-partitions", Duration.ofMillis(config.maintenanceIntervalMs()),
-                () -> maintain().onFailure()
-                        .invoke(failure -> LOG
-                                .warnf("Delivery-log partition maintenance failed; the next run retries: %s", failure))
-                        .onFailure().recoverWithNull());
+    @Scheduled(identity = "delivery-log-partitions", every = "${herald.subscription.attempts.maintenance-interval-ms}ms", concurrentExecution = ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> maintainOnSchedule() {
+        return maintain().onFailure().invoke(
+                failure -> LOG.warnf("Delivery-log partition maintenance failed; the next run retries: %s", failure))
+                .onFailure().recoverWithNull();
     }
 
     /** Attempts before this instant are past the retention: not ingested, and their partitions are dropped. */
@@ -87,13 +85,17 @@ public class AttemptPartitions {
 
     /** Drops every partition whose whole day lies before the retention cutoff; answers how many. */
     public Uni<Integer> purge() {
-        return attempts.expiredPartitions(retentionCutoff())
-                .chain(expired -> Multi.createFrom().iterable(expired).onItem().transformToUniAndConcatenate(
-                        partition -> attempts.dropPartition(partition, config.purgeLockTimeoutMs()).invoke(() -> {
-                            known.remove(dayOf(partition.name()));
-                            LOG.infof("Dropped delivery-log partition %s (retention %d days)", partition.name(),
-                                    config.retentionDays());
-                        })).collect().asList().map(dropped -> dropped.size()));
+        return attempts
+                .expiredPartitions(
+                        retentionCutoff())
+                .chain(expired -> Multi.createFrom().iterable(expired).onItem()
+                        .transformToUniAndConcatenate(partition -> attempts
+                                .dropPartition(partition, config.purgeLockTimeout().toMillis()).invoke(() -> {
+                                    known.remove(dayOf(partition.name()));
+                                    LOG.infof("Dropped delivery-log partition %s (retention %d days)", partition.name(),
+                                            config.retentionDays());
+                                }))
+                        .collect().asList().map(dropped -> dropped.size()));
     }
 
     private static LocalDate dayOf(String partition) {

@@ -1,7 +1,10 @@
 package io.herald.subscription.attempt;
 
 import java.time.Instant;
-import java.util.List;
+
+import io.herald.subscription.paging.KeysetCursor;
+import io.herald.subscription.paging.PageRequest;
+import io.herald.subscription.paging.QueryParams;
 
 /**
  * What an attempt listing asks for: the tenant, exactly one of endpoint or event, the filters, and the page.
@@ -13,18 +16,13 @@ import java.util.List;
 public record AttemptQuery(String tenant, String endpointId, String eventId, AttemptStatusFilter status, Instant from,
         Instant to, KeysetCursor after, int limit) {
 
-    /** Documentation of the {@code status} query parameter, shared by both listings. */
-    static final String STATUS_DOC = "Outcomes (succeeded, retry_scheduled, exhausted, endpoint_disabled, dropped) "
-            + "and/or HTTP statuses (2xx, 503, ...), comma-separated or repeated. Values of one kind: any of them; "
-            + "both kinds: both must match.";
-
-    /** The query from the request's raw parameters; a 400 problem for any it cannot use. */
-    static AttemptQuery parse(String tenant, String endpointId, String eventId, List<String> status, String from,
-            String to, String cursor, String limit, AttemptConfig config) {
-        Instant fromTime = QueryParams.instant("from", from);
-        Instant toTime = QueryParams.instant("to", to);
-        QueryParams.requireOrdered(fromTime, toTime);
-        return new AttemptQuery(tenant, endpointId, eventId, AttemptStatusFilter.parse(status), fromTime, toTime,
-                KeysetCursor.decode(cursor), QueryParams.limit(limit, config.defaultLimit(), config.maxLimit()));
+    /** The query from the request's parameters; a 400 problem for any it cannot use. */
+    static AttemptQuery parse(String tenant, String endpointId, String eventId, AttemptFilters filters,
+            PageRequest page, AttemptConfig config) {
+        Instant from = QueryParams.instant("from", filters.from);
+        Instant to = QueryParams.instant("to", filters.to);
+        QueryParams.requireOrdered(from, to);
+        return new AttemptQuery(tenant, endpointId, eventId, AttemptStatusFilter.parse(filters.status), from, to,
+                KeysetCursor.decode(page.cursor()), page.limit(config));
     }
 }

@@ -1,10 +1,10 @@
 package io.herald.subscription.attempt;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.paging.KeysetCursor;
+import io.herald.subscription.paging.Page;
 import io.smallrye.mutiny.Uni;
 
 /** The delivery-log queries, scoped to the caller's tenant. */
@@ -39,14 +39,9 @@ public class AttemptService {
     }
 
     private Uni<AttemptPage> page(AttemptQuery query) {
-        // One row more than asked tells whether there is a next page without a count.
-        return attempts.list(query, query.limit() + 1).map(rows -> {
-            if (rows.size() <= query.limit()) {
-                return new AttemptPage(rows, null);
-            }
-            List<AttemptResponse> data = rows.subList(0, query.limit());
-            AttemptResponse last = data.get(data.size() - 1);
-            return new AttemptPage(List.copyOf(data), KeysetCursor.after(last.attemptedAt(), last.id()).encode());
-        });
+        return attempts.list(query, Page.fetchSize(query.limit()))
+                .map(rows -> Page.of(rows, query.limit(),
+                        (AttemptResponse last) -> KeysetCursor.after(last.attemptedAt(), last.id()).encode()))
+                .map(page -> new AttemptPage(page.data(), page.nextCursor()));
     }
 }

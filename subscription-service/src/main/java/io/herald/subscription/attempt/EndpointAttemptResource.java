@@ -1,22 +1,20 @@
 package io.herald.subscription.attempt;
 
-import java.util.List;
-
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.subscription.paging.PageRequest;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -43,14 +41,9 @@ public class EndpointAttemptResource {
     @GET
     @Operation(operationId = "listEndpointAttempts", summary = "List an endpoint's delivery attempts")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
-    public Uni<AttemptPage> list(@PathParam("id") String id,
-            @Parameter(description = AttemptQuery.STATUS_DOC) @QueryParam("status") List<String> status,
-            @Parameter(description = "Inclusive lower bound of attemptedAt (ISO-8601)") @QueryParam("from") String from,
-            @Parameter(description = "Exclusive upper bound of attemptedAt (ISO-8601)") @QueryParam("to") String to,
-            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @QueryParam("limit") String limit) {
+    public Uni<AttemptPage> list(@PathParam("id") String id, @BeanParam AttemptFilters filters,
+            @BeanParam PageRequest page) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        return service
-                .forEndpoint(AttemptQuery.parse(caller.tenant(), id, null, status, from, to, cursor, limit, config));
+        return service.forEndpoint(AttemptQuery.parse(caller.tenant(), id, null, filters, page, config));
     }
 }

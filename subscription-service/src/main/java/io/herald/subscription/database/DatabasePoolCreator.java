@@ -28,10 +28,10 @@ public class DatabasePoolCreator implements PgPoolCreator {
 
     @Override
     public Pool create(Input input) {
-        PoolOptions pool = input.poolOptions().setConnectionTimeout(config.acquireTimeoutMs())
+        PoolOptions pool = input.poolOptions().setConnectionTimeout((int) config.acquireTimeout().toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         for (PgConnectOptions connect : input.pgConnectOptionsList()) {
-            connect.setConnectTimeout(config.connectTimeoutMs());
+            connect.setConnectTimeout((int) config.connectTimeout().toMillis());
         }
         return PgBuilder.pool().with(pool).connectingTo(List.<SqlConnectOptions> copyOf(input.pgConnectOptionsList()))
                 .using(input.vertx()).build();

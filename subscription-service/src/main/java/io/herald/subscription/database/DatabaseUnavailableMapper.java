@@ -36,7 +36,7 @@ public class DatabaseUnavailableMapper {
     private final ProblemExceptionMapper fallback = new ProblemExceptionMapper();
 
     public DatabaseUnavailableMapper(DatabaseConfig config) {
-        this.retryAfter = Duration.ofSeconds(config.retryAfterSeconds());
+        this.retryAfter = config.retryAfter();
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)

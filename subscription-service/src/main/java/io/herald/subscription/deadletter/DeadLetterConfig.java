@@ -1,29 +1,29 @@
 package io.herald.subscription.deadletter;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import io.herald.kit.config.Milliseconds;
+import io.herald.subscription.paging.PageLimits;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
-/** Dead letters: ingestion of {@code herald.dlq}, browsing, replay and recovery. */
+/** Dead letters: ingestion of {@code herald.dlq}, browsing (its page sizes too), replay and recovery. */
 @ConfigMapping(prefix = "herald.subscription.dead-letters")
-public interface DeadLetterConfig {
-
-    /** Page size of {@code GET /v1/dead-letters} when the request gives no {@code limit}. */
-    @WithDefault("50")
-    @Min(1)
-    int defaultLimit();
-
-    /** Largest {@code limit} a request may ask for. */
-    @WithDefault("100")
-    @Min(1)
-    int maxLimit();
+public interface DeadLetterConfig extends PageLimits {
 
     /** How long a replay waits for Kafka's acknowledgement before it answers 503 and changes nothing, in ms. */
+    @WithName("publish-timeout-ms")
     @WithDefault("10000")
-    @Min(1)
-    long publishTimeoutMs();
+    @WithConverter(Milliseconds.class)
+    @DurationMin(millis = 1)
+    Duration publishTimeout();
 
     /** Dead letters replayed per transaction by a recovery (kept below the emitter's buffer of 256). */
     @WithDefault("100")

@@ -1,16 +1,13 @@
 package io.herald.subscription.deadletter;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.subscription.database.PollWriter;
@@ -31,7 +28,6 @@ public class DeadLetterConsumer {
     public static final String CHANNEL = "dlq-in";
     /** Dead letters that could not be stored and were skipped. */
     public static final String DEAD_LETTERS_PARKED_METRIC = "herald.dead-letters.parked";
-    private static final Logger LOG = Logger.getLogger(DeadLetterConsumer.class);
 
     private final PollWriter<DeadLetterMessage> writer;
 
@@ -45,16 +41,7 @@ public class DeadLetterConsumer {
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(List<String> values) {
-        List<DeadLetterMessage> batch = readable(values);
-        if (batch.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        // If the database stays away, the channel fails and the service reports itself unhealthy rather than skip.
-        return writer.store(batch).onFailure()
-                .invoke(failure -> LOG.warnf("Storing %d dead letters failed, retrying: %s", batch.size(),
-                        failure.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
-                .replaceWithVoid();
+        return writer.storeRetrying(readable(values)).replaceWithVoid();
     }
 
     private static String describe(DeadLetterMessage letter) {
@@ -64,25 +51,11 @@ public class DeadLetterConsumer {
     }
 
     static List<DeadLetterMessage> readable(List<String> values) {
-        List<DeadLetterMessage> result = new ArrayList<>(values.size());
-        for (String value : values) {
-            DeadLetterMessage letter;
-            try {
-                letter = value == null ? null : Json.read(value, DeadLetterMessage.class);
-            } catch (RuntimeException e) {
-                LOG.warnf("Skipping an unreadable record on herald.dlq: %s", e.getMessage());
-                continue;
-            }
-            DeliveryMessage delivery = letter == null ? null : letter.delivery();
-            if (delivery == null || letter.deadAt() == null || delivery.id() == null || delivery.tenant() == null
-                    || delivery.endpointId() == null || delivery.webhookId() == null || delivery.eventId() == null
-                    || delivery.eventType() == null || delivery.payload() == null) {
-                LOG.warnf("Skipping an incomplete dead letter on herald.dlq (delivery %s)",
-                        delivery == null ? null : delivery.id());
-                continue;
-            }
-            result.add(letter);
-        }
-        return result;
+        return PollWriter.readable(values, Topics.DLQ, DeadLetterMessage.class, letter -> {
+            DeliveryMessage delivery = letter.delivery();
+            return delivery != null && letter.deadAt() != null && delivery.id() != null && delivery.tenant() != null
+                    && delivery.endpointId() != null && delivery.webhookId() != null && delivery.eventId() != null
+                    && delivery.eventType() != null && delivery.payload() != null;
+        }, letter -> "delivery " + (letter.delivery() == null ? null : letter.delivery().id()));
     }
 }

@@ -18,7 +18,7 @@ import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.ReceiverText;
-import io.herald.subscription.attempt.KeysetCursor;
+import io.herald.subscription.paging.KeysetCursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

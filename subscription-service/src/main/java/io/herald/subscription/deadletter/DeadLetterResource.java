@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -28,8 +29,9 @@ import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.ProblemException;
-import io.herald.subscription.attempt.KeysetCursor;
-import io.herald.subscription.attempt.QueryParams;
+import io.herald.subscription.paging.KeysetCursor;
+import io.herald.subscription.paging.PageRequest;
+import io.herald.subscription.paging.QueryParams;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -60,12 +62,11 @@ public class DeadLetterResource {
             @Parameter(description = "only dead letters given up for this reason", schema = @Schema(type = SchemaType.STRING, enumeration = {
                     "exhausted", "endpoint_disabled", "egress_refused",
                     "postponed_too_long" })) @QueryParam("reason") String reason,
-            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @QueryParam("limit") String limit) {
+            @BeanParam PageRequest page) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        int size = QueryParams.limit(limit, config.defaultLimit(), config.maxLimit());
+        int size = page.limit(config);
         return service.list(caller.tenant(), endpointId, QueryParams.bool("replayed", replayed), reason(reason),
-                KeysetCursor.decode(cursor), size);
+                KeysetCursor.decode(page.cursor()), size);
     }
 
     private static DeadLetterReason reason(String value) {

@@ -10,7 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.kit.problem.ProblemException;
-import io.herald.subscription.attempt.KeysetCursor;
+import io.herald.subscription.paging.KeysetCursor;
+import io.herald.subscription.paging.Page;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -48,14 +49,10 @@ public class DeadLetterService {
 
     public Uni<DeadLetterPage> list(String tenant, String endpointId, Boolean replayed, DeadLetterReason reason,
             KeysetCursor after, int limit) {
-        return letters.list(tenant, endpointId, replayed, reason, after, limit + 1).map(rows -> {
-            List<DeadLetterResponse> data = rows.stream().limit(limit).map(DeadLetterResponse::of).toList();
-            if (rows.size() <= limit) {
-                return new DeadLetterPage(data, null);
-            }
-            DeadLetterResponse last = data.get(data.size() - 1);
-            return new DeadLetterPage(data, KeysetCursor.after(last.deadAt(), last.id()).encode());
-        });
+        return letters.list(tenant, endpointId, replayed, reason, after, Page.fetchSize(limit))
+                .map(rows -> Page.of(rows.stream().map(DeadLetterResponse::of).toList(), limit,
+                        (DeadLetterResponse last) -> KeysetCursor.after(last.deadAt(), last.id()).encode()))
+                .map(page -> new DeadLetterPage(page.data(), page.nextCursor()));
     }
 
     /** Replays one dead letter (see the class comment); 404 when it is not the tenant's. */
@@ -126,7 +123,7 @@ public class DeadLetterService {
                 throw new ChangePending();
             }
         }).onFailure(ChangePending.class).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
-                .expireIn(config.publishTimeoutMs()).onFailure(ChangePending.class)
+                .expireIn(config.publishTimeout().toMillis()).onFailure(ChangePending.class)
                 .transform(pending -> ProblemException.unavailable(
                         "The endpoint's last change is not on Kafka yet;" + " nothing was replayed, try again",
                         Duration.ofSeconds(5)))

@@ -24,7 +24,7 @@ import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.ProblemException;
-import io.herald.subscription.attempt.QueryParams;
+import io.herald.subscription.paging.QueryParams;
 import io.smallrye.mutiny.Uni;
 
 /** {@code POST /v1/endpoints/{id}/recover?since=}: replays the endpoint's dead letters since a time. */

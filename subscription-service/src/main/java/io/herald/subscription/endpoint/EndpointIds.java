@@ -1,38 +1,19 @@
 package io.herald.subscription.endpoint;
 
-import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Locale;
 
-/** Endpoint ids: {@code ep_} and 26 characters of lowercase Crockford base32 (128 random bits). */
+import io.herald.kit.id.Ulid;
+
+/** Endpoint ids: {@code ep_} and a ULID in lower case (26 characters of Crockford base32), in creation order. */
 final class EndpointIds {
 
     static final String PREFIX = "ep_";
-    private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
-    private static final int LENGTH = 26;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private EndpointIds() {
     }
 
-    static String next() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        long high = toLong(bytes, 0);
-        long low = toLong(bytes, 8);
-        char[] id = new char[LENGTH];
-        // Five bits per digit from the low end of the 128-bit value high:low; 26 digits cover all 128 bits.
-        for (int i = LENGTH - 1; i >= 0; i--) {
-            id[i] = ALPHABET[(int) (low & 31)];
-            low = (low >>> 5) | (high << 59);
-            high >>>= 5;
-        }
-        return PREFIX + new String(id);
-    }
-
-    private static long toLong(byte[] bytes, int offset) {
-        long value = 0;
-        for (int i = offset; i < offset + 8; i++) {
-            value = (value << 8) | (bytes[i] & 0xff);
-        }
-        return value;
+    static String next(Clock clock) {
+        return PREFIX + Ulid.next(clock).toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,5 @@
 package io.herald.subscription.endpoint;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,12 +8,13 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.herald.subscription.PeriodicJobs;
 import io.herald.subscription.secret.SecretCipher;
 import io.herald.subscription.secret.SecretsConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -51,12 +51,12 @@ public class EndpointResealJob {
                 .strongReference(true).register(registry);
     }
 
-    void schedule(@Observes StartupEvent event, PeriodicJobs jobs) {
-        jobs.every("endpoint-reseal", Duration.ofMillis(config.resealIntervalMs()), this::run);
+    void runAtStart(@Observes StartupEvent event) {
         run();
     }
 
     /** Starts a run unless one is going on; returns at once. */
+    @Scheduled(identity = "endpoint-reseal", every = "${herald.subscription.secrets.reseal-interval-ms}ms", concurrentExecution = ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public void run() {
         if (!running.compareAndSet(false, true)) {
             return;

@@ -1,15 +1,10 @@
 package io.herald.subscription.endpoint;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -18,10 +13,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
@@ -39,7 +32,11 @@ import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.RequestValidation;
 import io.herald.subscription.SubscriptionConfig;
+import io.herald.subscription.paging.Cursor;
+import io.herald.subscription.paging.Page;
+import io.herald.subscription.paging.PageRequest;
 import io.herald.subscription.portal.PortalSession;
 import io.herald.subscription.secret.SecretCipher;
 import io.smallrye.mutiny.Uni;
@@ -57,28 +54,28 @@ import io.smallrye.mutiny.Uni;
 public class EndpointResource {
 
     static final String MERGE_PATCH_JSON = "application/merge-patch+json";
-    private static final String CURSOR_PREFIX = "after:";
+    private static final String CURSOR_TAG = "after";
     private static final Pattern ENDPOINT_ID = Pattern.compile("ep_[0-9a-z]{1,61}");
 
     private final EndpointService service;
     private final EndpointRules rules;
     private final EndpointEgressGuard egress;
     private final CurrentCaller currentCaller;
-    private final Validator validator;
+    private final RequestValidation validation;
     private final SubscriptionConfig.Endpoints config;
     private final SecretCipher cipher;
     private final PortalSession portal;
     private final EndpointAuthRules authRules;
 
     public EndpointResource(EndpointService service, EndpointRules rules, EndpointEgressGuard egress,
-            CurrentCaller currentCaller, Validator validator, SubscriptionConfig config, SecretCipher cipher,
+            CurrentCaller currentCaller, RequestValidation validation, SubscriptionConfig config, SecretCipher cipher,
             PortalSession portal, EndpointAuthRules authRules) {
         this.authRules = authRules;
         this.service = service;
         this.rules = rules;
         this.egress = egress;
         this.currentCaller = currentCaller;
-        this.validator = validator;
+        this.validation = validation;
         this.config = config.endpoints();
         this.cipher = cipher;
         this.portal = portal;
@@ -96,13 +93,13 @@ public class EndpointResource {
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
-        List<FieldError> errors = violations(request);
+        List<FieldError> errors = validation.violations(request);
         rules.url(request.url(), errors);
         rules.headers(request.headers(), errors);
         rules.rateLimit(request.rateLimitPerSecond(), errors);
         rules.retrySchedule(request.retryScheduleMs(), errors);
         portal.checkEventTypes(request.eventTypes(), errors);
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
         rules.requireValidFilter(request.filter());
         EndpointAuth auth = authRules.resolve(request.auth(), null);
         return egress.check(request.url()).chain(() -> checkTokenUrl(auth))
@@ -112,33 +109,22 @@ public class EndpointResource {
     }
 
     /**
-     * The tenant's endpoints in id order, {@code limit} per page; {@code next} (and the {@code Link} header) leads to
-     * the following page until it is null.
+     * The tenant's endpoints in id order, {@code limit} per page; {@code nextCursor} (and the {@code Link} header)
+     * leads to the following page until it is null.
      */
     @GET
     @Operation(operationId = "listEndpoints", summary = "List endpoints")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     @APIResponse(responseCode = "200", description = "One page of endpoints, in id order", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointListResponse.class)))
-    public Uni<Response> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Uni<Response> list(@BeanParam PageRequest page) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        int size = limit == null ? config.defaultLimit() : limit;
-        if (size < 1 || size > config.maxLimit()) {
-            throw ProblemException.invalid("Query parameter 'limit' is out of range",
-                    List.of(new FieldError("limit", "must be between 1 and " + config.maxLimit())));
-        }
-        String afterId = cursor == null ? null : decodeCursor(cursor);
-        // One more than the page tells whether a next page exists without a count.
-        return service.list(caller.tenant(), afterId, size + 1).map(endpoints -> {
-            List<Endpoint> page = endpoints.size() > size ? endpoints.subList(0, size) : endpoints;
-            String next = endpoints.size() > size ? encodeCursor(page.get(page.size() - 1).id) : null;
-            Response.ResponseBuilder response = Response.ok(
-                    new EndpointListResponse(page.stream().map(e -> EndpointResponse.of(e, cipher)).toList(), next));
-            if (next != null) {
-                response.link(UriBuilder.fromPath("/v1/endpoints").queryParam("limit", size).queryParam("cursor", next)
-                        .build(), "next");
-            }
-            return response.build();
-        });
+        int size = page.limit(config);
+        String afterId = page.cursor() == null ? null : decodeCursor(page.cursor());
+        return service.list(caller.tenant(), afterId, Page.fetchSize(size))
+                .map(endpoints -> Page.of(endpoints, size, (Endpoint last) -> encodeCursor(last.id)))
+                .map(listed -> listed.linked(
+                        new EndpointListResponse(listed.data(e -> EndpointResponse.of(e, cipher)), listed.nextCursor()),
+                        "/v1/endpoints", size));
     }
 
     @GET
@@ -167,7 +153,7 @@ public class EndpointResource {
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
-        List<FieldError> errors = violations(request);
+        List<FieldError> errors = validation.violations(request);
         for (String required : List.of("url", "eventTypes", "enabled", "signingMode", "ordered")) {
             if (request.has(required) && switch (required) {
                 case "url" -> request.getUrl() == null;
@@ -184,7 +170,7 @@ public class EndpointResource {
         rules.rateLimit(request.getRateLimitPerSecond(), errors);
         rules.retrySchedule(request.getRetryScheduleMs(), errors);
         portal.checkEventTypes(request.getEventTypes(), errors);
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
         rules.requireValidFilter(request.getFilter());
         Uni<Void> checked = request.getUrl() == null ? Uni.createFrom().voidItem() : egress.check(request.getUrl());
         return checked.chain(() -> checkTokenUrl(request.getAuth() == null ? null : request.getAuth().toAuth()))
@@ -238,36 +224,15 @@ public class EndpointResource {
                 : egress.check(auth.tokenUrl(), "auth.tokenUrl");
     }
 
-    private <T> List<FieldError> violations(T request) {
-        List<FieldError> errors = new ArrayList<>();
-        validator.validate(request).stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                .forEach((ConstraintViolation<T> v) -> errors
-                        .add(new FieldError(v.getPropertyPath().toString(), v.getMessage())));
-        return errors;
-    }
-
-    private static void failIfAny(List<FieldError> errors) {
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
-        }
-    }
-
     static String encodeCursor(String lastId) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((CURSOR_PREFIX + lastId).getBytes(StandardCharsets.UTF_8));
+        return Cursor.encode(CURSOR_TAG, lastId);
     }
 
     static String decodeCursor(String cursor) {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (decoded.startsWith(CURSOR_PREFIX)
-                    && ENDPOINT_ID.matcher(decoded.substring(CURSOR_PREFIX.length())).matches()) {
-                return decoded.substring(CURSOR_PREFIX.length());
-            }
-        } catch (IllegalArgumentException e) {
-            // Falls through to the 400 below.
+        String id = Cursor.decode(cursor, CURSOR_TAG, 1)[0];
+        if (!ENDPOINT_ID.matcher(id).matches()) {
+            throw Cursor.invalid();
         }
-        throw ProblemException.invalid("Query parameter 'cursor' is not a cursor this API returned",
-                List.of(new FieldError("cursor", "pass the 'next' value of the previous page unchanged")));
+        return id;
     }
 }

@@ -57,7 +57,7 @@ public class EndpointService {
         this.outbox = outbox;
         this.relay = relay;
         this.cipher = cipher;
-        this.rotationGrace = Duration.ofMillis(secrets.rotationGraceMs());
+        this.rotationGrace = secrets.rotationGrace();
         this.clock = clock;
     }
 
@@ -81,7 +81,7 @@ public class EndpointService {
     /** As {@link #create(String, CreateEndpointRequest)}, with the request's credentials already checked. */
     public Uni<Created> create(String tenant, CreateEndpointRequest request, EndpointAuth auth) {
         Instant now = now();
-        String id = EndpointIds.next();
+        String id = EndpointIds.next(clock);
         SigningMode mode = SigningMode.of(request.signingMode());
         WebhookSecret key = mode.newKey();
         Endpoint endpoint = Endpoint.create(id, tenant, request.url(), request.description(),

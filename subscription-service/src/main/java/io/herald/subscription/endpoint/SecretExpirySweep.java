@@ -1,16 +1,13 @@
 package io.herald.subscription.endpoint;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.herald.subscription.PeriodicJobs;
-import io.herald.subscription.secret.SecretsConfig;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -29,20 +26,15 @@ public class SecretExpirySweep {
 
     private final EndpointService service;
     private final Vertx vertx;
-    private final long intervalMs;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public SecretExpirySweep(EndpointService service, Vertx vertx, SecretsConfig config) {
+    public SecretExpirySweep(EndpointService service, Vertx vertx) {
         this.service = service;
         this.vertx = vertx;
-        this.intervalMs = config.expirySweepIntervalMs();
     }
 
-    void schedule(@Observes StartupEvent event, PeriodicJobs jobs) {
-        jobs.every("secret-expiry-sweep", Duration.ofMillis(intervalMs), this::sweep);
-    }
-
-    private void sweep() {
+    @Scheduled(identity = "secret-expiry-sweep", every = "${herald.subscription.secrets.expiry-sweep-interval-ms}ms", concurrentExecution = ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void sweep() {
         if (!running.compareAndSet(false, true)) {
             return;
         }

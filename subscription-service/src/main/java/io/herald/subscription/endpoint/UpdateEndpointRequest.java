@@ -71,10 +71,6 @@ public class UpdateEndpointRequest {
         return present.contains(field);
     }
 
-    public boolean isEmpty() {
-        return present.isEmpty();
-    }
-
     public String getUrl() {
         return url;
     }

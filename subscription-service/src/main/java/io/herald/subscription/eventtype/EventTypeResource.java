@@ -1,13 +1,10 @@
 package io.herald.subscription.eventtype;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 
-import jakarta.validation.Validator;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,10 +13,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -29,6 +24,12 @@ import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.RequestValidation;
+import io.herald.subscription.SubscriptionConfig;
+import io.herald.subscription.paging.Cursor;
+import io.herald.subscription.paging.Page;
+import io.herald.subscription.paging.PageLimits;
+import io.herald.subscription.paging.PageRequest;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,20 +43,21 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 public class EventTypeResource {
 
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 100;
     private static final String MERGE_PATCH_JSON = "application/merge-patch+json";
-    private static final String CURSOR_PREFIX = "after:";
+    private static final String CURSOR_TAG = "after";
     private static final String INVALID_TYPE = "urn:herald:problem:invalid-event-type";
 
     private final EventTypeService service;
     private final CurrentCaller currentCaller;
-    private final Validator validator;
+    private final RequestValidation validation;
+    private final PageLimits limits;
 
-    public EventTypeResource(EventTypeService service, CurrentCaller currentCaller, Validator validator) {
+    public EventTypeResource(EventTypeService service, CurrentCaller currentCaller, RequestValidation validation,
+            SubscriptionConfig config) {
         this.service = service;
         this.currentCaller = currentCaller;
-        this.validator = validator;
+        this.validation = validation;
+        this.limits = config.endpoints();
     }
 
     /** Registers an event type, optionally with the JSON schema its events' {@code data} must satisfy. */
@@ -68,35 +70,28 @@ public class EventTypeResource {
         if (!request.unknownFields().isEmpty()) {
             throw ProblemException.unknownFields(request.unknownFields());
         }
-        List<FieldError> errors = violations(request);
+        List<FieldError> errors = validation.violations(request);
         EventTypeRules.name(request.name(), errors);
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
         checkSchemaAndExamples(request.schema(), request.examples());
         return service.create(caller.tenant(), request).map(type -> Response
                 .created(URI.create("/v1/event-types/" + type.name)).entity(EventTypeResponse.of(type)).build());
     }
 
-    /** The tenant's event types in name order, {@code limit} per page; {@code next} leads to the following page. */
+    /**
+     * The tenant's event types in name order, {@code limit} per page (the page sizes of {@code GET /v1/endpoints});
+     * {@code nextCursor} (and the {@code Link} header) leads to the following page.
+     */
     @GET
-    public Uni<Response> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Uni<Response> list(@BeanParam PageRequest page) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        if (size < 1 || size > MAX_LIMIT) {
-            throw ProblemException.invalid("Query parameter 'limit' is out of range",
-                    List.of(new FieldError("limit", "must be between 1 and " + MAX_LIMIT)));
-        }
-        String after = cursor == null ? null : decodeCursor(cursor);
-        return service.list(caller.tenant(), after, size + 1).map(types -> {
-            List<EventType> page = types.size() > size ? types.subList(0, size) : types;
-            String next = types.size() > size ? encodeCursor(page.get(page.size() - 1).name) : null;
-            Response.ResponseBuilder response = Response
-                    .ok(new EventTypeListResponse(page.stream().map(EventTypeResponse::of).toList(), next));
-            if (next != null) {
-                response.link(UriBuilder.fromPath("/v1/event-types").queryParam("limit", size)
-                        .queryParam("cursor", next).build(), "next");
-            }
-            return response.build();
-        });
+        int size = page.limit(limits);
+        String after = page.cursor() == null ? null : decodeCursor(page.cursor());
+        return service.list(caller.tenant(), after, Page.fetchSize(size))
+                .map(types -> Page.of(types, size, (EventType last) -> encodeCursor(last.name)))
+                .map(listed -> listed.linked(
+                        new EventTypeListResponse(listed.data(EventTypeResponse::of), listed.nextCursor()),
+                        "/v1/event-types", size));
     }
 
     @GET
@@ -121,11 +116,11 @@ public class EventTypeResource {
         if (!request.unknownFields().isEmpty()) {
             throw ProblemException.unknownFields(request.unknownFields());
         }
-        List<FieldError> errors = violations(request);
+        List<FieldError> errors = validation.violations(request);
         if (request.has("deprecated") && request.getDeprecated() == null) {
             errors.add(new FieldError("deprecated", "cannot be null"));
         }
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
         if (request.has("schema") || request.has("examples")) {
             // The examples are checked against the schema the type will have: the new one, or the stored one.
             return service.get(caller.tenant(), name).chain(current -> {
@@ -169,35 +164,15 @@ public class EventTypeResource {
         return list;
     }
 
-    private <T> List<FieldError> violations(T request) {
-        List<FieldError> errors = new ArrayList<>();
-        validator.validate(request).stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                .forEach(v -> errors.add(new FieldError(v.getPropertyPath().toString(), v.getMessage())));
-        return errors;
-    }
-
-    private static void failIfAny(List<FieldError> errors) {
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
-        }
-    }
-
     static String encodeCursor(String lastName) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((CURSOR_PREFIX + lastName).getBytes(StandardCharsets.UTF_8));
+        return Cursor.encode(CURSOR_TAG, lastName);
     }
 
     static String decodeCursor(String cursor) {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (decoded.startsWith(CURSOR_PREFIX)
-                    && EventTypePattern.isValidEventType(decoded.substring(CURSOR_PREFIX.length()))) {
-                return decoded.substring(CURSOR_PREFIX.length());
-            }
-        } catch (IllegalArgumentException e) {
-            // Falls through to the 400 below.
+        String name = Cursor.decode(cursor, CURSOR_TAG, 1)[0];
+        if (!EventTypePattern.isValidEventType(name)) {
+            throw Cursor.invalid();
         }
-        throw ProblemException.invalid("Query parameter 'cursor' is not a cursor this API returned",
-                List.of(new FieldError("cursor", "pass the 'next' value of the previous page unchanged")));
+        return name;
     }
 }

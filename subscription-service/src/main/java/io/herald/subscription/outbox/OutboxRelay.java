@@ -1,9 +1,6 @@
 package io.herald.subscription.outbox;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -11,21 +8,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 import io.herald.contracts.Topics;
-import io.herald.subscription.PeriodicJobs;
 import io.herald.subscription.SubscriptionConfig;
+import io.herald.subscription.kafka.KeyedSends;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -50,24 +46,30 @@ public class OutboxRelay {
     private final SubscriptionConfig.Outbox config;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
-    private final PeriodicJobs jobs;
+    private volatile boolean stopped;
 
     public OutboxRelay(OutboxRepository outbox, @Channel(CHANNEL) MutinyEmitter<Record<String, String>> emitter,
-            Vertx vertx, SubscriptionConfig config, PeriodicJobs jobs) {
+            Vertx vertx, SubscriptionConfig config) {
         this.outbox = outbox;
-        this.jobs = jobs;
         this.emitter = emitter;
         this.vertx = vertx;
         this.config = config.outbox();
     }
 
-    void schedule(@Observes StartupEvent event) {
-        jobs.every("outbox-relay", Duration.ofMillis(config.relayIntervalMs()), this::trigger);
+    /** The scheduled run, which repairs what a crash between commit and publish left behind. */
+    @Scheduled(identity = "outbox-relay", every = "${herald.subscription.outbox.relay-interval-ms}ms", concurrentExecution = ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void onSchedule() {
+        trigger();
+    }
+
+    /** Shutdown closes the database pool: no run starts after it began. */
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
     }
 
     /** Asks for a relay run as soon as possible and returns at once; runs requested meanwhile fold into one. */
     public void trigger() {
-        if (jobs.stopped()) {
+        if (stopped) {
             // Shutting down: unpublished rows stay for the next start.
             return;
         }
@@ -100,7 +102,7 @@ public class OutboxRelay {
 
     private void finish() {
         running.set(false);
-        if (pending.get() && !jobs.stopped() && running.compareAndSet(false, true)) {
+        if (pending.get() && !stopped && running.compareAndSet(false, true)) {
             start();
         }
     }
@@ -119,30 +121,17 @@ public class OutboxRelay {
         }));
     }
 
-    private Uni<Void> publish(List<OutboxEvent> rows) {
-        // The acknowledgements arrive on a Kafka thread; the session must be used on its own context again.
-        Context context = Vertx.currentContext();
-        return Uni.createFrom().deferred(() -> {
-            List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
-            for (OutboxEvent row : rows) {
-                acks.add(send(row));
-            }
-            return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
-        }).ifNoItem().after(Duration.ofMillis(config.publishTimeoutMs()))
-                .failWith(() -> new TimeoutException("Kafka did not acknowledge " + rows.size()
-                        + " outbox records within " + config.publishTimeoutMs() + " ms"))
-                .emitOn(command -> context.runOnContext(ignored -> command.run()));
-    }
-
     /**
-     * Emits at once, in call order (the emitter keeps it; the idempotent producer keeps it per partition), and
-     * completes when the broker acknowledged the record. A {@link Record} payload lets the value be null: the tombstone
-     * of a deleted endpoint.
+     * Publishes the rows in id order, keyed by aggregate id; a {@link Record} payload lets the value be null: the
+     * tombstone of a deleted endpoint.
      */
-    private CompletableFuture<Void> send(OutboxEvent row) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withTopic(row.topic != null ? row.topic : Topics.ENDPOINTS).withKey(row.aggregateId).build();
-        Record<String, String> record = Record.of(row.aggregateId, outbox.payloadOf(row));
-        return emitter.sendMessage(Message.of(record, Metadata.of(metadata))).subscribeAsCompletionStage();
+    private Uni<Void> publish(List<OutboxEvent> rows) {
+        List<KeyedSends.Keyed> records = rows.stream()
+                .map(row -> new KeyedSends.Keyed(row.topic != null ? row.topic : Topics.ENDPOINTS, row.aggregateId,
+                        outbox.payloadOf(row)))
+                .toList();
+        return KeyedSends.sendAll(emitter, records, config.publishTimeout(),
+                () -> new TimeoutException("Kafka did not acknowledge " + rows.size() + " outbox records within "
+                        + config.publishTimeout().toMillis() + " ms"));
     }
 }

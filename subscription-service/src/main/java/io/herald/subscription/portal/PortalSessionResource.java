@@ -4,11 +4,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
-import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,7 +24,7 @@ import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem.FieldError;
-import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.RequestValidation;
 import io.herald.subscription.StrictBody;
 
 /**
@@ -45,15 +42,15 @@ public class PortalSessionResource {
     private final CurrentCaller currentCaller;
     private final PortalTokens tokens;
     private final PortalConfig config;
-    private final Validator validator;
+    private final RequestValidation validation;
     private final Clock clock;
 
     public PortalSessionResource(CurrentCaller currentCaller, PortalTokens tokens, PortalConfig config,
-            Validator validator, Clock clock) {
+            RequestValidation validation, Clock clock) {
         this.currentCaller = currentCaller;
         this.tokens = tokens;
         this.config = config;
-        this.validator = validator;
+        this.validation = validation;
         this.clock = clock;
     }
 
@@ -66,16 +63,12 @@ public class PortalSessionResource {
             @Context UriInfo uri) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
         PortalSessionRequest request = StrictBody.read(body, PortalSessionRequest.class, PortalSessionRequest.DEFAULTS);
-        List<FieldError> errors = new ArrayList<>();
-        validator.validate(request).stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                .forEach(v -> errors.add(new FieldError(v.getPropertyPath().toString(), v.getMessage())));
+        List<FieldError> errors = validation.violations(request);
         long ttl = request.expiresInSeconds() == null ? config.defaultTtlSeconds() : request.expiresInSeconds();
         if (ttl < 60 || ttl > config.maxTtlSeconds()) {
             errors.add(new FieldError("expiresInSeconds", "must be between 60 and " + config.maxTtlSeconds()));
         }
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
-        }
+        RequestValidation.failIfAny(errors);
         Instant expiresAt = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(ttl);
         List<String> eventTypes = request.eventTypes() == null ? List.of()
                 : request.eventTypes().stream().distinct().toList();

@@ -1,7 +1,12 @@
 package io.herald.subscription.secret;
 
+import java.time.Duration;
+
+import io.herald.kit.config.Milliseconds;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Signing secrets: their encryption at rest and their rotation. */
 @ConfigMapping(prefix = "herald.subscription.secrets")
@@ -21,21 +26,27 @@ public interface SecretsConfig {
      * published state is of an older schema), re-seals them and republishes their state, in ms; it also runs at
      * start-up.
      */
+    @WithName("reseal-interval-ms")
     @WithDefault("600000")
-    long resealIntervalMs();
+    @WithConverter(Milliseconds.class)
+    Duration resealInterval();
 
     /** Endpoints re-sealed per transaction by the re-encryption job (1-1000). */
     @WithDefault("100")
     int resealBatchSize();
 
     /** How long a rotated-out secret keeps signing beside the new one, in ms (default 24 h). */
+    @WithName("rotation-grace-ms")
     @WithDefault("86400000")
-    long rotationGraceMs();
+    @WithConverter(Milliseconds.class)
+    Duration rotationGrace();
 
     /**
      * How often rotated-out secrets past their grace period are removed (which publishes the endpoint's state again
      * with the new secret only), in ms. Dispatch already ignores an expired secret by its {@code expiresAt}.
      */
+    @WithName("expiry-sweep-interval-ms")
     @WithDefault("60000")
-    long expirySweepIntervalMs();
+    @WithConverter(Milliseconds.class)
+    Duration expirySweepInterval();
 }

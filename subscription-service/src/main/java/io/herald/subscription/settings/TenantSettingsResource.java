@@ -3,9 +3,7 @@ package io.herald.subscription.settings;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 
-import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -19,8 +17,8 @@ import io.herald.contracts.messages.EventCatalogKeys;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
-import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
+import io.herald.subscription.RequestValidation;
 import io.herald.subscription.outbox.OutboxRelay;
 import io.herald.subscription.outbox.OutboxRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -41,16 +39,16 @@ public class TenantSettingsResource {
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
     private final CurrentCaller currentCaller;
-    private final Validator validator;
+    private final RequestValidation validation;
     private final Clock clock;
 
     public TenantSettingsResource(TenantSettingsRepository settings, OutboxRepository outbox, OutboxRelay relay,
-            CurrentCaller currentCaller, Validator validator, Clock clock) {
+            CurrentCaller currentCaller, RequestValidation validation, Clock clock) {
         this.settings = settings;
         this.outbox = outbox;
         this.relay = relay;
         this.currentCaller = currentCaller;
-        this.validator = validator;
+        this.validation = validation;
         this.clock = clock;
     }
 
@@ -71,11 +69,7 @@ public class TenantSettingsResource {
         if (!request.unknownFields().isEmpty()) {
             throw ProblemException.unknownFields(request.unknownFields());
         }
-        List<FieldError> errors = validator.validate(request).stream()
-                .map(v -> new FieldError(v.getPropertyPath().toString(), v.getMessage())).toList();
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid("The request has " + errors.size() + " invalid field(s)", errors);
-        }
+        RequestValidation.failIfAny(validation.violations(request));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return Panache.withTransaction(() -> settings.lockOrCreate(caller.tenant(), now).chain(row -> {
             if (request.unregisteredEventTypes() != null) {

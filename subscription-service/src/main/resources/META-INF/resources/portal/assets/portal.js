@@ -158,7 +158,7 @@ async function listEndpoints(append) {
             el('td', null, el('span', { class: endpoint.enabled ? 'badge ok' : 'badge off' }, endpoint.enabled ? 'Enabled' : 'Disabled')),
             el('td', null, endpoint.description || '')));
     }
-    endpointsNext = page.next;
+    endpointsNext = page.nextCursor;
     $('endpoints-more').hidden = !endpointsNext;
     $('endpoints-empty').hidden = body.rows.length > 0;
     show('view-endpoints');

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.herald.contracts.messages.AttemptOutcome;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.attempt.AttemptStatusFilter.HttpStatusRange;
+import io.herald.subscription.paging.KeysetCursor;
 
 class AttemptStatusFilterTests {
 

@@ -43,9 +43,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /**
- * Issue #11, item 2: one tenant's receiver bytes or one record the database refuses never stop the delivery log for the
- * others. The records of both tenants share one partition (one key), so they arrive in the same polls, the bad one
- * first.
+ * Isolation of the delivery log: one tenant's receiver bytes or one record the database refuses never stop the delivery
+ * log for the others. The records of both tenants share one partition (one key), so they arrive in the same polls, the
+ * bad one first.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)

@@ -20,7 +20,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-/** Issue #7's fault: PostgreSQL stops for a while; the API answers 503 meanwhile and recovers without a restart. */
+/** A database outage: PostgreSQL stops for a while; the API answers 503 meanwhile and recovers without a restart. */
 @QuarkusTest
 @TestProfile(OutagePostgres.Profile.class)
 class DatabaseOutageTests {

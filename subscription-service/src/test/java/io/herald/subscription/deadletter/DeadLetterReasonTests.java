@@ -41,9 +41,9 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Issue #11, item 5 (subscription's part): dead letters carry why they were given up, and {@code recover} brings back
- * every reason, including deliveries dropped for a disabled endpoint once it is enabled again. Also item 2 for the
- * dead-letter store: one record never stops it.
+ * Nothing dropped silently (subscription's part): dead letters carry why they were given up, and {@code recover} brings
+ * back every reason, including deliveries dropped for a disabled endpoint once it is enabled again. And isolation for
+ * the dead-letter store: one record never stops it.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)

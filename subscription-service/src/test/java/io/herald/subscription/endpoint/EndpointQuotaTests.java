@@ -27,7 +27,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-/** Issue #11, item 3 (subscription's part): endpoints per tenant and the size of one endpoint are bounded. */
+/** Tenant quotas (subscription's part): endpoints per tenant and the size of one endpoint are bounded. */
 @QuarkusTest
 @TestProfile(EndpointQuotaTests.SmallQuotas.class)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)

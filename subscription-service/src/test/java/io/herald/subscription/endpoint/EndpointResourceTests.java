@@ -127,6 +127,10 @@ class EndpointResourceTests {
                 equalTo(3));
         given().auth().oauth2(TestTokens.admin(tenant)).queryParam("limit", 0).get("/v1/endpoints").then()
                 .statusCode(400).contentType(PROBLEM_JSON).body("errors[0].field", equalTo("limit"));
+        // Not a number: the same 400 problem naming the parameter, not the 404 JAX-RS gives a query parameter it
+        // cannot convert.
+        given().auth().oauth2(TestTokens.admin(tenant)).queryParam("limit", "ten").get("/v1/endpoints").then()
+                .statusCode(400).contentType(PROBLEM_JSON).body("errors[0].field", equalTo("limit"));
     }
 
     @Test

@@ -175,7 +175,8 @@ class EventTypeResourceTests {
             }
             var page = request.get("/v1/event-types").then().statusCode(200).extract();
             seen.addAll(page.path("data.name"));
-            cursor = page.path("next");
+            cursor = page.path("nextCursor");
+            assertThat((String) page.path("next")).isEqualTo(cursor);
         } while (cursor != null);
         assertThat(seen).containsExactlyElementsOf(names);
     }

@@ -1,4 +1,4 @@
-package io.herald.subscription.attempt;
+package io.herald.subscription.paging;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -30,21 +30,6 @@ public final class QueryParams {
                                 "use a date-time with a zone, e.g. 2026-01-31T12:00:00Z (URL-encode '+' as %2B)")));
             }
         }
-    }
-
-    /** The page size: {@code defaultLimit} when absent, 400 when not a number in 1..{@code maxLimit}. */
-    public static int limit(String limit, int defaultLimit, int maxLimit) {
-        int size;
-        try {
-            size = limit == null || limit.isBlank() ? defaultLimit : Integer.parseInt(limit.trim());
-        } catch (NumberFormatException e) {
-            size = 0;
-        }
-        if (size < 1 || size > maxLimit) {
-            throw ProblemException.invalid("Query parameter 'limit' is out of range",
-                    List.of(new Problem.FieldError("limit", "must be a whole number between 1 and " + maxLimit)));
-        }
-        return size;
     }
 
     /** {@code true} or {@code false} (any case), null when absent; 400 otherwise. */
