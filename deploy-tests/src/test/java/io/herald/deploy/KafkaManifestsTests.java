@@ -85,6 +85,22 @@ class KafkaManifestsTests {
     }
 
     @Test
+    void shouldLetDispatchFailOverWithinTheSessionAndTransactionTimeoutsTheChartSets() {
+        Map<String, Object> config = Manifests.named(KAFKA, Kafka.class, "herald").getSpec().getKafka().getConfig();
+        Map<String, String> env = ContainerEnv.of(Renders.DEFAULTS.container("dispatch"), Renders.DEFAULTS.resources());
+        int session = Integer.parseInt(env.get("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS"));
+        int transaction = Integer.parseInt(env.get("HERALD_DISPATCH_FAILOVER_TRANSACTION_TIMEOUT_MS"));
+
+        // Below Kafka's default floor of 6 s, dispatch's consumers could not join their groups at all.
+        assertThat(((Number) config.get("group.min.session.timeout.ms")).intValue()).as("broker session floor")
+                .isLessThanOrEqualTo(session);
+        // A killed pod's open fan-out transaction blocks every pod's deliveries until aborted: within 2 s in all.
+        assertThat(transaction + ((Number) config.get("transaction.abort.timed.out.transaction.cleanup.interval.ms"))
+                .intValue()).as("transaction timeout plus the broker's abort scan, in ms").isLessThanOrEqualTo(2000);
+        assertThat(session).as("session timeout, in ms").isLessThanOrEqualTo(2000);
+    }
+
+    @Test
     void shouldPointTheChartAtThisKafkaByDefault() {
         Kafka kafka = Manifests.ofKind(KAFKA, Kafka.class).get(0);
         // The one client listener: TLS with SCRAM-SHA-512 (KafkaAclTests checks the users and their ACLs).

@@ -30,6 +30,14 @@ public interface DispatchConfig {
     /** The SSRF guard on the address every delivery connects to. */
     Egress egress();
 
+    /**
+     * How fast the other instances take over this one's partitions when it dies. The Kafka channels read these
+     * ({@code application.properties}, {@code RetryTierChannels}); the brokers must allow the session timeout
+     * ({@code group.min.session.timeout.ms} at most this) and should look for timed-out transactions at least as often
+     * ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms}); docs/operations.md, "Failover".
+     */
+    Failover failover();
+
     interface Routing {
 
         /** How long one poll of {@code herald.endpoints} waits for records, in milliseconds. */
@@ -134,5 +142,31 @@ public interface DispatchConfig {
          * and cloud metadata address is refused. Cloud metadata addresses stay refused whatever this lists.
          */
         Optional<List<@WithConverter(CidrConverter.class) Cidr>> allowCidrs();
+    }
+
+    interface Failover {
+
+        /**
+         * Consumer group session timeout of every dispatch consumer (fan-out, delivery, retry tiers), in milliseconds:
+         * a killed instance's partitions are reassigned this long after its last heartbeat. A graceful shutdown leaves
+         * the groups at once. Must lie within the brokers' {@code group.min.session.timeout.ms} and
+         * {@code group.max.session.timeout.ms}, or no consumer can join.
+         */
+        @WithDefault("1000")
+        int sessionTimeoutMs();
+
+        /** How often every dispatch consumer heartbeats to its group, in milliseconds; a third of the session or less. */
+        @WithDefault("250")
+        int heartbeatIntervalMs();
+
+        /**
+         * The longest a fan-out transaction may stay open, in milliseconds, counted from its first write. One left open
+         * by a killed instance holds back every read_committed reader of the partitions it wrote to (every instance's
+         * deliveries) until the broker aborts it: at most this plus the brokers'
+         * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} after it began. A transaction that takes
+         * longer (a broker outage) is aborted and its events are fanned out again, exactly once.
+         */
+        @WithDefault("1000")
+        int transactionTimeoutMs();
     }
 }
