@@ -44,8 +44,11 @@ import io.herald.testing.TestTokens;
  */
 final class ScaledStack implements AutoCloseable {
 
+    /** The admin clients print their whole configuration at INFO; services log to files. Held: loggers are weak. */
+    private static final Logger KAFKA_CLIENT_LOG = Logger.getLogger("org.apache.kafka");
+
     static {
-        Logger.getLogger("org.apache.kafka").setLevel(Level.WARNING);
+        KAFKA_CLIENT_LOG.setLevel(Level.WARNING);
     }
 
     /** Six JVMs and three brokers starting at once on two cores are slow; every restart gets the same bound. */
