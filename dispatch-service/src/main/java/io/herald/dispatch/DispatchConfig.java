@@ -53,7 +53,8 @@ public interface DispatchConfig {
 
         /**
          * Pause after a fan-out transaction aborted (a Kafka failure) before its events are read again, in
-         * milliseconds, so a broker outage does not spin the consumer.
+         * milliseconds, so a broker outage does not spin the consumer. None when a rebalance aborted it (the group's
+         * generation moved on): a replica joined, left or died, and its events are fanned out again at once.
          */
         @WithDefault("1000")
         long abortBackoffMs();
