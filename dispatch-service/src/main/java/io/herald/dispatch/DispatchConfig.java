@@ -156,7 +156,9 @@ public interface DispatchConfig {
         @WithDefault("1000")
         int sessionTimeoutMs();
 
-        /** How often every dispatch consumer heartbeats to its group, in milliseconds; a third of the session or less. */
+        /**
+         * How often every dispatch consumer heartbeats to its group, in milliseconds; a third of the session or less.
+         */
         @WithDefault("250")
         int heartbeatIntervalMs();
 

@@ -51,22 +51,22 @@ import io.herald.testing.WebhookReceiver;
  * service as two processes with their own names ({@code POD_NAME}), as pods do. Phases, each followed by a settle
  * period: SIGKILL of one replica of ingest, subscription and dispatch in turn (each restarted {@link #DOWN} later, so
  * the survivors alone carry the load meanwhile); one dispatch replica frozen with SIGSTOP past its session and its
- * transaction timeout, then thawed (a zombie: its fan-out transaction must not commit once the other took over); SIGKILL
- * of the Kafka node that leads most partitions (restarted {@link #DOWN} later); then a rolling restart of each service,
- * SIGTERM to one replica at a time, the next once it is ready again, as a Deployment's rolling update does.
+ * transaction timeout, then thawed (a zombie: its fan-out transaction must not commit once the other took over);
+ * SIGKILL of the Kafka node that leads most partitions (restarted {@link #DOWN} later); then a rolling restart of each
+ * service, SIGTERM to one replica at a time, the next once it is ready again, as a Deployment's rolling update does.
  * <p>
- * Checked: no webhook of an event answered 202 is lost (duplicates are counted, not refused: delivery is at least once);
- * fan-out is exactly once across replicas (every (event, endpoint) is exactly one committed record of
+ * Checked: no webhook of an event answered 202 is lost (duplicates are counted, not refused: delivery is at least
+ * once); fan-out is exactly once across replicas (every (event, endpoint) is exactly one committed record of
  * {@code herald.deliveries}, whatever was killed or frozen); a SIGKILLed dispatch replica's work is delivered by the
  * other within {@link #TAKEOVER} (no webhook waits longer past the kill); and a rolling restart leaves no endpoint
  * without deliveries for longer than {@link #TAKEOVER}, and delays no webhook longer than that. The table per phase is
  * printed and written to {@code target/scale-out-suite.md}.
  * <p>
  * Not part of a plain {@code ./mvnw verify} (it takes minutes of two busy cores): the Maven profile {@code scale-out},
- * active when the environment variable {@code CI} is set (.ci/run), runs it; so does
- * {@code -Dit.test=ScaleOutSuiteIT}. {@code -Dherald.scaleout.failover=before} runs it with the failover settings
- * dispatch and the brokers had before issue 14 (10 s sessions, 30 s transactions, Kafka's abort scan every 10 s), to
- * measure the difference; {@code -Dherald.scaleout.rate} sets the events per second (default 50).
+ * active when the environment variable {@code CI} is set (.ci/run), runs it; so does {@code -Dit.test=ScaleOutSuiteIT}.
+ * {@code -Dherald.scaleout.failover=before} runs it with the failover settings dispatch and the brokers had before
+ * issue 14 (10 s sessions, 30 s transactions, Kafka's abort scan every 10 s), to measure the difference;
+ * {@code -Dherald.scaleout.rate} sets the events per second (default 50).
  */
 class ScaleOutSuiteIT {
 
@@ -285,8 +285,9 @@ class ScaleOutSuiteIT {
     private static void awaitTraffic(SteadyLoad load, WebhookLedger ledger) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
-            long delivered = load.answers().stream().filter(a -> a.acknowledged()
-                    && ENDPOINTS.get(a.tenant()).stream().allMatch(p -> ledger.receipt(p, a.eventId()) != null))
+            long delivered = load.answers().stream()
+                    .filter(a -> a.acknowledged()
+                            && ENDPOINTS.get(a.tenant()).stream().allMatch(p -> ledger.receipt(p, a.eventId()) != null))
                     .count();
             if (delivered >= RATE) {
                 return;
@@ -303,8 +304,9 @@ class ScaleOutSuiteIT {
         Thread.sleep(DOWN.toMillis());
         Instant starting = Instant.now();
         replica.start();
-        phase.notes.add(String.format(Locale.ROOT, "%s gone %.1f s after SIGKILL, restarted %.0f s later, ready %.1f"
-                + " s after that", stack.name(replica), seconds(phase.faultAt, killed), seconds(killed, starting),
+        phase.notes.add(String.format(Locale.ROOT,
+                "%s gone %.1f s after SIGKILL, restarted %.0f s later, ready %.1f" + " s after that",
+                stack.name(replica), seconds(phase.faultAt, killed), seconds(killed, starting),
                 seconds(starting, Instant.now())));
     }
 
@@ -318,8 +320,8 @@ class ScaleOutSuiteIT {
 
     private static void signal(ServiceProcess replica, String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(replica.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal,
-                replica.pid()).isTrue();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal, replica.pid())
+                .isTrue();
     }
 
     private void killBusiestBroker(Phase phase) throws InterruptedException {
@@ -516,8 +518,8 @@ class ScaleOutSuiteIT {
         long twice = records.values().stream().filter(n -> n > 1).count();
         long missing = acknowledged.stream().filter(k -> !records.containsKey(k)).count();
         if (twice > 0) {
-            failures.add(twice + " (event, endpoint) pairs have more than one committed record in "
-                    + Topics.DELIVERIES + ": fan-out was not exactly once");
+            failures.add(twice + " (event, endpoint) pairs have more than one committed record in " + Topics.DELIVERIES
+                    + ": fan-out was not exactly once");
         }
         if (missing > 0) {
             failures.add(missing + " webhooks of acknowledged events have no committed record in " + Topics.DELIVERIES);

@@ -37,8 +37,8 @@ import io.herald.devstack.ServiceProcess;
 import io.herald.testing.TestTokens;
 
 /**
- * The platform scaled out, as processes: a {@link KafkaCluster} of several KRaft nodes (three replicas, two in sync),
- * a database of its own on the given PostgreSQL server, and {@code replicas} packaged processes of each service, each
+ * The platform scaled out, as processes: a {@link KafkaCluster} of several KRaft nodes (three replicas, two in sync), a
+ * database of its own on the given PostgreSQL server, and {@code replicas} packaged processes of each service, each
  * with its own port and name ({@code POD_NAME}, from which dispatch derives its transactional id), as pods of a
  * Deployment have. {@link #close()} stops everything in reverse and drops the database.
  */

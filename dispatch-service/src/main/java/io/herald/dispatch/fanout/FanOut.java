@@ -171,8 +171,7 @@ public class FanOut {
      */
     private Uni<Void> pauseAfterAbort(Message<List<String>> batch) {
         @SuppressWarnings("rawtypes")
-        Optional<IncomingKafkaRecordBatchMetadata> metadata = batch
-                .getMetadata(IncomingKafkaRecordBatchMetadata.class);
+        Optional<IncomingKafkaRecordBatchMetadata> metadata = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class);
         Uni<Void> pause = Uni.createFrom().voidItem().onItem().delayIt().by(abortBackoff);
         if (metadata.isEmpty() || abortBackoff.isZero()) {
             return pause;
