@@ -200,7 +200,7 @@ public final class KafkaBroker extends ChildProcess {
         props.put("broker.session.timeout.ms", "4000");
         // Fast failover of dispatch, as k8s/kafka configures it (docs/operations.md, "Failover"): dispatch's consumers
         // use 1 s sessions, below Kafka's floor of 6 s; a transaction left open by a killed instance is aborted within
-        // its 1 s timeout plus this scan period (Kafka's default scan: every 10 s).
+        // its timeout plus this scan period (Kafka's default scan: every 10 s).
         props.put("group.min.session.timeout.ms", "500");
         props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "200");
         props.putAll(overrides);

@@ -166,10 +166,14 @@ public interface DispatchConfig {
          * The longest a fan-out transaction may stay open, in milliseconds, counted from its first write. One left open
          * by a killed instance holds back every read_committed reader of the partitions it wrote to (every instance's
          * deliveries) until the broker aborts it: at most this plus the brokers'
-         * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} after it began. A transaction that takes
-         * longer (a broker outage) is aborted and its events are fanned out again, exactly once.
+         * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} after it began, unless an instance with
+         * the same transactional id (the same {@code POD_NAME}) starts first and fences it. Not shorter: a transaction
+         * the coordinator aborts while it is still running (a coordinator moving after a broker died, a stall of a few
+         * seconds) leaves this instance's transactional producer unusable with SmallRye 4.33 and Kafka 4.1 (its sends
+         * fail with InvalidProducerEpochException and fan-out stops until a restart); with 1 s that happened at the
+         * first transaction of a freshly started three-broker cluster (docs/operations.md, "Failover").
          */
-        @WithDefault("1000")
+        @WithDefault("30000")
         int transactionTimeoutMs();
     }
 }
