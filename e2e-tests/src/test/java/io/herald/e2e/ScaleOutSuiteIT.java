@@ -87,9 +87,9 @@ class ScaleOutSuiteIT {
     /** The longest a webhook may wait past a dispatch SIGTERM, and the longest delivery gap of a rolling restart. */
     private static final Duration TAKEOVER = Duration.ofSeconds(2);
     /**
-     * The longest a webhook may wait past a dispatch SIGKILL: the killed replica's open fan-out transaction blocks every
-     * replica's read_committed deliveries until the brokers abort it (dispatch's transaction timeout, 30 s, plus their
-     * 200 ms scan) or its restart with the same name fences it, whichever comes first; then {@link #TAKEOVER}.
+     * The longest a webhook may wait past a dispatch SIGKILL: the killed replica's open fan-out transaction blocks
+     * every replica's read_committed deliveries until the brokers abort it (dispatch's transaction timeout, 30 s, plus
+     * their 200 ms scan) or its restart with the same name fences it, whichever comes first; then {@link #TAKEOVER}.
      */
     private static final Duration KILL_TAKEOVER = Duration.ofMillis(30_000 + 200).plus(TAKEOVER);
     /** Events answered this long before a fault still count as its victims (fanned out, not yet delivered). */
@@ -232,8 +232,8 @@ class ScaleOutSuiteIT {
                     this::killBusiestBroker);
             for (String module : ServiceEnv.START_ORDER) {
                 boolean isDispatch = module.equals(ServiceEnv.DISPATCH);
-                runPhase(phases, "rolling restart of " + module + " (SIGTERM)", isDispatch ? TAKEOVER : null, true, load, ledger,
-                        p -> rollingRestart(p, stack.replicas(module)));
+                runPhase(phases, "rolling restart of " + module + " (SIGTERM)", isDispatch ? TAKEOVER : null, true,
+                        load, ledger, p -> rollingRestart(p, stack.replicas(module)));
             }
             load.stop();
             Instant loadStopped = Instant.now();
@@ -292,7 +292,8 @@ class ScaleOutSuiteIT {
     }
 
     private static void awaitTraffic(SteadyLoad load, WebhookLedger ledger) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        // Nine JVMs just started on two cores: the first fan-out transactions and HTTP clients are slow.
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (true) {
             long delivered = load.answers().stream()
                     .filter(a -> a.acknowledged()
@@ -335,11 +336,13 @@ class ScaleOutSuiteIT {
         DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS").withZone(ZoneOffset.UTC);
         try {
             for (String line : Files.readAllLines(survivor.logFile(), StandardCharsets.UTF_8)) {
-                if (line.length() > 23 && line.contains("assigned re-balance listener for group 'herald-dispatch-delivery'")) {
+                if (line.length() > 23
+                        && line.contains("assigned re-balance listener for group 'herald-dispatch-delivery'")) {
                     Instant at = format.parse(line.substring(0, 23), Instant::from);
                     if (at.isAfter(since)) {
-                        return String.format(Locale.ROOT, "%s assigned the delivery group's partitions %.1f s after the"
-                                + " SIGKILL", stack.name(survivor), seconds(since, at));
+                        return String.format(Locale.ROOT,
+                                "%s assigned the delivery group's partitions %.1f s after the" + " SIGKILL",
+                                stack.name(survivor), seconds(since, at));
                     }
                 }
             }

@@ -24,7 +24,10 @@ import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.herald.contracts.Topics;
 import io.herald.devstack.HeraldTopics;
@@ -70,6 +73,7 @@ final class ScaledStack implements AutoCloseable {
         try {
             kafka.start();
             HeraldTopics.create(kafka.bootstrapServers(), partitions, kafka.replication());
+            warmUpTransactions(kafka.bootstrapServers());
             PostgresConnection db = postgres.ensureDatabase(database);
             ServiceEnv env = new ServiceEnv(kafka.bootstrapServers(), db, TestTokens.SECRET);
             List<ServiceProcess> all = new ArrayList<>();
@@ -106,6 +110,24 @@ final class ScaledStack implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * One empty transaction before the services start: the first transactional producer of a fresh cluster creates
+     * {@code __transaction_state} (three replicas) and its coordinators load it, which on a busy two-core machine held
+     * dispatch's first fan-out transactions in CONCURRENT_TRANSACTIONS retries for many seconds.
+     */
+    private static void warmUpTransactions(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "herald-scale-out-warm-up");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.commitTransaction();
         }
     }
 
