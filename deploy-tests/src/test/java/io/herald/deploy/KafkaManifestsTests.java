@@ -91,14 +91,15 @@ class KafkaManifestsTests {
         int session = Integer.parseInt(env.get("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS"));
         int transaction = Integer.parseInt(env.get("HERALD_DISPATCH_FAILOVER_TRANSACTION_TIMEOUT_MS"));
 
-        // Below Kafka's default floor of 6 s, dispatch's consumers could not join their groups at all.
+        // Above it, dispatch's consumers could not join their groups at all (and 1 s sessions must stay possible).
         assertThat(((Number) config.get("group.min.session.timeout.ms")).intValue()).as("broker session floor")
-                .isLessThanOrEqualTo(session);
+                .isLessThanOrEqualTo(Math.min(session, 1000));
         // A killed pod's open fan-out transaction blocks every pod's deliveries until aborted: the brokers look for it
         // far more often than it can time out (Kafka's default scan, every 10 s, would add up to a third of it).
         assertThat(((Number) config.get("transaction.abort.timed.out.transaction.cleanup.interval.ms")).intValue())
                 .as("the brokers' scan for timed-out transactions, in ms").isLessThanOrEqualTo(transaction / 10);
-        assertThat(session).as("session timeout, in ms").isLessThanOrEqualTo(2000);
+        assertThat(Integer.parseInt(env.get("HERALD_DISPATCH_FAILOVER_HEARTBEAT_INTERVAL_MS")))
+                .as("heartbeat interval, in ms").isLessThanOrEqualTo(session / 3);
     }
 
     @Test
