@@ -52,8 +52,7 @@ import io.herald.testing.WebhookReceiver;
  * tenants, through crashes and rolling restarts. Kafka runs as three KRaft nodes (three replicas, two in sync) and each
  * service as two processes with their own names ({@code POD_NAME}), as pods do. Phases, each followed by a settle
  * period: SIGKILL of one replica of ingest, subscription and dispatch in turn (each restarted {@link #DOWN} later, so
- * the survivors alone carry the load meanwhile); one dispatch replica frozen with SIGSTOP past its session and its
- * transaction timeout, then thawed (a zombie: its fan-out transaction must not commit once the other took over);
+ * the survivors alone carry the load meanwhile); one dispatch replica frozen with SIGSTOP past its session, then thawed (a zombie: its fan-out transaction must not commit once the other took over);
  * SIGKILL of the Kafka node that leads most partitions (restarted {@link #DOWN} later); then a rolling restart of each
  * service, SIGTERM to one replica at a time, the next once it is ready again, as a Deployment's rolling update does.
  * <p>
@@ -65,11 +64,10 @@ import io.herald.testing.WebhookReceiver;
  * without deliveries for longer than {@link #TAKEOVER}, and delays no webhook longer than that. The table per phase is
  * printed and written to {@code target/scale-out-suite.md}.
  * <p>
- * Not part of a plain {@code ./mvnw verify} (it takes minutes of two busy cores): the Maven profile {@code scale-out},
- * active when the environment variable {@code CI} is set (.ci/run), runs it; so does {@code -Dit.test=ScaleOutSuiteIT}.
- * {@code -Dherald.scaleout.failover=before} runs it with the failover settings dispatch and the brokers had before
- * issue 14 (10 s sessions, 30 s transactions, Kafka's abort scan every 10 s), to measure the difference;
- * {@code -Dherald.scaleout.rate} sets the events per second (default 50).
+ * Not part of {@code ./mvnw verify} nor CI yet (it does not pass; docs/benchmarks.md, "Failover"): the Maven profile
+ * {@code scale-out} runs it, so does {@code -Dit.test=ScaleOutSuiteIT}. {@code -Dherald.scaleout.failover=before} runs
+ * it with dispatch's and the brokers' failover settings from before issue 14 (Kafka's session floor and 10 s abort
+ * scan); {@code -Dherald.scaleout.rate} sets the events per second (default 50).
  */
 class ScaleOutSuiteIT {
 
@@ -82,8 +80,8 @@ class ScaleOutSuiteIT {
     private static final int PARTITIONS = 6;
     /** A SIGKILLed part stays down this long before it is restarted; the survivors carry the load meanwhile. */
     private static final Duration DOWN = Duration.ofSeconds(5);
-    /** How long a dispatch replica stays frozen: past its session (1 s) and its transaction timeout (1 s). */
-    private static final Duration FROZEN = Duration.ofSeconds(4);
+    /** How long a dispatch replica stays frozen: past its session (dispatch's default 10 s), so the other takes over. */
+    private static final Duration FROZEN = Duration.ofSeconds(12);
     /** The longest a webhook may wait past a dispatch SIGTERM, and the longest delivery gap of a rolling restart. */
     private static final Duration TAKEOVER = Duration.ofSeconds(2);
     /**
@@ -226,7 +224,7 @@ class ScaleOutSuiteIT {
                     p -> killAndRestart(p, subscription.get(0)));
             runPhase(phases, "kill -9 dispatch-service-1", KILL_TAKEOVER, false, load, ledger,
                     p -> killAndRestart(p, dispatch.get(0)));
-            runPhase(phases, "SIGSTOP dispatch-service-2 4 s (zombie)", null, false, load, ledger,
+            runPhase(phases, "SIGSTOP dispatch-service-2 " + FROZEN.toSeconds() + " s (zombie)", null, false, load, ledger,
                     p -> freeze(p, dispatch.get(1)));
             runPhase(phases, "kill -9 the Kafka node leading most partitions", null, false, load, ledger,
                     this::killBusiestBroker);
