@@ -52,9 +52,10 @@ import io.herald.testing.WebhookReceiver;
  * tenants, through crashes and rolling restarts. Kafka runs as three KRaft nodes (three replicas, two in sync) and each
  * service as two processes with their own names ({@code POD_NAME}), as pods do. Phases, each followed by a settle
  * period: SIGKILL of one replica of ingest, subscription and dispatch in turn (each restarted {@link #DOWN} later, so
- * the survivors alone carry the load meanwhile); one dispatch replica frozen with SIGSTOP past its session, then thawed (a zombie: its fan-out transaction must not commit once the other took over);
- * SIGKILL of the Kafka node that leads most partitions (restarted {@link #DOWN} later); then a rolling restart of each
- * service, SIGTERM to one replica at a time, the next once it is ready again, as a Deployment's rolling update does.
+ * the survivors alone carry the load meanwhile); one dispatch replica frozen with SIGSTOP past its session, then thawed
+ * (a zombie: its fan-out transaction must not commit once the other took over); SIGKILL of the Kafka node that leads
+ * most partitions (restarted {@link #DOWN} later); then a rolling restart of each service, SIGTERM to one replica at a
+ * time, the next once it is ready again, as a Deployment's rolling update does.
  * <p>
  * Checked: no webhook of an event answered 202 is lost (duplicates are counted, not refused: delivery is at least
  * once); fan-out is exactly once across replicas (every (event, endpoint) is exactly one committed record of
@@ -80,7 +81,9 @@ class ScaleOutSuiteIT {
     private static final int PARTITIONS = 6;
     /** A SIGKILLed part stays down this long before it is restarted; the survivors carry the load meanwhile. */
     private static final Duration DOWN = Duration.ofSeconds(5);
-    /** How long a dispatch replica stays frozen: past its session (dispatch's default 10 s), so the other takes over. */
+    /**
+     * How long a dispatch replica stays frozen: past its session (dispatch's default 10 s), so the other takes over.
+     */
     private static final Duration FROZEN = Duration.ofSeconds(12);
     /** The longest a webhook may wait past a dispatch SIGTERM, and the longest delivery gap of a rolling restart. */
     private static final Duration TAKEOVER = Duration.ofSeconds(2);
@@ -224,8 +227,8 @@ class ScaleOutSuiteIT {
                     p -> killAndRestart(p, subscription.get(0)));
             runPhase(phases, "kill -9 dispatch-service-1", KILL_TAKEOVER, false, load, ledger,
                     p -> killAndRestart(p, dispatch.get(0)));
-            runPhase(phases, "SIGSTOP dispatch-service-2 " + FROZEN.toSeconds() + " s (zombie)", null, false, load, ledger,
-                    p -> freeze(p, dispatch.get(1)));
+            runPhase(phases, "SIGSTOP dispatch-service-2 " + FROZEN.toSeconds() + " s (zombie)", null, false, load,
+                    ledger, p -> freeze(p, dispatch.get(1)));
             runPhase(phases, "kill -9 the Kafka node leading most partitions", null, false, load, ledger,
                     this::killBusiestBroker);
             for (String module : ServiceEnv.START_ORDER) {
