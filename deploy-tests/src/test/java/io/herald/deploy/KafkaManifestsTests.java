@@ -85,6 +85,24 @@ class KafkaManifestsTests {
     }
 
     @Test
+    void shouldLetDispatchFailOverWithinTheSessionAndTransactionTimeoutsTheChartSets() {
+        Map<String, Object> config = Manifests.named(KAFKA, Kafka.class, "herald").getSpec().getKafka().getConfig();
+        Map<String, String> env = ContainerEnv.of(Renders.DEFAULTS.container("dispatch"), Renders.DEFAULTS.resources());
+        int session = Integer.parseInt(env.get("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS"));
+        int transaction = Integer.parseInt(env.get("HERALD_DISPATCH_FAILOVER_TRANSACTION_TIMEOUT_MS"));
+
+        // Above it, dispatch's consumers could not join their groups at all (and 1 s sessions must stay possible).
+        assertThat(((Number) config.get("group.min.session.timeout.ms")).intValue()).as("broker session floor")
+                .isLessThanOrEqualTo(Math.min(session, 1000));
+        // A killed pod's open fan-out transaction blocks every pod's deliveries until aborted: the brokers look for it
+        // far more often than it can time out (Kafka's default scan, every 10 s, would add up to a third of it).
+        assertThat(((Number) config.get("transaction.abort.timed.out.transaction.cleanup.interval.ms")).intValue())
+                .as("the brokers' scan for timed-out transactions, in ms").isLessThanOrEqualTo(transaction / 10);
+        assertThat(Integer.parseInt(env.get("HERALD_DISPATCH_FAILOVER_HEARTBEAT_INTERVAL_MS")))
+                .as("heartbeat interval, in ms").isLessThanOrEqualTo(session / 3);
+    }
+
+    @Test
     void shouldPointTheChartAtThisKafkaByDefault() {
         Kafka kafka = Manifests.ofKind(KAFKA, Kafka.class).get(0);
         // The one client listener: TLS with SCRAM-SHA-512 (KafkaAclTests checks the users and their ACLs).

@@ -198,6 +198,11 @@ public final class KafkaBroker extends ChildProcess {
         // one until that session expires: 4 s instead of the default 9 s.
         props.put("broker.heartbeat.interval.ms", "1000");
         props.put("broker.session.timeout.ms", "4000");
+        // Fast failover of dispatch, as k8s/kafka configures it (docs/operations.md, "Failover"): dispatch's consumers
+        // use 1 s sessions, below Kafka's floor of 6 s; a transaction left open by a killed instance is aborted within
+        // its timeout plus this scan period (Kafka's default scan: every 10 s).
+        props.put("group.min.session.timeout.ms", "500");
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "200");
         props.putAll(overrides);
 
         Path config = dataDir.resolve("server.properties");

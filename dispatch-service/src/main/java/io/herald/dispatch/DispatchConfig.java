@@ -30,6 +30,14 @@ public interface DispatchConfig {
     /** The SSRF guard on the address every delivery connects to. */
     Egress egress();
 
+    /**
+     * How fast the other instances take over this one's partitions when it dies. The Kafka channels read these
+     * ({@code application.properties}, {@code RetryTierChannels}); the brokers must allow the session timeout
+     * ({@code group.min.session.timeout.ms} at most this) and should look for timed-out transactions at least as often
+     * ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms}); docs/operations.md, "Failover".
+     */
+    Failover failover();
+
     interface Routing {
 
         /** How long one poll of {@code herald.endpoints} waits for records, in milliseconds. */
@@ -45,7 +53,8 @@ public interface DispatchConfig {
 
         /**
          * Pause after a fan-out transaction aborted (a Kafka failure) before its events are read again, in
-         * milliseconds, so a broker outage does not spin the consumer.
+         * milliseconds, so a broker outage does not spin the consumer. None when a rebalance aborted it (the group's
+         * generation moved on): a replica joined, left or died, and its events are fanned out again at once.
          */
         @WithDefault("1000")
         long abortBackoffMs();
@@ -134,5 +143,39 @@ public interface DispatchConfig {
          * and cloud metadata address is refused. Cloud metadata addresses stay refused whatever this lists.
          */
         Optional<List<@WithConverter(CidrConverter.class) Cidr>> allowCidrs();
+    }
+
+    interface Failover {
+
+        /**
+         * Consumer group session timeout of every dispatch consumer (fan-out, delivery, retry tiers), in milliseconds:
+         * a killed instance's partitions are reassigned this long after its last heartbeat. A graceful shutdown leaves
+         * the groups at once. Must lie within the brokers' {@code group.min.session.timeout.ms} and
+         * {@code group.max.session.timeout.ms}, or no consumer can join. 1 s (with 250 ms heartbeats) moved a killed
+         * replica's partitions in 1.0 s, but on a loaded two-core machine it also rebalanced every group every second
+         * or two (heartbeats late), with thousands of duplicate webhooks: lower it only where pods have CPU headroom.
+         */
+        @WithDefault("10000")
+        int sessionTimeoutMs();
+
+        /**
+         * How often every dispatch consumer heartbeats to its group, in milliseconds; a third of the session or less.
+         */
+        @WithDefault("3000")
+        int heartbeatIntervalMs();
+
+        /**
+         * The longest a fan-out transaction may stay open, in milliseconds, counted from its first write. One left open
+         * by a killed instance holds back every read_committed reader of the partitions it wrote to (every instance's
+         * deliveries) until the broker aborts it: at most this plus the brokers'
+         * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} after it began, unless an instance with
+         * the same transactional id (the same {@code POD_NAME}) starts first and fences it. Not shorter: a transaction
+         * the coordinator aborts while it is still running (a coordinator moving after a broker died, a stall of a few
+         * seconds) leaves this instance's transactional producer unusable with SmallRye 4.33 and Kafka 4.1 (its sends
+         * fail with InvalidProducerEpochException and fan-out stops until a restart); with 1 s that happened at the
+         * first transaction of a freshly started three-broker cluster (docs/operations.md, "Failover").
+         */
+        @WithDefault("30000")
+        int transactionTimeoutMs();
     }
 }

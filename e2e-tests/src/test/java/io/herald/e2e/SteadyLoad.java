@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -51,7 +52,8 @@ final class SteadyLoad implements AutoCloseable {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(1)).build();
-    private final URI events;
+    /** POST /v1/events of each ingest replica; requests rotate through them. */
+    private final List<URI> events;
     private final List<String> tenants;
     private final Map<String, String> tokens;
     private final String idPrefix;
@@ -70,7 +72,16 @@ final class SteadyLoad implements AutoCloseable {
      * @param idPrefix prefix of the event ids, unique per run
      */
     SteadyLoad(String ingestBaseUrl, Map<String, String> tokens, String idPrefix) {
-        this.events = URI.create(ingestBaseUrl + "/v1/events");
+        this(List.of(ingestBaseUrl), tokens, idPrefix);
+    }
+
+    /**
+     * A load spread over several ingest replicas, as a Kubernetes Service spreads it: requests rotate through
+     * {@code ingestBaseUrls}, and a request whose connection is refused (a replica that is down) is sent once more to
+     * the next replica, as a load balancer that has not yet noticed the dead one would retry it.
+     */
+    SteadyLoad(List<String> ingestBaseUrls, Map<String, String> tokens, String idPrefix) {
+        this.events = ingestBaseUrls.stream().map(url -> URI.create(url + "/v1/events")).toList();
         this.tenants = List.copyOf(tokens.keySet());
         this.tokens = Map.copyOf(tokens);
         this.idPrefix = idPrefix;
@@ -104,16 +115,28 @@ final class SteadyLoad implements AutoCloseable {
             return;
         }
         String body = "{\"id\":\"" + id + "\",\"type\":\"load.tick\",\"data\":{\"n\":" + n + "}}";
-        HttpRequest request = HttpRequest.newBuilder(events).timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + tokens.get(tenant)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+        int replica = (int) (n % events.size());
+        send(events.get(replica), tenant, body).exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            // Nothing was sent to a replica that refused the connection: safe to send once more, elsewhere.
+            return events.size() > 1 && cause instanceof ConnectException
+                    ? send(events.get((replica + 1) % events.size()), tenant, body)
+                    : CompletableFuture.failedFuture(error);
+        }).whenComplete((response, error) -> {
             try {
                 answers.add(answer(id, tenant, sentAt, response, error));
             } finally {
                 inFlight.release();
             }
         });
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(URI uri, String tenant, String body) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + tokens.get(tenant)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static Answer answer(String id, String tenant, Instant sentAt, HttpResponse<String> response,

@@ -62,6 +62,13 @@ final class WebhookLedger {
         return receipts.values().stream().map(Receipt::first).sorted().toList();
     }
 
+    /** When each webhook first arrived at {@code path}, in order. */
+    List<Instant> firstArrivals(String path) {
+        String prefix = path + " ";
+        return receipts.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).map(e -> e.getValue().first())
+                .sorted().toList();
+    }
+
     /** Every webhook that arrived more than once. */
     List<Receipt> repeated() {
         return receipts.values().stream().filter(r -> r.count() > 1).toList();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,6 +35,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
 
@@ -156,9 +158,34 @@ public class FanOut {
             DispatchTracing.aborted(plan.spans(), failure);
             Uni<Void> rewind = chunks.size() == 1 ? Uni.createFrom().voidItem()
                     : clients.getConsumer(CHANNEL).resetToLastCommittedPositions();
-            return rewind.onFailure().recoverWithNull().onItem().delayIt().by(abortBackoff)
+            return rewind.onFailure().recoverWithNull().chain(() -> pauseAfterAbort(batch))
                     .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
         });
+    }
+
+    /**
+     * The pause after an aborted transaction ({@code fan-out.abort-backoff-ms}), so a broker outage does not spin the
+     * consumer; skipped when the consumer group moved on since the batch was polled. Then a rebalance ended the
+     * transaction (its offsets carry the old generation and are refused): another replica joined or left, or took over
+     * a dead one's partitions, and the events must be fanned out again at once, not a second later.
+     */
+    private Uni<Void> pauseAfterAbort(Message<List<String>> batch) {
+        @SuppressWarnings("rawtypes")
+        Optional<IncomingKafkaRecordBatchMetadata> metadata = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class);
+        Uni<Void> pause = Uni.createFrom().voidItem().onItem().delayIt().by(abortBackoff);
+        if (metadata.isEmpty() || abortBackoff.isZero()) {
+            return pause;
+        }
+        int polledIn = metadata.get().getConsumerGroupGenerationId();
+        return clients.getConsumer(CHANNEL).consumerGroupMetadata().map(group -> group.generationId() != polledIn)
+                .onFailure().recoverWithItem(false).chain(rebalanced -> {
+                    if (rebalanced) {
+                        LOG.debugf("Fan-out aborted by a rebalance (generation %d, now another): reading again at once",
+                                polledIn);
+                        return Uni.createFrom().voidItem();
+                    }
+                    return pause;
+                });
     }
 
     private Uni<Integer> send(List<DeliveryMessage> deliveries, TransactionalEmitter<String> transaction) {

@@ -14,7 +14,8 @@ import io.herald.contracts.Topics;
  * {@code application.properties} (250) and the environment, so either can still override one tier's setting.
  * <p>
  * A record waits in memory for its due time, unacknowledged (a restart reads it again): hence no unprocessed-record age
- * limit. A pause takes effect after the poll in progress, so polls are short to keep due times precise.
+ * limit. A pause takes effect after the poll in progress, so polls are short to keep due times precise. Group session
+ * and heartbeat follow {@code herald.dispatch.failover.*}, as dispatch's other consumers do.
  */
 public class RetryTierChannels implements ConfigSource {
 
@@ -22,10 +23,12 @@ public class RetryTierChannels implements ConfigSource {
             Map.entry("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"),
             Map.entry("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"),
             Map.entry("auto.offset.reset", "earliest"), Map.entry("enable.auto.commit", "false"),
-            Map.entry("session.timeout.ms", "10000"), Map.entry("isolation.level", "read_committed"),
-            Map.entry("commit-strategy", "throttled"), Map.entry("auto.commit.interval.ms", "200"),
-            Map.entry("throttled.unprocessed-record-max-age.ms", "0"), Map.entry("failure-strategy", "fail"),
-            Map.entry("poll-timeout", "100"), Map.entry("max.poll.records", "100"));
+            Map.entry("session.timeout.ms", "${herald.dispatch.failover.session-timeout-ms}"),
+            Map.entry("heartbeat.interval.ms", "${herald.dispatch.failover.heartbeat-interval-ms}"),
+            Map.entry("isolation.level", "read_committed"), Map.entry("commit-strategy", "throttled"),
+            Map.entry("auto.commit.interval.ms", "200"), Map.entry("throttled.unprocessed-record-max-age.ms", "0"),
+            Map.entry("failure-strategy", "fail"), Map.entry("poll-timeout", "100"),
+            Map.entry("max.poll.records", "100"));
 
     private final Map<String, String> properties = new LinkedHashMap<>();
 

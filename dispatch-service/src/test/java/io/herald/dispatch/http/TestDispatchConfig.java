@@ -37,6 +37,11 @@ final class TestDispatchConfig implements DispatchConfig {
     }
 
     @Override
+    public Failover failover() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Egress egress() {
         return () -> allowCidrs.isEmpty() ? Optional.empty() : Optional.of(allowCidrs);
     }
