@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The end-to-end benchmark (issue #7; see docs/benchmarks.md, "End to end"), in one run on this machine:
+# The end-to-end benchmark (see docs/benchmarks.md, "End to end"), in one run on this machine:
 #   1. raw limits: Kafka's ProducerPerformance (1 KiB, acks=all) on a real broker, and wrk against the receiver alone;
 #   2. pipeline throughput: 100 endpoints of 10 tenants registered through subscription-service, open-loop load on
 #      ingest at increasing rates, sustained deliveries/s while dispatch's consumer lag stays bounded; fan-out 1 and 10;

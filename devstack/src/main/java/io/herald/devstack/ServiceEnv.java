@@ -28,7 +28,7 @@ public record ServiceEnv(String kafkaBootstrapServers, PostgresConnection databa
     public static final String DISPATCH = "dispatch-service";
     /** Subscription first: it owns the schema and publishes the endpoints dispatch loads before it is ready. */
     public static final List<String> START_ORDER = List.of(SUBSCRIPTION, INGEST, DISPATCH);
-    /** The local default ports (DESIGN.md). */
+    /** The local default ports, as README.md lists them. */
     public static final Map<String, Integer> DEFAULT_PORTS = Map.of(INGEST, 8081, SUBSCRIPTION, 8082, DISPATCH, 8083);
 
     /** Wiring with an encryption key derived from {@code hs256Secret} (tests; the launcher keeps a random one). */

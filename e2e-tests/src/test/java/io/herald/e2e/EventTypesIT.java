@@ -26,9 +26,9 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /**
- * Issue 15 across the packaged services, only through their HTTP APIs: a schema registered at subscription is enforced
- * by ingest, an unregistered type follows the tenant's policy, and an endpoint filter lets exactly the matching events
- * of a mixed stream through.
+ * Event types, schemas and filters across the packaged services, only through their HTTP APIs: a schema registered at
+ * subscription is enforced by ingest, an unregistered type follows the tenant's policy, and an endpoint filter lets
+ * exactly the matching events of a mixed stream through.
  */
 class EventTypesIT {
 

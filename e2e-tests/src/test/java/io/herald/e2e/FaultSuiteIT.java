@@ -39,8 +39,8 @@ import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
 
 /**
- * Issue #7's fault suite. Under a steady load of events, with a receiver that records every webhook-id per endpoint and
- * checks every signature, faults are injected one after another, each followed by a settle period: SIGKILL of ingest,
+ * The fault suite. Under a steady load of events, with a receiver that records every webhook-id per endpoint and checks
+ * every signature, faults are injected one after another, each followed by a settle period: SIGKILL of ingest,
  * subscription and dispatch (each restarted), the Kafka broker stopped for 10 s and restarted on the same data, and
  * PostgreSQL stopped for 10 s and restarted (delivery continues from dispatch's routing table; the subscription API
  * answers 503 meanwhile and recovers). At the end delivery drains and a table per phase is printed and written to

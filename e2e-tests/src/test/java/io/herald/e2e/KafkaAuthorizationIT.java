@@ -61,11 +61,11 @@ import io.herald.testing.WebhookReceiver;
 import io.restassured.http.ContentType;
 
 /**
- * Issue 12, item 3: the packaged services on a broker that authenticates (SASL_PLAINTEXT with SCRAM-SHA-512 on
- * 127.0.0.1) and authorises (KRaft's StandardAuthorizer; whatever no ACL allows is denied), each service as its own
- * user with exactly the ACLs the Helm chart gives its KafkaUser (read from {@code herald.kafkaAcls} in the chart, so
- * the chart's table is what runs here). An event still travels ingest -> dispatch -> receiver, and the attempt reaches
- * subscription's log; ingest's credentials are refused on topics ingest does not own.
+ * The packaged services on a broker that authenticates (SASL_PLAINTEXT with SCRAM-SHA-512 on 127.0.0.1) and authorises
+ * (KRaft's StandardAuthorizer; whatever no ACL allows is denied), each service as its own user with exactly the ACLs
+ * the Helm chart gives its KafkaUser (read from {@code herald.kafkaAcls} in the chart, so the chart's table is what
+ * runs here). An event still travels ingest -> dispatch -> receiver, and the attempt reaches subscription's log;
+ * ingest's credentials are refused on topics ingest does not own.
  * <p>
  * The broker also keeps a plaintext listener whose anonymous principal is a super user: only this test's set-up
  * (topics, SCRAM credentials and ACLs through the Admin API) uses it; the services get only the SASL listener.

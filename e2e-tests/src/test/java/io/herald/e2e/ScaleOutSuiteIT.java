@@ -48,14 +48,14 @@ import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
 
 /**
- * Issue #14's scale-out fault suite: two of everything on a three-node Kafka cluster, under a steady load over several
- * tenants, through crashes and rolling restarts. Kafka runs as three KRaft nodes (three replicas, two in sync) and each
- * service as two processes with their own names ({@code POD_NAME}), as pods do. Phases, each followed by a settle
- * period: SIGKILL of one replica of ingest, subscription and dispatch in turn (each restarted {@link #DOWN} later, so
- * the survivors alone carry the load meanwhile); one dispatch replica frozen with SIGSTOP past its session, then thawed
- * (a zombie: its fan-out transaction must not commit once the other took over); SIGKILL of the Kafka node that leads
- * most partitions (restarted {@link #DOWN} later); then a rolling restart of each service, SIGTERM to one replica at a
- * time, the next once it is ready again, as a Deployment's rolling update does.
+ * The scale-out fault suite: two of everything on a three-node Kafka cluster, under a steady load over several tenants,
+ * through crashes and rolling restarts. Kafka runs as three KRaft nodes (three replicas, two in sync) and each service
+ * as two processes with their own names ({@code POD_NAME}), as pods do. Phases, each followed by a settle period:
+ * SIGKILL of one replica of ingest, subscription and dispatch in turn (each restarted {@link #DOWN} later, so the
+ * survivors alone carry the load meanwhile); one dispatch replica frozen with SIGSTOP past its session, then thawed (a
+ * zombie: its fan-out transaction must not commit once the other took over); SIGKILL of the Kafka node that leads most
+ * partitions (restarted {@link #DOWN} later); then a rolling restart of each service, SIGTERM to one replica at a time,
+ * the next once it is ready again, as a Deployment's rolling update does.
  * <p>
  * Checked: no webhook of an event answered 202 is lost (duplicates are counted, not refused: delivery is at least
  * once); fan-out is exactly once across replicas (every (event, endpoint) is exactly one committed record of
@@ -67,7 +67,7 @@ import io.herald.testing.WebhookReceiver;
  * <p>
  * Not part of {@code ./mvnw verify} nor CI yet (it does not pass; docs/benchmarks.md, "Failover"): the Maven profile
  * {@code scale-out} runs it, so does {@code -Dit.test=ScaleOutSuiteIT}. {@code -Dherald.scaleout.failover=before} runs
- * it with dispatch's and the brokers' failover settings from before issue 14 (Kafka's session floor and 10 s abort
+ * it with dispatch's and the brokers' failover settings from before fast failover (Kafka's session floor and 10 s abort
  * scan); {@code -Dherald.scaleout.rate} sets the events per second (default 50).
  */
 class ScaleOutSuiteIT {
@@ -166,7 +166,7 @@ class ScaleOutSuiteIT {
         // Short retries: a delivery cut by a crash is retried within the run.
         dispatchEnv.put("HERALD_DISPATCH_RETRY_SCHEDULE_MS", "500,1000,2000,5000,10000");
         if (BEFORE) {
-            // What dispatch and Kafka had before issue 14 item 3: Kafka's defaults on the brokers, 10 s sessions with
+            // What dispatch and Kafka had before fast failover: Kafka's defaults on the brokers, 10 s sessions with
             // the default 3 s heartbeat, 30 s transactions.
             brokerOverrides.put("group.min.session.timeout.ms", "6000");
             brokerOverrides.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "10000");
@@ -251,7 +251,7 @@ class ScaleOutSuiteIT {
                             + " drain took %d s; load average at the end %.2f %.2f %.2f. Bad signatures %d, webhooks at"
                             + " unknown paths %d.%n%s%n%s%n",
                     RATE, ENDPOINTS.size(), endpointIds.size(), BROKERS, REPLICAS, PARTITIONS,
-                    BEFORE ? "before issue 14 (10 s sessions, 3 s heartbeats, 30 s transactions, abort scan 10 s)"
+                    BEFORE ? "before fast failover (10 s sessions, 3 s heartbeats, 30 s transactions, abort scan 10 s)"
                             : "dispatch's defaults (10 s sessions, 3 s heartbeats, 30 s transactions; brokers scan"
                                     + " for timed-out transactions every 200 ms)",
                     stackStart.toSeconds(), wall.toSeconds(), loadAverage[0], loadAverage[1], loadAverage[2],

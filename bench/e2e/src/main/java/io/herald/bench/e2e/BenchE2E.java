@@ -50,13 +50,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 /**
- * The end-to-end benchmark, run by {@code bench/e2e/run.sh}. On one machine: a Kafka broker, PostgreSQL and
- * the three packaged services as processes; in this JVM the webhook receiver ({@link Receiver}) and an open-loop load
- * generator ({@link LoadGenerator}). It measures the raw limits (Kafka's ProducerPerformance, wrk against the receiver
- * alone), sustained deliveries per second at fan-out 1 and 10, latency at 1,000 events/s, isolation from hanging and
- * failing endpoints (each endpoint on its own port, then each tenant's endpoints behind one host:port), and each
- * service's RSS; writes {@code results.md} and {@code latency-vs-load.png} to {@code bench/e2e/target/run-<id>/} and
- * prints the table.
+ * The end-to-end benchmark, run by {@code bench/e2e/run.sh}. On one machine: a Kafka broker, PostgreSQL and the three
+ * packaged services as processes; in this JVM the webhook receiver ({@link Receiver}) and an open-loop load generator
+ * ({@link LoadGenerator}). It measures the raw limits (Kafka's ProducerPerformance, wrk against the receiver alone),
+ * sustained deliveries per second at fan-out 1 and 10, latency at 1,000 events/s, isolation from hanging and failing
+ * endpoints (each endpoint on its own port, then each tenant's endpoints behind one host:port), and each service's RSS;
+ * writes {@code results.md} and {@code latency-vs-load.png} to {@code bench/e2e/target/run-<id>/} and prints the table.
  */
 public final class BenchE2E {
 
