@@ -172,7 +172,7 @@ class FaultSuiteIT {
             load.stop();
             Instant loadStopped = Instant.now();
 
-            awaitDelivered(load, ledger, DRAIN_TIMEOUT);
+            ledger.awaitDelivered(load, ENDPOINTS, DRAIN_TIMEOUT);
             Thread.sleep(LATE_DUPLICATES.toMillis());
             String table = report(phases, load.answers(), ledger, loadStopped, failures);
             Duration wall = Duration.between(began, Instant.now());
@@ -201,20 +201,10 @@ class FaultSuiteIT {
         // Settled once the backlog the fault left is delivered: every event acknowledged before the faulty part was
         // back. Later events keep flowing; whether they all arrive is decided once at the end.
         Instant cut = phase.backAt != null ? phase.backAt : phase.start;
-        Instant minUntil = Instant.now().plus(MIN_SETTLE);
-        Instant deadline = Instant.now().plus(MAX_SETTLE);
-        while (true) {
-            Instant now = Instant.now();
-            long outstanding = undelivered(load.answers(), ledger, cut);
-            if (!now.isBefore(minUntil) && outstanding == 0) {
-                return;
-            }
-            if (now.isAfter(deadline)) {
-                phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
-                        + " webhooks outstanding)");
-                return;
-            }
-            Thread.sleep(250);
+        long outstanding = ledger.awaitBacklog(load, ENDPOINTS, cut, MIN_SETTLE, MAX_SETTLE);
+        if (outstanding > 0) {
+            phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
+                    + " webhooks outstanding)");
         }
     }
 
@@ -299,29 +289,6 @@ class FaultSuiteIT {
                     "the subscription API should answer only 503 problem+json while PostgreSQL is down, got " + during);
         }
         awaitApi(phase, started, "PostgreSQL's restart", failures);
-    }
-
-    /** Webhooks of events acknowledged before {@code cut} that have not arrived yet. */
-    private static long undelivered(List<SteadyLoad.Answer> answers, WebhookLedger ledger, Instant cut) {
-        long missing = 0;
-        for (SteadyLoad.Answer a : answers) {
-            if (a.acknowledged() && a.answeredAt().isBefore(cut)) {
-                for (String path : ENDPOINTS.get(a.tenant())) {
-                    if (ledger.receipt(path, a.eventId()) == null) {
-                        missing++;
-                    }
-                }
-            }
-        }
-        return missing;
-    }
-
-    private static void awaitDelivered(SteadyLoad load, WebhookLedger ledger, Duration timeout)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (undelivered(load.answers(), ledger, Instant.MAX) > 0 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-        }
     }
 
     /** The table; adds a failure per phase that lost an acknowledged event and for every signature that failed. */

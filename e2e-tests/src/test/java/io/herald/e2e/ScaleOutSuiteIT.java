@@ -239,7 +239,7 @@ class ScaleOutSuiteIT {
             load.stop();
             Instant loadStopped = Instant.now();
 
-            awaitDelivered(load, ledger, DRAIN_TIMEOUT);
+            ledger.awaitDelivered(load, ENDPOINTS, DRAIN_TIMEOUT);
             Thread.sleep(LATE_DUPLICATES.toMillis());
             String table = report(phases, load.answers(), ledger, loadStopped, failures);
             String fanOut = checkFanOutExactlyOnce(load.answers(), endpointIds, failures);
@@ -275,20 +275,10 @@ class ScaleOutSuiteIT {
             phase.backAt = Instant.now();
         }
         Instant cut = phase.backAt != null ? phase.backAt : phase.start;
-        Instant minUntil = Instant.now().plus(MIN_SETTLE);
-        Instant deadline = Instant.now().plus(MAX_SETTLE);
-        while (true) {
-            Instant now = Instant.now();
-            long outstanding = undelivered(load.answers(), ledger, cut);
-            if (!now.isBefore(minUntil) && outstanding == 0) {
-                return;
-            }
-            if (now.isAfter(deadline)) {
-                phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
-                        + " webhooks outstanding)");
-                return;
-            }
-            Thread.sleep(250);
+        long outstanding = ledger.awaitBacklog(load, ENDPOINTS, cut, MIN_SETTLE, MAX_SETTLE);
+        if (outstanding > 0) {
+            phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
+                    + " webhooks outstanding)");
         }
     }
 
@@ -393,28 +383,6 @@ class ScaleOutSuiteIT {
                     stack.name(replica), seconds(stopping, stopped), seconds(stopped, Instant.now())));
         }
         phase.notes.add(String.join("; ", steps));
-    }
-
-    private static long undelivered(List<SteadyLoad.Answer> answers, WebhookLedger ledger, Instant cut) {
-        long missing = 0;
-        for (SteadyLoad.Answer a : answers) {
-            if (a.acknowledged() && a.answeredAt().isBefore(cut)) {
-                for (String path : ENDPOINTS.get(a.tenant())) {
-                    if (ledger.receipt(path, a.eventId()) == null) {
-                        missing++;
-                    }
-                }
-            }
-        }
-        return missing;
-    }
-
-    private static void awaitDelivered(SteadyLoad load, WebhookLedger ledger, Duration timeout)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (undelivered(load.answers(), ledger, Instant.MAX) > 0 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-        }
     }
 
     private static String report(List<Phase> phases, List<SteadyLoad.Answer> answers, WebhookLedger ledger,

@@ -13,10 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -91,22 +87,7 @@ final class ScaledStack implements AutoCloseable {
                 services.put(module, replicasOfModule);
                 all.addAll(replicasOfModule);
             }
-            ExecutorService starter = Executors.newFixedThreadPool(all.size());
-            try {
-                List<Future<ServiceProcess>> started = all.stream().map(s -> starter.submit(s::start)).toList();
-                for (Future<ServiceProcess> f : started) {
-                    f.get();
-                }
-            } finally {
-                starter.shutdown();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new IllegalStateException("Interrupted while starting the stack", e);
-        } catch (ExecutionException e) {
-            close();
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            ServiceStack.startAll(all);
         } catch (RuntimeException e) {
             close();
             throw e;

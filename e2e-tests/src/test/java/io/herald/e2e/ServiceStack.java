@@ -70,24 +70,7 @@ final class ServiceStack implements AutoCloseable {
                         .env(extraEnv.getOrDefault(module, Map.of())).startTimeout(START_TIMEOUT)
                         .logFile(work.resolve("logs-" + run).resolve(module + ".log")).build());
             }
-            // All at once: on a fresh stack nothing orders them (no endpoints to load yet; each service migrates its
-            // own schema), and JVM starts overlap well even on two cores.
-            ExecutorService starter = Executors.newFixedThreadPool(services.size());
-            try {
-                List<Future<ServiceProcess>> started = services.stream().map(s -> starter.submit(s::start)).toList();
-                for (Future<ServiceProcess> f : started) {
-                    f.get();
-                }
-            } finally {
-                starter.shutdown();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new IllegalStateException("Interrupted while starting the stack", e);
-        } catch (ExecutionException e) {
-            close();
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            ServiceStack.startAll(services);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -163,5 +146,26 @@ final class ServiceStack implements AutoCloseable {
             postgres.dropDatabase(database);
         }
         postgres.close();
+    }
+
+    /**
+     * Starts {@code services} all at once and waits until each is ready: on a fresh stack nothing orders them (no
+     * endpoints to load yet; each service migrates its own schema), and JVM starts overlap well even on two cores.
+     */
+    static void startAll(List<ServiceProcess> services) {
+        ExecutorService starter = Executors.newFixedThreadPool(services.size());
+        try {
+            List<Future<ServiceProcess>> started = services.stream().map(s -> starter.submit(s::start)).toList();
+            for (Future<ServiceProcess> f : started) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting the stack", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            starter.shutdown();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.e2e;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,5 +107,50 @@ final class WebhookLedger {
 
     private static String key(String path, String webhookId) {
         return path + " " + webhookId;
+    }
+
+    /**
+     * Webhooks of events acknowledged before {@code cut} that have not arrived yet, each event being owed to every path
+     * of its tenant in {@code pathsByTenant}.
+     */
+    long undelivered(List<SteadyLoad.Answer> answers, Map<String, List<String>> pathsByTenant, Instant cut) {
+        long missing = 0;
+        for (SteadyLoad.Answer a : answers) {
+            if (a.acknowledged() && a.answeredAt().isBefore(cut)) {
+                for (String path : pathsByTenant.get(a.tenant())) {
+                    if (receipt(path, a.eventId()) == null) {
+                        missing++;
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Waits, at most {@code timeout}, until every webhook of the load's acknowledged events has arrived. */
+    void awaitDelivered(SteadyLoad load, Map<String, List<String>> pathsByTenant, Duration timeout)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (undelivered(load.answers(), pathsByTenant, Instant.MAX) > 0 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+        }
+    }
+
+    /**
+     * Waits at least {@code minimum} and until every webhook of the events acknowledged before {@code cut} has arrived,
+     * at most {@code maximum}; returns how many are still outstanding then (0: the backlog was delivered).
+     */
+    long awaitBacklog(SteadyLoad load, Map<String, List<String>> pathsByTenant, Instant cut, Duration minimum,
+            Duration maximum) throws InterruptedException {
+        Instant minUntil = Instant.now().plus(minimum);
+        Instant deadline = Instant.now().plus(maximum);
+        while (true) {
+            Instant now = Instant.now();
+            long outstanding = undelivered(load.answers(), pathsByTenant, cut);
+            if (!now.isBefore(minUntil) && outstanding == 0 || now.isAfter(deadline)) {
+                return outstanding;
+            }
+            Thread.sleep(250);
+        }
     }
 }
