@@ -25,6 +25,7 @@ import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
 import io.herald.dispatch.guard.EndpointBreakers;
+import io.herald.dispatch.retry.RetryTiers;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Reply;
@@ -166,6 +167,49 @@ class DeliveryOutcomeTests extends DeliveryTestBase {
         assertThat(retry.postponements()).isEqualTo(1);
         assertThat(retry.attempts()).isZero();
         assertThat(retry.postponedSince()).isNotNull();
+        assertThat(receiver.received()).isEmpty();
+    }
+
+    @Test
+    void shouldPostponeForLongInOneTierNotThroughTheShortestTierAgainAndAgain() {
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/open-long"), List.of("order.*"), secret()));
+        for (int i = 0; i < 10; i++) {
+            breakers.failed(endpoint.id(), 10, "HTTP 500");
+        }
+        EventMessage event = event(endpoint.tenant(), "order.created");
+        Instant since = Instant.now().minusSeconds(60);
+        DeliveryMessage delivery = DeliveryMessage.first(event, endpoint.id(), WebhookPayload.render(event), since);
+        // Eight postponements before: the breaker's wait (50 ms to its 1.5 s open time) doubled eight times, 12.8 s to
+        // the 300 s cap; in any case longer than the shortest tier.
+        for (int i = 0; i < 8; i++) {
+            delivery = delivery.postponedTo(Instant.now(), since);
+        }
+        DeliveryMessage postponed = delivery;
+
+        Instant before = Instant.now();
+        kafka.publishDelivery(postponed);
+
+        List<String> tiers = List.of("5s", "1m", "5m", "30m");
+        Await.until("the postponed delivery is in a retry tier", TIMEOUT,
+                () -> tiers.stream().anyMatch(tier -> !kafka
+                        .readToEnd(Topics.retryTier(tier), DeliveryMessage.class, d -> d.id().equals(postponed.id()))
+                        .isEmpty()));
+        Instant after = Instant.now();
+        List<String> holding = tiers.stream()
+                .filter(tier -> !kafka
+                        .readToEnd(Topics.retryTier(tier), DeliveryMessage.class, d -> d.id().equals(postponed.id()))
+                        .isEmpty())
+                .toList();
+        assertThat(holding).hasSize(1);
+        DeliveryMessage retry = kafka
+                .readToEnd(Topics.retryTier(holding.get(0)), DeliveryMessage.class, d -> d.id().equals(postponed.id()))
+                .get(0);
+        assertThat(retry.postponements()).isEqualTo(9);
+        // It waits exactly its tier's delay (it wakes once, at the tier's deadline, due), never longer than its tier
+        // holds it (which would mean a wake-up and a second record in a shorter tier).
+        Duration tier = RetryTiers.delayOf(holding.get(0));
+        assertThat(Duration.between(before, retry.notBefore())).isGreaterThanOrEqualTo(tier);
+        assertThat(Duration.between(after, retry.notBefore())).isLessThanOrEqualTo(tier);
         assertThat(receiver.received()).isEmpty();
     }
 

@@ -28,6 +28,17 @@ class DeliveryMeters {
                 .register(registry).record(latencyMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A record of {@code herald.deliveries} was taken for delivery {@code queued} after it was written: how long
+     * deliveries wait in Kafka and in the consumer before dispatch starts on them.
+     */
+    void queued(Duration queued) {
+        Timer.builder("herald.delivery.queued")
+                .description("Time from a delivery record's write to herald.deliveries until dispatch takes it")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry).record(queued);
+    }
+
     /** One attempt record was written. */
     void attempted(AttemptOutcome outcome) {
         Counter.builder("herald.delivery.attempts").description("Delivery attempts recorded, by outcome")

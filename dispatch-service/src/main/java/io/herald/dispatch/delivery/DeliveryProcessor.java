@@ -36,6 +36,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Stage 2: delivers each record of {@code herald.deliveries} (and, through {@code RetryTierConsumer}, of the retry
@@ -78,13 +79,15 @@ public class DeliveryProcessor implements DueDeliveries {
     private final DispatchConfig.Delivery config;
     private final MeterRegistry registry;
     private final DispatchTracing tracing;
+    private final DeliveryMeters meters;
 
     DeliveryProcessor(@Channel("deliveries-in") Multi<Message<String>> deliveries, EndpointStateConsumer routing,
             RoutingTable table, EndpointCredentials http, OrderedDeliveries ordered, OutcomePolicy outcomes,
             EndpointBreakers breakers, EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants,
             Clock clock, DispatchConfig config, DeliveryPolicyConfig policy, MeterRegistry registry,
-            DispatchTracing tracing) {
+            DispatchTracing tracing, DeliveryMeters meters) {
         this.tracing = tracing;
+        this.meters = meters;
         this.deliveries = deliveries;
         this.routing = routing;
         this.table = table;
@@ -120,6 +123,8 @@ public class DeliveryProcessor implements DueDeliveries {
      * restart).
      */
     public Uni<Void> process(Message<String> message) {
+        message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .ifPresent(record -> meters.queued(Duration.between(record.getTimestamp(), clock.instant())));
         DeliveryMessage delivery = read(message.getPayload());
         if (delivery != null && table.get(delivery.endpointId()).map(EndpointState::ordered).orElse(false)) {
             // Queued behind the endpoint's earlier deliveries; acknowledged once done, not now.

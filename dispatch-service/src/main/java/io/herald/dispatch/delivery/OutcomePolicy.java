@@ -23,6 +23,7 @@ import io.herald.dispatch.guard.FailingEndpoints;
 import io.herald.dispatch.http.WebhookResponse;
 import io.herald.dispatch.retry.RetryPolicy;
 import io.herald.dispatch.retry.RetryPublisher;
+import io.herald.dispatch.retry.RetryTiers;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -57,6 +58,11 @@ public class OutcomePolicy {
 
         /** Makes {@code next} (due at its {@code notBefore}) wait; completes once that is durable. */
         Uni<Void> later(DeliveryMessage next, Instant now);
+
+        /** How long a postponed delivery waits when {@code wait} is asked for: as asked, unless this says otherwise. */
+        default Duration postponement(Duration wait) {
+            return wait;
+        }
     }
 
     private final AttemptPublisher attempts;
@@ -69,6 +75,18 @@ public class OutcomePolicy {
     private final Clock clock;
     private final DeliveryPolicyConfig policy;
     private final DeliveryMeters meters;
+    private final HandOff retryTier = new HandOff() {
+
+        @Override
+        public Uni<Void> later(DeliveryMessage next, Instant now) {
+            return retries.schedule(next, now).replaceWithVoid();
+        }
+
+        @Override
+        public Duration postponement(Duration wait) {
+            return RetryTiers.backOff(wait);
+        }
+    };
 
     OutcomePolicy(AttemptPublisher attempts, RetryPolicy retryPolicy, RetryPublisher retries,
             DeadLetterPublisher deadLetters, EndpointDisabler disabler, EndpointBreakers breakers,
@@ -85,9 +103,12 @@ public class OutcomePolicy {
         this.meters = meters;
     }
 
-    /** Hands deliveries to wait to the retry tier of their delay. */
+    /**
+     * Hands deliveries to wait to the retry tier of their delay. A postponement waits a tier's delay
+     * ({@link RetryTiers#backOff}): it costs one record in one tier, however long it waits.
+     */
     HandOff toRetryTier() {
-        return (next, now) -> retries.schedule(next, now).replaceWithVoid();
+        return retryTier;
     }
 
     /** A request was made and {@code response} is what came of it. */
@@ -186,7 +207,8 @@ public class OutcomePolicy {
         long afterMs = backoffMs(asked.toMillis(), delivery.postponements(), policy.limits().postponeMaxMs());
         // Up to 10 % later, so deliveries pushed back together do not all come back at once.
         long spreadMs = Math.round(afterMs * 0.1 * ThreadLocalRandom.current().nextDouble());
-        DeliveryMessage later = delivery.postponedTo(now.plusMillis(afterMs + spreadMs), now)
+        Duration wait = handOff.postponement(Duration.ofMillis(afterMs + spreadMs));
+        DeliveryMessage later = delivery.postponedTo(now.plus(wait), now)
                 .withFailingSince(failing.since(delivery.endpointId()));
         meters.postponed(reason);
         return handOff.later(later, now);

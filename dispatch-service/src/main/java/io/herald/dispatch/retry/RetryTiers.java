@@ -27,6 +27,26 @@ public final class RetryTiers {
         return Topics.RETRY_TIERS.get(chosen);
     }
 
+    /**
+     * A wait of no promised length (a back-off) moved to a tier's delay, so the record wakes once, at its tier's
+     * deadline, and is never forwarded from tier to tier: a wait up to the shortest tier stays as it is; a longer one
+     * becomes the next tier's delay if that is at most twice the wait, else the tier's below. (Left exact, a 55 s wait
+     * would be woken and written again eleven times in the 5 s tier.)
+     */
+    public static Duration backOff(Duration wait) {
+        if (wait.compareTo(DELAYS.get(0)) <= 0) {
+            return wait;
+        }
+        Duration below = DELAYS.get(0);
+        for (Duration delay : DELAYS) {
+            if (delay.compareTo(wait) >= 0) {
+                return delay.compareTo(wait.multipliedBy(2)) <= 0 ? delay : below;
+            }
+            below = delay;
+        }
+        return below;
+    }
+
     /** How long a record stays in {@code tier} at most: the tier's delay. */
     public static Duration delayOf(String tier) {
         return DELAYS.get(Topics.RETRY_TIERS.indexOf(tier));

@@ -76,7 +76,11 @@ class IsolationTests extends DeliveryTestBase {
                     failing.received().size());
             assertThat(hanging.received()).isNotEmpty();
             assertThat(failing.received()).isNotEmpty();
-            assertThat(mixedP99).isLessThanOrEqualTo(2 * Math.max(soloP99, 25));
+            // Waiting behind the hanging endpoint costs its whole 1500 ms deadline, and a postponement at least 1 s;
+            // the
+            // 250 ms are for a busy two-core machine, where a collection or a scheduler hiccup alone moves a p99 of 200
+            // samples by that much (CI once measured 96 ms beside a 28 ms solo run).
+            assertThat(mixedP99).isLessThanOrEqualTo(2 * Math.max(soloP99, 25) + 250);
         }
     }
 

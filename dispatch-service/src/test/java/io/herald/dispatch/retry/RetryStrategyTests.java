@@ -59,6 +59,27 @@ class RetryStrategyTests {
     }
 
     @Test
+    void shouldBackOffToATierDelaySoThatAPostponementWaitsInOneTier() {
+        assertThat(RetryTiers.backOff(Duration.ofMillis(1500))).isEqualTo(Duration.ofMillis(1500));
+        assertThat(RetryTiers.backOff(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
+        // The next tier is more than twice as long: the tier below.
+        assertThat(RetryTiers.backOff(Duration.ofSeconds(8))).isEqualTo(Duration.ofSeconds(5));
+        assertThat(RetryTiers.backOff(Duration.ofSeconds(29))).isEqualTo(Duration.ofSeconds(5));
+        // At most twice as long: the next tier.
+        assertThat(RetryTiers.backOff(Duration.ofSeconds(30))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RetryTiers.backOff(Duration.ofSeconds(55))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RetryTiers.backOff(Duration.ofSeconds(96))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RetryTiers.backOff(Duration.ofSeconds(330))).isEqualTo(Duration.ofMinutes(5));
+        assertThat(RetryTiers.backOff(Duration.ofMinutes(20))).isEqualTo(Duration.ofMinutes(30));
+        assertThat(RetryTiers.backOff(Duration.ofHours(48))).isEqualTo(Duration.ofHours(10));
+        for (long seconds = 6; seconds < 200_000; seconds = seconds * 3 / 2) {
+            Duration wait = RetryTiers.backOff(Duration.ofSeconds(seconds));
+            assertThat(RetryTiers.delayOf(RetryTiers.tierFor(wait))).as("a tier's delay for %d s", seconds)
+                    .isEqualTo(wait);
+        }
+    }
+
+    @Test
     void shouldReadRetryAfterInSecondsOrAsAnHttpDateWithinBounds() {
         assertThat(RetryAfter.parse("2", NOW, MIN, MAX)).contains(Duration.ofSeconds(2));
         assertThat(RetryAfter.parse(" 120 ", NOW, MIN, MAX)).contains(Duration.ofMinutes(2));

@@ -309,8 +309,12 @@ public final class BenchE2E {
         long[] arrivalsBefore = receiver.arrivalsSnapshot();
         long[] owedBefore = load.acceptedForSnapshot();
         receiver.markLateOrigin();
+        Timeline timeline = Timeline.start(services.get(ServiceEnv.DISPATCH).baseUrl(), this::cpuTicks);
         Step step = step(name, 1, latencyRate, latencySeconds);
         double settled = settle();
+        Path timelineFile = work.resolve("timeline-" + shortName.replace(' ', '-') + ".md");
+        timeline.writeTo(timelineFile);
+        long[] lateWhere = receiver.lateWhere();
         Histogram latency = step.latency().copy();
         latency.add(receiver.takeLatency());
         long[] arrivals = minus(receiver.arrivalsSnapshot(), arrivalsBefore);
@@ -328,6 +332,11 @@ public final class BenchE2E {
                 isolation.requests(Receiver.Mode.HANG), isolation.requests(Receiver.Mode.ERROR_500)));
         log(name + ": healthy webhooks over 500 ms, by the second of the step they were sent in: "
                 + isolation.lateSeconds());
+        log(String.format(Locale.ROOT,
+                "%s: of the late ones, %,d were signed by dispatch 1 s or more after their event "
+                        + "was sent (they waited in Herald before the request), %,d arrived 500 ms or more after the second they "
+                        + "were signed in (a slow request); dispatch second by second: %s",
+                name, lateWhere[0], lateWhere[1], timelineFile));
         return isolation;
     }
 

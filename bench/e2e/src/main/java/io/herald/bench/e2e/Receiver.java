@@ -41,6 +41,13 @@ final class Receiver implements AutoCloseable {
     /** Healthy webhooks later than {@link #LATE_US}, by the second (since {@link #lateOrigin}) their event was sent. */
     private final AtomicLongArray lateBySecond = new AtomicLongArray(3600);
     private volatile long lateOrigin;
+    /**
+     * Of the late healthy webhooks: those dispatch signed at least a second after their event was sent (they waited in
+     * Herald before the request), and those that arrived at least 500 ms after the second they were signed in ended
+     * (the request itself was slow).
+     */
+    private final java.util.concurrent.atomic.AtomicLong lateSignedLate = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lateInRequest = new java.util.concurrent.atomic.AtomicLong();
 
     /** What counts as late for {@link #lateBySecond()}: 500 ms from send to arrival, in microseconds. */
     static final long LATE_US = 500_000;
@@ -153,7 +160,17 @@ final class Receiver implements AutoCloseable {
         for (int i = 0; i < lateBySecond.length(); i++) {
             lateBySecond.set(i, 0);
         }
+        lateSignedLate.set(0);
+        lateInRequest.set(0);
         lateOrigin = BenchClock.micros();
+    }
+
+    /**
+     * Of the late healthy webhooks since {@link #markLateOrigin()}: {signed at least 1 s after their event was sent,
+     * arrived at least 500 ms after the second they were signed in}.
+     */
+    long[] lateWhere() {
+        return new long[] { lateSignedLate.get(), lateInRequest.get() };
     }
 
     /** Late healthy webhooks since {@link #markLateOrigin()}, indexed by the second their event was sent in. */
@@ -182,6 +199,13 @@ final class Receiver implements AutoCloseable {
                     long second = (sent - lateOrigin) / 1_000_000;
                     if (latency > LATE_US && second >= 0 && second < lateBySecond.length()) {
                         lateBySecond.incrementAndGet((int) second);
+                        long signedUs = signedMicros(request.getHeader("webhook-timestamp"));
+                        if (signedUs > 0 && signedUs - sent >= 1_000_000) {
+                            lateSignedLate.incrementAndGet();
+                        }
+                        if (signedUs > 0 && BenchClock.micros() - (signedUs + 1_000_000) >= LATE_US) {
+                            lateInRequest.incrementAndGet();
+                        }
                     }
                 }
                 request.response().setStatusCode(204).end();
@@ -190,6 +214,18 @@ final class Receiver implements AutoCloseable {
             }
             // HANG: no answer; dispatch's request deadline closes the connection.
         });
+    }
+
+    /** The signature's timestamp (whole seconds) in microseconds, or -1. */
+    static long signedMicros(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim()) * 1_000_000;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The number after {@code "sentUs":} in the body, or -1 (wrk's requests carry none). */
