@@ -15,11 +15,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +39,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * endpoint over the last hours (what the portal's chart draws), counted in PostgreSQL over the endpoint's index.
  */
 @Path("/v1/endpoints/{id}/attempt-stats")
+@Tag(name = "Attempts")
 @Produces(MediaType.APPLICATION_JSON)
 public class AttemptStatsResource {
 
@@ -55,6 +63,10 @@ public class AttemptStatsResource {
 
     /** The last {@code hours} whole hours up to the current one included; 404 for an endpoint of another tenant. */
     @GET
+    @Operation(operationId = "getAttemptStats", summary = "Hourly successes and failures of one endpoint")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @APIResponse(responseCode = "200", description = "One bucket per hour, oldest first", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AttemptStats.class)))
+    @APIResponse(responseCode = "404", description = "The tenant has no endpoint of that id (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AttemptStats> stats(@PathParam("id") String id,
             @Parameter(description = "How many hours, 1 to 168; default 24") @QueryParam("hours") String hours) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);

@@ -16,12 +16,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.herald.contracts.messages.EventTypePattern;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.RequestValidation;
@@ -39,6 +47,7 @@ import io.smallrye.mutiny.Uni;
  * {@code herald.event-types}, from which ingest validates events.
  */
 @Path("/v1/event-types")
+@Tag(name = "Event types")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class EventTypeResource {
@@ -62,6 +71,11 @@ public class EventTypeResource {
 
     /** Registers an event type, optionally with the JSON schema its events' {@code data} must satisfy. */
     @POST
+    @Operation(operationId = "createEventType", summary = "Register an event type")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.EVENT_TYPES_WRITE)
+    @APIResponse(responseCode = "201", description = "Registered", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
+    @APIResponse(responseCode = "409", description = "The tenant already has an event type of that name (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "Invalid name, schema (not JSON Schema 2020-12) or examples (problem+json with the failures)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(CreateEventTypeRequest request) {
         Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
         if (request == null) {
@@ -83,6 +97,9 @@ public class EventTypeResource {
      * {@code nextCursor} (and the {@code Link} header) leads to the following page.
      */
     @GET
+    @Operation(operationId = "listEventTypes", summary = "List event types")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @APIResponse(responseCode = "200", description = "One page of event types, in name order", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeListResponse.class)))
     public Uni<Response> list(@BeanParam PageRequest page) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         int size = page.limit(limits);
@@ -96,6 +113,10 @@ public class EventTypeResource {
 
     @GET
     @Path("/{name}")
+    @Operation(operationId = "getEventType", summary = "Get an event type")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @APIResponse(responseCode = "200", description = "The event type", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
+    @APIResponse(responseCode = "404", description = "The tenant has no event type of that name (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<EventTypeResponse> get(@PathParam("name") String name) {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         return service.get(caller.tenant(), name).map(EventTypeResponse::of);
@@ -108,6 +129,11 @@ public class EventTypeResource {
     @PATCH
     @Path("/{name}")
     @Consumes({ MediaType.APPLICATION_JSON, MERGE_PATCH_JSON })
+    @Operation(operationId = "updateEventType", summary = "Update an event type (JSON merge patch)")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.EVENT_TYPES_WRITE)
+    @APIResponse(responseCode = "200", description = "The event type as changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
+    @APIResponse(responseCode = "404", description = "The tenant has no event type of that name (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "Invalid schema or examples (problem+json with the failures)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<EventTypeResponse> update(@PathParam("name") String name, UpdateEventTypeRequest request) {
         Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
         if (request == null) {
@@ -136,6 +162,10 @@ public class EventTypeResource {
     @DELETE
     @Path("/{name}")
     @Consumes(MediaType.WILDCARD)
+    @Operation(operationId = "deleteEventType", summary = "Delete an event type")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.EVENT_TYPES_WRITE)
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "The tenant has no event type of that name (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> delete(@PathParam("name") String name) {
         Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
         return service.delete(caller.tenant(), name).map(ignored -> Response.noContent().build());

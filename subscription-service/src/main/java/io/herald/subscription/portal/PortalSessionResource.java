@@ -15,14 +15,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.subscription.RequestValidation;
 import io.herald.subscription.StrictBody;
@@ -33,6 +37,7 @@ import io.herald.subscription.StrictBody;
  * ({@link PortalAccessFilter}), so a session never outlives the one it came from.
  */
 @Path("/v1/portal-sessions")
+@Tag(name = "Portal")
 @Produces(MediaType.APPLICATION_JSON)
 public class PortalSessionResource {
 
@@ -56,6 +61,9 @@ public class PortalSessionResource {
 
     /** Answers 201 with the link and when it expires. */
     @POST
+    @Operation(operationId = "createPortalSession", summary = "Create a link to the subscriber portal")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
+    @APIResponse(responseCode = "422", description = "An invalid expiry or event type (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "201", description = "The link", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionResponse.class)))
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     public Response create(

@@ -11,12 +11,20 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EventCatalogKeys;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.RequestValidation;
 import io.herald.subscription.outbox.OutboxRelay;
@@ -31,6 +39,7 @@ import io.smallrye.mutiny.Uni;
  * in-memory view. Reading needs {@code endpoints:read}, changing {@code event-types:write}.
  */
 @Path("/v1/settings")
+@Tag(name = "Settings")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes({ MediaType.APPLICATION_JSON, "application/merge-patch+json" })
 public class TenantSettingsResource {
@@ -53,6 +62,8 @@ public class TenantSettingsResource {
     }
 
     @GET
+    @Operation(operationId = "getSettings", summary = "Get the tenant's settings")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     public Uni<TenantSettingsResponse> get() {
         Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
         return Panache.withSession(() -> settings.findById(caller.tenant())).map(
@@ -61,6 +72,10 @@ public class TenantSettingsResource {
 
     /** Changes the given settings and publishes them to {@code herald.event-types}; absent fields stay. */
     @PATCH
+    @Operation(operationId = "updateSettings", summary = "Update the tenant's settings (JSON merge patch)")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.EVENT_TYPES_WRITE)
+    @APIResponse(responseCode = "200", description = "The settings as changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TenantSettingsResponse.class)))
+    @APIResponse(responseCode = "422", description = "An invalid value (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<TenantSettingsResponse> update(UpdateTenantSettingsRequest request) {
         Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
         if (request == null) {

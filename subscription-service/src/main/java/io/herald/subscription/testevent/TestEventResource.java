@@ -14,10 +14,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -29,6 +32,7 @@ import io.herald.contracts.messages.WebhookPayload;
 import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.StrictBody;
@@ -43,6 +47,7 @@ import io.smallrye.mutiny.Uni;
  * retried, logged and dead-lettered like any other delivery.
  */
 @Path("/v1/endpoints/{id}/test-events")
+@Tag(name = "Endpoints")
 @Produces(MediaType.APPLICATION_JSON)
 public class TestEventResource {
 
@@ -63,6 +68,9 @@ public class TestEventResource {
 
     /** Answers 202 once Kafka has the delivery; 404 for an endpoint of another tenant. */
     @POST
+    @Operation(operationId = "sendTestEvent", summary = "Send a signed test event to one endpoint")
+    @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
+    @APIResponse(responseCode = "404", description = "The tenant has no endpoint of that id (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "202", description = "On its way", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TestEventResponse.class)))
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     public Uni<Response> send(@PathParam("id") String id,
