@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.AttemptOutcome;
@@ -25,7 +28,9 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointAuth;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
+import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
+import io.herald.dispatch.guard.EndpointBreakers;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Received;
@@ -36,13 +41,17 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Deliveries with the credentials of their endpoint: bearer and basic headers, and OAuth 2.0 client-credentials tokens
  * from a token server on 127.0.0.1 (requested once and cached, requested anew once on a 401, a failure of the token
- * endpoint retried like a failed delivery, a token URL the egress policy refuses never connected to).
+ * endpoint retried like a failed delivery and counted by the endpoint's breaker, a token URL the egress policy refuses
+ * never connected to).
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 class EndpointAuthTests extends DeliveryTestBase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Inject
+    EndpointBreakers breakers;
 
     @Test
     void shouldSendABearerTokenAndBasicCredentials() throws Exception {
@@ -131,6 +140,42 @@ class EndpointAuthTests extends DeliveryTestBase {
             assertThat(attempts.get(1).outcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
             assertThat(receiver.received()).extracting(r -> r.header("Authorization"))
                     .containsExactly("Bearer late-token");
+        }
+    }
+
+    @Test
+    void shouldOpenTheEndpointsBreakerWhenItsTokenEndpointKeepsFailing() throws Exception {
+        try (WebhookReceiver tokens = WebhookReceiver.start()) {
+            tokens.respond(r -> Reply.status(500));
+            String tenant = tenant();
+            // Three tries in all: the third failed token request is the test profile's third failure in a row.
+            EndpointState endpoint = register(
+                    endpoint(tenant, receiver.url("/broken-idp"), List.of("order.*"), secret())
+                            .withAuth(EndpointAuth.oauth2(tokens.url("/token"), "c", "s", null))
+                            .withDeliveryOptions(null, null, List.of(100L, 100L)));
+
+            EventMessage first = event(tenant, "order.created");
+            kafka.publishEvent(first);
+            List<AttemptMessage> attempts = kafka.awaitAttempts(DeliveryMessage.deliveryId(first.id(), endpoint.id()),
+                    3, TIMEOUT);
+            assertThat(attempts).extracting(AttemptMessage::error)
+                    .allSatisfy(error -> assertThat(error).contains("OAuth2 token request", "HTTP 500"));
+            Await.until("the breaker opens", TIMEOUT, () -> breakers.state(endpoint.id()) == CircuitBreaker.State.OPEN);
+
+            EventMessage later = event(tenant, "order.created");
+            String laterId = DeliveryMessage.deliveryId(later.id(), endpoint.id());
+            kafka.publishEvent(later);
+
+            DeliveryMessage postponed = kafka
+                    .await(Topics.retryTier("5s"), DeliveryMessage.class, d -> d.id().equals(laterId), 1, TIMEOUT)
+                    .get(0);
+            assertThat(postponed.postponements()).as("postponed by the open breaker").isEqualTo(1);
+            assertThat(postponed.attempts()).isZero();
+            // Once the breaker lets a probe through (the postponed delivery's notBefore), a fourth token request may
+            // come; before it, only the three failed tries asked for one.
+            assertThat(tokens.received()).filteredOn(r -> r.at().isBefore(postponed.notBefore()))
+                    .as("token requests before the breaker let a probe through").hasSize(3);
+            assertThat(receiver.received()).isEmpty();
         }
     }
 

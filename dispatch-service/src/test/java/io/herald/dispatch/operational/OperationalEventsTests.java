@@ -6,6 +6,7 @@ import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * On the real broker: a tenant's endpoint subscribed to {@code herald.*} hears, signed and through the normal pipeline,
  * that another endpoint of the tenant started failing (its breaker opened after the test profile's 3 failures in a
- * row), that a delivery to it became a dead letter, and that it recovered; another tenant hears nothing of it.
+ * row), that a delivery to it became a dead letter, that it recovered, and that it was disabled (it answered 410 Gone);
+ * another tenant hears nothing of it.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -100,6 +102,52 @@ class OperationalEventsTests {
             assertThat(recovered.path("failingSince").asText()).isEqualTo(failingData.path("failingSince").asText());
             assertThat(at(told, OperationalEvents.ENDPOINT_RECOVERED))
                     .isAfter(at(told, OperationalEvents.ENDPOINT_FAILING));
+            assertThat(otherTenant.received()).as("another tenant's herald.* endpoint").isEmpty();
+        }
+    }
+
+    @Test
+    void shouldTellTheTenantsHeraldSubscriberSignedThatAnEndpointAnsweringGoneWasDisabled() throws Exception {
+        try (TestKafka kafka = TestKafka.connect();
+                WebhookReceiver operations = WebhookReceiver.start();
+                WebhookReceiver goneReceiver = WebhookReceiver.start();
+                WebhookReceiver otherTenant = WebhookReceiver.start()) {
+            String tenant = tenant();
+            String operationsSecret = secret();
+            EndpointState listener = endpoint(tenant, operations.url("/ops"), List.of("herald.*"), operationsSecret);
+            EndpointState gone = endpoint(tenant, goneReceiver.url("/orders"), List.of("order.*"), secret());
+            EndpointState stranger = endpoint(tenant(), otherTenant.url("/ops"), List.of("herald.*"), secret());
+            for (EndpointState e : List.of(listener, gone, stranger)) {
+                kafka.publishEndpoint(e);
+            }
+            Await.until("the endpoints are routed", TIMEOUT,
+                    () -> List.of(listener, gone, stranger).stream().allMatch(e -> table.get(e.id()).isPresent()));
+
+            goneReceiver.respond(r -> Reply.status(410));
+            kafka.publishEvent(event(tenant, "order.created"));
+            awaitTypes(operations, Set.of(OperationalEvents.ENDPOINT_DISABLED));
+            // Room for a duplicate, or a leak to the other tenant, to show up.
+            Thread.sleep(2_000);
+
+            assertThat(table.get(gone.id())).hasValueSatisfying(e -> assertThat(e.enabled()).isFalse());
+            assertThat(goneReceiver.received()).as("the one request answered 410").hasSize(1);
+            List<Received> told = operations.received().stream()
+                    .filter(r -> OperationalEvents.ENDPOINT_DISABLED.equals(type(r))).toList();
+            assertThat(told).as("herald.endpoint.disabled webhooks").hasSize(1);
+            Received webhook = told.get(0);
+            assertThat(webhook.path()).isEqualTo("/ops");
+            assertThatCode(() -> WebhookVerifier.of(operationsSecret).verify(webhook.body(), webhook.headers()))
+                    .as("signature with the listener's secret").doesNotThrowAnyException();
+            assertThatThrownBy(() -> WebhookVerifier.of(secret()).verify(webhook.body(), webhook.headers()))
+                    .as("signature with another secret").isInstanceOf(Exception.class);
+            assertThat(webhook.header(WebhookHeaders.ID))
+                    .isEqualTo("evt_disabled_" + gone.id() + "_v" + gone.version());
+            JsonNode body = Json.mapper().readTree(webhook.body());
+            assertThat(body.path("type").asText()).isEqualTo(OperationalEvents.ENDPOINT_DISABLED);
+            JsonNode data = body.path("data");
+            assertThat(data.path("endpointId").asText()).isEqualTo(gone.id());
+            assertThat(data.path("reason").asText()).isEqualTo("HTTP 410 Gone");
+            assertThat(data.hasNonNull("disabledAt")).isTrue();
             assertThat(otherTenant.received()).as("another tenant's herald.* endpoint").isEmpty();
         }
     }
