@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -23,10 +24,12 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.auth.TokenMinter;
 import io.herald.kit.problem.Problem;
+import io.herald.testing.ChunkedUpload;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.PostgresTestResource;
 import io.herald.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
@@ -35,6 +38,9 @@ import io.restassured.response.ValidatableResponse;
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
 class EventResourceTests {
+
+    @TestHTTPResource("/")
+    URI base;
 
     private static final String TENANT = "acme";
     private static final String WRITER = TestTokens.token(TENANT, Scopes.EVENTS_WRITE);
@@ -225,6 +231,13 @@ class EventResourceTests {
         problem(post(WRITER, "[{\"type\":\"order.created\",\"data\":{}}]"), 400).body("detail",
                 containsString("must be a JSON object"));
         problem(post(WRITER, ""), 400).body("detail", containsString("must be a JSON object"));
+    }
+
+    @Test
+    void shouldCutOffAnOversizedChunkedBodyWhileReadingIt() throws Exception {
+        // No Content-Length to refuse up front: Quarkus must stop reading at the limit, not buffer the whole body.
+        assertThat(ChunkedUpload.statusLine(base, "POST", "/v1/events", WRITER, "application/json"))
+                .isEqualTo("HTTP/1.1 413 Request Entity Too Large");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.herald.subscription.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.herald.testing.ChunkedUpload;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.PostgresTestResource;
 import io.herald.testing.TestTokens;
@@ -46,38 +46,19 @@ class BodyLimitTests {
     URI base;
 
     @ParameterizedTest
-    @ValueSource(strings = { "POST /v1/endpoints", "PATCH /v1/endpoints/ep_x" })
+    @ValueSource(strings = { "POST /v1/endpoints", "PATCH /v1/endpoints/ep_x", "POST /v1/event-types",
+            "PATCH /v1/settings", "POST /v1/portal-sessions", "POST /v1/endpoints/ep_x/test-events" })
     void shouldCutOffAnOversizedChunkedBody(String route) throws Exception {
         String[] parts = route.split(" ");
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write((parts[0] + " " + parts[1] + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                    + TestTokens.admin("t-limits") + "\r\nContent-Type: "
-                    + (parts[0].equals("PATCH") ? "application/merge-patch+json" : "application/json")
-                    + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            byte[] chunk = "x".repeat(8192).getBytes(StandardCharsets.US_ASCII);
-            try {
-                out.write("2\r\n{\"\r\n".getBytes(StandardCharsets.US_ASCII));
-                // Up to 1 MiB, far past the limit: the server must answer long before, not buffer it all.
-                for (int i = 0; i < 128; i++) {
-                    out.write(("2000\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(chunk);
-                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-            } catch (IOException closedByServer) {
-                // Expected once the server answered and closed.
-            }
-            String status = new BufferedReader(
-                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            assertThat(status).as(route + " with an oversized chunked body")
-                    .isEqualTo("HTTP/1.1 413 Request Entity Too Large");
-        }
+        String contentType = parts[0].equals("PATCH") ? "application/merge-patch+json" : "application/json";
+        assertThat(ChunkedUpload.statusLine(base, parts[0], parts[1], TestTokens.admin("t-limits"), contentType))
+                .as(route + " with an oversized chunked body").isEqualTo("HTTP/1.1 413 Request Entity Too Large");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "POST /v1/endpoints", "PATCH /v1/endpoints/ep_x", "POST /v1/dead-letters/dl_x/replay" })
+    @ValueSource(strings = { "POST /v1/endpoints", "PATCH /v1/endpoints/ep_x", "POST /v1/dead-letters/dl_x/replay",
+            "POST /v1/event-types", "PATCH /v1/event-types/order.created", "PATCH /v1/settings",
+            "POST /v1/portal-sessions", "POST /v1/endpoints/ep_x/test-events" })
     void shouldRefuseAnAnnouncedOversizedBodyWithProblemDetails(String route) throws Exception {
         HttpResponse<String> answer = send(route, BodyPublishers.ofByteArray(HUGE));
 

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Json;
+import io.herald.contracts.messages.EndpointAuth;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.secrets.Keyring;
@@ -78,8 +79,10 @@ class KeyRotationTests {
         String id = "ep_rot" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String secret = "whsec_" + Base64.getEncoder().encodeToString(new byte[24]);
         String previous = "whsec_" + Base64.getEncoder().encodeToString(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 });
+        String token = "outbound-token-" + UUID.randomUUID();
         insertEndpoint(id, tenant, old.seal(secret, id), old.seal(previous, id), Instant.now().plusSeconds(3600),
-                old.seal(Json.write(Map.of("Authorization", "Basic c2VjcmV0")), id));
+                old.seal(Json.write(Map.of("Authorization", "Basic c2VjcmV0")), id),
+                old.seal(Json.write(EndpointAuth.bearer(token)), id));
 
         // Both keys are in the keyring: the row is served whichever key it is under.
         given().auth().oauth2(TestTokens.admin(tenant)).get("/v1/endpoints/" + id + "/secret").then().statusCode(200)
@@ -92,14 +95,16 @@ class KeyRotationTests {
         assertThat(newOnly.open(columns[0], id)).isEqualTo(secret);
         assertThat(newOnly.open(columns[1], id)).isEqualTo(previous);
         assertThat(newOnly.open(columns[2], id)).contains("Basic c2VjcmV0");
+        assertThat(Json.read(newOnly.open(columns[3], id), EndpointAuth.class).token()).isEqualTo(token);
         assertThat(job.unsealed()).isZero();
 
         // The republished state opens with the new key alone; nothing in it is under k1 or in clear.
         ConsumerRecord<String, String> latest = last(EndpointTopic.awaitRecords(id, found -> !found.isEmpty()));
-        assertThat(latest.value()).doesNotContain("\"k1:", secret, "c2VjcmV0");
+        assertThat(latest.value()).doesNotContain("\"k1:", secret, "c2VjcmV0", token);
         EndpointState state = Json.read(latest.value(), EndpointState.class).opened(newOnly);
         assertThat(state.secrets()).extracting(EndpointSecret::secret).containsExactly(secret, previous);
         assertThat(state.headers()).containsEntry("Authorization", "Basic c2VjcmV0");
+        assertThat(state.auth().token()).isEqualTo(token);
 
         // A second run finds nothing to move and publishes nothing.
         int published = EndpointTopic.recordsNow(id).size();
@@ -114,7 +119,7 @@ class KeyRotationTests {
         String tenant = "t-rot-" + UUID.randomUUID().toString().substring(0, 8);
         String id = "ep_rotx" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String unknown = dropped.seal("whsec_" + Base64.getEncoder().encodeToString(new byte[24]), id);
-        insertEndpoint(id, tenant, unknown, null, null, null);
+        insertEndpoint(id, tenant, unknown, null, null, null, null);
         try {
             runJob();
 
@@ -162,18 +167,19 @@ class KeyRotationTests {
     }
 
     private static void insertEndpoint(String id, String tenant, String secret, String previous, Instant expires,
-            String headers) throws SQLException {
+            String headers, String auth) throws SQLException {
         try (Connection db = database();
                 PreparedStatement insert = db.prepareStatement("insert into endpoint (id, "
                         + "tenant, url, event_types, enabled, secret, previous_secret, previous_secret_expires_at, headers, "
-                        + "created_at, updated_at, version, state_schema_version) values (?, ?, 'https://localhost/rot', "
-                        + "'{*}', true, ?, ?, ?, ?, now(), now(), 0, 2)")) {
+                        + "auth, created_at, updated_at, version, state_schema_version) values (?, ?, "
+                        + "'https://localhost/rot', '{*}', true, ?, ?, ?, ?, ?, now(), now(), 0, 2)")) {
             insert.setString(1, id);
             insert.setString(2, tenant);
             insert.setString(3, secret);
             insert.setString(4, previous);
             insert.setTimestamp(5, expires == null ? null : Timestamp.from(expires));
             insert.setString(6, headers);
+            insert.setString(7, auth);
             insert.executeUpdate();
         }
     }
@@ -181,11 +187,11 @@ class KeyRotationTests {
     private static String[] columns(String id) throws SQLException {
         try (Connection db = database();
                 PreparedStatement select = db
-                        .prepareStatement("select secret, previous_secret, headers from endpoint where id = ?")) {
+                        .prepareStatement("select secret, previous_secret, headers, auth from endpoint where id = ?")) {
             select.setString(1, id);
             try (ResultSet row = select.executeQuery()) {
                 row.next();
-                return new String[] { row.getString(1), row.getString(2), row.getString(3) };
+                return new String[] { row.getString(1), row.getString(2), row.getString(3), row.getString(4) };
             }
         }
     }
