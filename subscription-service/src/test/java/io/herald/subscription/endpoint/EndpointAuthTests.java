@@ -124,6 +124,25 @@ class EndpointAuthTests {
     }
 
     @Test
+    void shouldCreateAnOrderedEndpointAndPublishItOrderedWhileOthersStayUnordered() {
+        String tenant = tenant();
+        Map<String, Object> orderedBody = body(null);
+        orderedBody.put("ordered", true);
+        String ordered = given().auth().oauth2(TestTokens.admin(tenant)).contentType(ContentType.JSON).body(orderedBody)
+                .post("/v1/endpoints").then().statusCode(201).body("ordered", equalTo(true)).extract().path("id");
+        String unordered = create(tenant, null).body("ordered", equalTo(false)).extract().path("id");
+
+        given().auth().oauth2(TestTokens.admin(tenant)).get("/v1/endpoints/" + ordered).then().statusCode(200)
+                .body("ordered", equalTo(true));
+        assertThat(awaitState(ordered, state -> true).ordered()).isTrue();
+        assertThat(awaitState(unordered, state -> true).ordered()).isFalse();
+
+        orderedBody.put("ordered", "yes");
+        given().auth().oauth2(TestTokens.admin(tenant)).contentType(ContentType.JSON).body(orderedBody)
+                .post("/v1/endpoints").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
     void shouldKeepStoredSecretsWhenAPatchSendsTheMaskBackAndReplaceThemOtherwise() {
         String tenant = tenant();
         String id = given().auth().oauth2(TestTokens.admin(tenant)).contentType(ContentType.JSON)
