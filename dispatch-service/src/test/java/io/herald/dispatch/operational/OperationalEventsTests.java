@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -63,11 +64,7 @@ class OperationalEventsTests {
             EndpointState failing = endpoint(tenant, failingReceiver.url("/orders"), List.of("order.*"), secret())
                     .withDeliveryOptions(null, null, List.of(100L, 100L));
             EndpointState stranger = endpoint(tenant(), otherTenant.url("/ops"), List.of("herald.*"), secret());
-            for (EndpointState e : List.of(listener, failing, stranger)) {
-                kafka.publishEndpoint(e);
-            }
-            Await.until("the endpoints are routed", TIMEOUT,
-                    () -> List.of(listener, failing, stranger).stream().allMatch(e -> table.get(e.id()).isPresent()));
+            route(kafka, listener, failing, stranger);
 
             failingReceiver.respond(r -> Reply.status(500));
             kafka.publishEvent(event(tenant, "order.created"));
@@ -117,11 +114,7 @@ class OperationalEventsTests {
             EndpointState listener = endpoint(tenant, operations.url("/ops"), List.of("herald.*"), operationsSecret);
             EndpointState gone = endpoint(tenant, goneReceiver.url("/orders"), List.of("order.*"), secret());
             EndpointState stranger = endpoint(tenant(), otherTenant.url("/ops"), List.of("herald.*"), secret());
-            for (EndpointState e : List.of(listener, gone, stranger)) {
-                kafka.publishEndpoint(e);
-            }
-            Await.until("the endpoints are routed", TIMEOUT,
-                    () -> List.of(listener, gone, stranger).stream().allMatch(e -> table.get(e.id()).isPresent()));
+            route(kafka, listener, gone, stranger);
 
             goneReceiver.respond(r -> Reply.status(410));
             kafka.publishEvent(event(tenant, "order.created"));
@@ -153,6 +146,15 @@ class OperationalEventsTests {
     }
 
     /** Waits until the receiver got a webhook of each type; answers them all. */
+    /** Publishes the endpoints' states and waits until dispatch routes every one of them. */
+    private void route(TestKafka kafka, EndpointState... endpoints) {
+        for (EndpointState e : endpoints) {
+            kafka.publishEndpoint(e);
+        }
+        Await.until("the endpoints are routed", TIMEOUT,
+                () -> Arrays.stream(endpoints).allMatch(e -> table.get(e.id()).isPresent()));
+    }
+
     private static List<Received> awaitTypes(WebhookReceiver receiver, Set<String> types) {
         Await.until("webhooks of types " + types, TIMEOUT, () -> types(receiver.received()).containsAll(types));
         return receiver.received();
