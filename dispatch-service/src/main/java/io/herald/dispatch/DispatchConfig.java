@@ -65,6 +65,22 @@ public interface DispatchConfig {
          */
         @WithDefault("16777216")
         long maxTransactionBytes();
+
+        /**
+         * Pause before writing back a batch that holds nothing but large events deferred because their tenant is
+         * saturated, in milliseconds (default 250): without it they would be read and written back again at once. Other
+         * events arriving meanwhile wait at most this long.
+         */
+        @WithDefault("250")
+        long deferPauseMs();
+
+        /**
+         * Large fan-outs are held back while the last record the delivery stage took from {@code herald.deliveries} had
+         * waited there this long or longer, in milliseconds (default 1000): fanned out then, they would queue in front
+         * of every other tenant's deliveries.
+         */
+        @WithDefault("1000")
+        long deferWhenQueuedMs();
     }
 
     interface Delivery {

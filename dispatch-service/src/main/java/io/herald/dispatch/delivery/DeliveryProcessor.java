@@ -20,6 +20,7 @@ import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.DispatchConfig;
 import io.herald.dispatch.KafkaRecords;
 import io.herald.dispatch.auth.EndpointCredentials;
+import io.herald.dispatch.guard.DeliveryBacklog;
 import io.herald.dispatch.guard.EndpointBreakers;
 import io.herald.dispatch.guard.EndpointLimits;
 import io.herald.dispatch.guard.FailingEndpoints;
@@ -80,12 +81,14 @@ public class DeliveryProcessor implements DueDeliveries {
     private final MeterRegistry registry;
     private final DispatchTracing tracing;
     private final DeliveryMeters meters;
+    private final DeliveryBacklog backlog;
 
     DeliveryProcessor(@Channel("deliveries-in") Multi<Message<String>> deliveries, EndpointStateConsumer routing,
             RoutingTable table, EndpointCredentials http, OrderedDeliveries ordered, OutcomePolicy outcomes,
             EndpointBreakers breakers, EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants,
             Clock clock, DispatchConfig config, DeliveryPolicyConfig policy, MeterRegistry registry,
-            DispatchTracing tracing, DeliveryMeters meters) {
+            DispatchTracing tracing, DeliveryMeters meters, DeliveryBacklog backlog) {
+        this.backlog = backlog;
         this.tracing = tracing;
         this.meters = meters;
         this.deliveries = deliveries;
@@ -123,8 +126,11 @@ public class DeliveryProcessor implements DueDeliveries {
      * restart).
      */
     public Uni<Void> process(Message<String> message) {
-        message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .ifPresent(record -> meters.queued(Duration.between(record.getTimestamp(), clock.instant())));
+        message.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(record -> {
+            Duration queued = Duration.between(record.getTimestamp(), clock.instant());
+            meters.queued(queued);
+            backlog.taken(queued);
+        });
         DeliveryMessage delivery = read(message.getPayload());
         if (delivery != null && table.get(delivery.endpointId()).map(EndpointState::ordered).orElse(false)) {
             // Queued behind the endpoint's earlier deliveries; acknowledged once done, not now.

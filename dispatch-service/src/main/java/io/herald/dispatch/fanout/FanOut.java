@@ -24,6 +24,8 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
 import io.herald.dispatch.DispatchConfig;
 import io.herald.dispatch.KafkaRecords;
+import io.herald.dispatch.guard.DeliveryBacklog;
+import io.herald.dispatch.guard.TenantBudgets;
 import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.EndpointStateConsumer;
 import io.herald.dispatch.routing.RoutingTable;
@@ -77,12 +79,18 @@ public class FanOut {
     private final KafkaClientService clients;
     private final EndpointFilter filters;
     private final DispatchTracing tracing;
+    private final TenantBudgets budgets;
+    private final DeliveryBacklog backlog;
+    private final Counter deferrals;
+    private final Duration deferPause;
 
     FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
             @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
             EndpointStateConsumer routing, RoutingTable table, DeliveryPublisher publisher, Clock clock,
             MeterRegistry registry, DispatchConfig config, KafkaClientService clients, EndpointFilter filters,
-            DispatchTracing tracing) {
+            DispatchTracing tracing, TenantBudgets budgets, DeliveryBacklog backlog) {
+        this.budgets = budgets;
+        this.backlog = backlog;
         this.filters = filters;
         this.tracing = tracing;
         this.batches = batches;
@@ -95,6 +103,10 @@ public class FanOut {
                 .register(registry);
         this.continued = Counter.builder("herald.fanout.continued")
                 .description("Large events whose fan-out was continued in a later batch").register(registry);
+        this.deferrals = Counter.builder("herald.fanout.deferred")
+                .description("Large events written back unfanned because their tenant's deliveries were saturated")
+                .register(registry);
+        this.deferPause = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().deferPauseMs());
         this.abortBackoff = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().abortBackoffMs());
         this.maxTransactionBytes = config == null ? Long.MAX_VALUE : config.fanOut().maxTransactionBytes();
         this.clients = clients;
@@ -130,7 +142,10 @@ public class FanOut {
     private Uni<Void> fanOut(Message<List<String>> batch) {
         Plan plan = plan(batch.getPayload(), DispatchTracing.traceparents(batch), maxTransactionBytes);
         List<List<DeliveryMessage>> chunks = plan.chunks();
-        Uni<Void> earlier = Uni.createFrom().voidItem();
+        deferrals.increment(plan.deferred());
+        // A batch of nothing but deferred events would be read back at once: it waits a little, not spinning.
+        Uni<Void> earlier = plan.onlyDeferred() ? Uni.createFrom().voidItem().onItem().delayIt().by(deferPause)
+                : Uni.createFrom().voidItem();
         // All but the last chunk in transactions of their own; the last commits the batch's offsets with it.
         for (List<DeliveryMessage> chunk : chunks.subList(0, chunks.size() - 1)) {
             earlier = earlier.chain(() -> transactions.withTransaction(transaction -> send(chunk, transaction)))
@@ -201,9 +216,15 @@ public class FanOut {
      * @param continuations events written back to {@code herald.events}, to fan out to the rest of their endpoints
      * @param continuationTraceparents the {@code traceparent} each continuation carries on (its event's, or null)
      * @param spans the fan-out span of each event planned, ended once the batch is committed or aborted
+     * @param deferred large events written back without any delivery, as their tenant is saturated
      */
     record Plan(List<List<DeliveryMessage>> chunks, List<EventMessage> continuations,
-            List<String> continuationTraceparents, List<Span> spans) {
+            List<String> continuationTraceparents, List<Span> spans, int deferred) {
+
+        /** Whether the batch writes nothing but deferred events back. */
+        boolean onlyDeferred() {
+            return deferred > 0 && deferred == continuations.size() && chunks.size() == 1 && chunks.get(0).isEmpty();
+        }
     }
 
     /** Plans a batch of records without trace headers. */
@@ -217,6 +238,12 @@ public class FanOut {
      * a record written back to {@code herald.events}, behind the events that arrived meanwhile, so a tenant fanning
      * large events out to thousands of endpoints advances a bounded amount per batch and never holds the partition's
      * other events behind it. Events with an ordering key are never split, so they keep their order.
+     * <p>
+     * Nor does a large fan-out run ahead of its delivery: while the delivery stage is
+     * {@linkplain DeliveryBacklog#behind behind} or the event's tenant is {@linkplain TenantBudgets#saturated
+     * saturated} (its deliveries are being postponed for want of its share of in-flight room), large events are written
+     * back untouched. Fanned out then, their deliveries would queue in {@code herald.deliveries} in front of other
+     * tenants' deliveries (and be postponed through a retry tier, record by record) while those wait.
      */
     Plan plan(List<String> events, List<String> traceparents, long maxBytes) {
         List<DeliveryMessage> whole = new ArrayList<>();
@@ -225,8 +252,17 @@ public class FanOut {
         List<String> continuationTraceparents = new ArrayList<>();
         List<Span> spans = new ArrayList<>();
         long largeBudget = maxBytes;
+        int deferred = 0;
         for (int i = 0; i < events.size(); i++) {
             EventMessage event = read(events.get(i));
+            if (event != null && event.fanOutAfter() != null && event.orderingKey() == null
+                    && holdBack(event.tenant())) {
+                // The rest of a large fan-out whose tenant cannot take more deliveries now: written back as it is.
+                continuations.add(event);
+                continuationTraceparents.add(traceparents.get(i));
+                deferred++;
+                continue;
+            }
             List<DeliveryMessage> deliveries = event == null ? List.of() : deliveriesOf(event);
             if (event != null) {
                 // Each delivery carries its event's fan-out span, so every attempt, retries included, is its child.
@@ -244,7 +280,10 @@ public class FanOut {
                 continue;
             }
             int taken = 0;
-            while (taken < deliveries.size() && (parts.isEmpty() || sizeOf(deliveries.get(taken)) <= largeBudget)) {
+            boolean defer = holdBack(event.tenant());
+            deferred += defer ? 1 : 0;
+            while (!defer && taken < deliveries.size()
+                    && (parts.isEmpty() || sizeOf(deliveries.get(taken)) <= largeBudget)) {
                 largeBudget -= sizeOf(deliveries.get(taken));
                 parts.add(deliveries.get(taken++));
             }
@@ -255,7 +294,12 @@ public class FanOut {
             }
         }
         whole.addAll(parts);
-        return new Plan(chunks(whole, maxBytes), continuations, continuationTraceparents, spans);
+        return new Plan(chunks(whole, maxBytes), continuations, continuationTraceparents, spans, deferred);
+    }
+
+    /** Whether a large fan-out of the tenant is held back now: delivery is behind, or the tenant is saturated. */
+    private boolean holdBack(String tenant) {
+        return backlog != null && backlog.behind() || budgets != null && budgets.saturated(tenant);
     }
 
     /** {@code deliveries} in order, in chunks of at most {@code maxBytes} (at least one delivery each); never empty. */

@@ -1,5 +1,6 @@
 package io.herald.dispatch.guard;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,9 +14,16 @@ import io.herald.dispatch.DeliveryPolicyConfig;
  * payload bytes. A tenant past either is told to wait (its delivery is postponed), so a tenant with thousands of
  * endpoints or large events cannot take the whole in-flight budget and keep other tenants' deliveries waiting behind
  * its backlog in the same partitions.
+ * <p>
+ * A tenant refused within the last {@link #SATURATED_FOR} (or holding its whole share of deliveries) is
+ * {@linkplain #saturated saturated}: fan-out then holds back the rest of its large fan-outs, which would only queue in
+ * {@code herald.deliveries} ahead of other tenants' deliveries and be postponed again.
  */
 @ApplicationScoped
 public class TenantBudgets {
+
+    /** How long after a refusal a tenant counts as saturated. */
+    static final Duration SATURATED_FOR = Duration.ofSeconds(1);
 
     private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
     private final int maxDeliveries;
@@ -26,7 +34,7 @@ public class TenantBudgets {
         this(config.limits().maxInFlightPerTenant(), config.limits().maxInFlightBytesPerTenant());
     }
 
-    TenantBudgets(int maxDeliveries, long maxBytes) {
+    public TenantBudgets(int maxDeliveries, long maxBytes) {
         this.maxDeliveries = maxDeliveries;
         this.maxBytes = maxBytes;
     }
@@ -44,6 +52,8 @@ public class TenantBudgets {
                 budget.deliveries++;
                 budget.bytes += bytes;
                 entered[0] = true;
+            } else {
+                budget.refusedAt = System.nanoTime();
             }
             return budget.deliveries == 0 ? null : budget;
         });
@@ -64,8 +74,25 @@ public class TenantBudgets {
         return budget == null ? 0 : budget.deliveries;
     }
 
+    /**
+     * Whether the tenant holds its whole share of this instance or was refused room in the last {@link #SATURATED_FOR}:
+     * more of its deliveries now would wait (be postponed) rather than go out. A tenant with nothing in flight never
+     * is.
+     */
+    public boolean saturated(String tenant) {
+        boolean[] saturated = { false };
+        // Read under the map's lock on the entry, as the budget is changed.
+        budgets.computeIfPresent(tenant, (t, budget) -> {
+            saturated[0] = budget.deliveries >= maxDeliveries
+                    || budget.refusedAt != 0 && System.nanoTime() - budget.refusedAt < SATURATED_FOR.toNanos();
+            return budget;
+        });
+        return saturated[0];
+    }
+
     private static final class Budget {
         int deliveries;
         long bytes;
+        long refusedAt;
     }
 }

@@ -3,6 +3,7 @@ package io.herald.dispatch.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -15,6 +16,8 @@ import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
+import io.herald.dispatch.guard.DeliveryBacklog;
+import io.herald.dispatch.guard.TenantBudgets;
 import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.RoutingTable;
 import io.herald.dispatch.tracing.DispatchTracing;
@@ -25,8 +28,8 @@ class FanOutTests {
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
     private final RoutingTable table = new RoutingTable();
     private final FanOut fanOut = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
-            new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()),
-            DispatchTracing.off());
+            new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()), DispatchTracing.off(),
+            null, null);
 
     @Test
     void shouldCreateOneFirstDeliveryPerMatchingEndpointWithTheRenderedPayload() {
@@ -95,6 +98,65 @@ class FanOutTests {
         assertThat(plan.continuations()).isEmpty();
         assertThat(plan.chunks()).hasSize(4).allSatisfy(chunk -> assertThat(chunk).hasSizeLessThanOrEqualTo(3));
         assertThat(plan.chunks().stream().flatMap(List::stream)).hasSize(10);
+    }
+
+    @Test
+    void shouldHoldLargeFanOutsBackWhileDeliveryIsBehindButNeverSmallEventsOrOrderedOnes() {
+        DeliveryBacklog backlog = new DeliveryBacklog(Duration.ofSeconds(1));
+        FanOut held = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
+                new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()),
+                DispatchTracing.off(), null, backlog);
+        for (int i = 0; i < 10; i++) {
+            table.apply("big-" + i, endpoint("big-" + i, "noisy", List.of("order.*"), true));
+        }
+        table.apply("quiet-1", endpoint("quiet-1", "quiet", List.of("order.*"), true));
+        EventMessage large = event("evt_large", "noisy", null, 1_000);
+        EventMessage ordered = event("evt_ordered", "noisy", "customer-7", 1_000);
+        EventMessage small = event("evt_small", "quiet", null, 10);
+        long oneLarge = held.deliveriesFor(large).get(0).payload().length() + 512L;
+        FanOut.Plan started = held.plan(List.of(Json.write(large)), 3 * oneLarge);
+        EventMessage continuation = started.continuations().get(0);
+
+        backlog.taken(Duration.ofSeconds(2));
+        FanOut.Plan plan = held.plan(
+                List.of(Json.write(large), Json.write(continuation), Json.write(ordered), Json.write(small)),
+                3 * oneLarge);
+
+        assertThat(plan.chunks().stream().flatMap(List::stream)).extracting(DeliveryMessage::endpointId)
+                .as("the ordered event whole, the small one, nothing of the large ones").hasSize(11).contains("quiet-1")
+                .doesNotHaveDuplicates();
+        assertThat(plan.deferred()).isEqualTo(2);
+        assertThat(plan.continuations()).containsExactly(large, continuation);
+        assertThat(plan.onlyDeferred()).isFalse();
+        assertThat(held.plan(List.of(Json.write(continuation)), 3 * oneLarge).onlyDeferred()).isTrue();
+
+        backlog.taken(Duration.ofMillis(10));
+        assertThat(held.plan(List.of(Json.write(continuation)), 3 * oneLarge).chunks().get(0))
+                .extracting(DeliveryMessage::endpointId).containsExactly("big-3", "big-4", "big-5");
+    }
+
+    @Test
+    void shouldHoldASaturatedTenantsLargeFanOutBackButNotAnotherTenants() {
+        TenantBudgets budgets = new TenantBudgets(1, 1 << 20);
+        FanOut held = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
+                new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()),
+                DispatchTracing.off(), budgets, null);
+        for (int i = 0; i < 4; i++) {
+            table.apply("noisy-" + i, endpoint("noisy-" + i, "noisy", List.of("order.*"), true));
+            table.apply("other-" + i, endpoint("other-" + i, "other", List.of("order.*"), true));
+        }
+        EventMessage noisy = event("evt_noisy", "noisy", null, 1_000);
+        EventMessage other = event("evt_other", "other", null, 1_000);
+        long oneLarge = held.deliveriesFor(noisy).get(0).payload().length() + 512L;
+        assertThat(budgets.tryEnter("noisy", 1)).isTrue();
+        assertThat(budgets.tryEnter("noisy", 1)).as("refused: the tenant is saturated").isFalse();
+
+        FanOut.Plan plan = held.plan(List.of(Json.write(noisy), Json.write(other)), 2 * oneLarge);
+
+        assertThat(plan.chunks().stream().flatMap(List::stream)).extracting(DeliveryMessage::endpointId)
+                .containsExactly("other-0", "other-1");
+        assertThat(plan.deferred()).isEqualTo(1);
+        assertThat(plan.continuations()).extracting(EventMessage::id).containsExactly("evt_noisy", "evt_other");
     }
 
     private static EventMessage event(String id, String tenant, String orderingKey, int dataBytes) {

@@ -94,7 +94,7 @@ class FanOutTracingTests {
 
     private FanOut fanOut(DispatchTracing tracing) {
         return new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry(),
-                null, null, new EndpointFilter(new SimpleMeterRegistry()), tracing);
+                null, null, new EndpointFilter(new SimpleMeterRegistry()), tracing, null, null);
     }
 
     private static SpanData span(List<SpanData> spans, String eventId) {

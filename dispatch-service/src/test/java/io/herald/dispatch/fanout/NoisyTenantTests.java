@@ -31,8 +31,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A tenant with 2 000 endpoints posting 200 KB events (400 MB of deliveries each) neither stalls fan-out nor keeps
- * another tenant's webhooks waiting: its fan-out goes out in byte-bounded transactions and its deliveries take no more
- * than the instance's byte budget in flight.
+ * another tenant's webhooks waiting: its fan-out goes out in byte-bounded transactions, is held back while delivery is
+ * behind, and its deliveries take no more than the tenant's byte budget in flight.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -87,9 +87,11 @@ class NoisyTenantTests extends DeliveryTestBase {
                     latencies.size(), quietEndpoint.id());
             assertThat(latencies).hasSize(SMALL_EVENTS);
             // Queued behind the noisy tenant's work, the quiet tenant waited about as long as that work took (p99 107 s
-            // of about 110 s before fan-out was cut and tenants given shares); isolated, well under half of it (5 s of
-            // 13 s on an idle machine). Relative, since what 800 MB of deliveries take depends on the machine's load.
-            assertThat(p99).isLessThan(Math.max(3_000, noisyMs / 2));
+            // of about 110 s before fan-out was cut and tenants given shares; 9-12 s of 23-37 s while fan-out still ran
+            // ahead of delivery, filling herald.deliveries in front of the quiet tenant); with large fan-outs held back
+            // while delivery is behind, 2.6 s of 28.6 s on a two-core machine. Relative, since what 800 MB of
+            // deliveries take depends on the machine's load.
+            assertThat(p99).isLessThan(Math.max(3_000, noisyMs / 4));
             assertThat(receiver.received()).hasSize(ENDPOINTS * BIG_EVENTS);
         }
     }

@@ -30,4 +30,23 @@ class TenantBudgetsTests {
         assertThat(budgets.tryEnter("large", 600)).isFalse();
         assertThat(budgets.tryEnter("large", 400)).isTrue();
     }
+
+    @Test
+    void shouldCountATenantAsSaturatedOnlyWhileItHoldsItsShareOrWasRefusedLately() {
+        assertThat(budgets.saturated("noisy")).as("nothing in flight").isFalse();
+        budgets.tryEnter("noisy", 10);
+        budgets.tryEnter("noisy", 10);
+        assertThat(budgets.saturated("noisy")).as("room left, never refused").isFalse();
+        budgets.tryEnter("noisy", 10);
+        assertThat(budgets.saturated("noisy")).as("its whole share").isTrue();
+
+        budgets.leave("noisy", 10);
+        budgets.tryEnter("noisy", 2_000);
+        assertThat(budgets.saturated("noisy")).as("refused just now").isTrue();
+        assertThat(budgets.saturated("quiet")).isFalse();
+
+        budgets.leave("noisy", 10);
+        budgets.leave("noisy", 10);
+        assertThat(budgets.saturated("noisy")).as("nothing in flight any more").isFalse();
+    }
 }
