@@ -118,6 +118,10 @@ public class DeliveryProcessor implements DueDeliveries {
         Gauge.builder("herald.delivery.in.flight.bytes", inFlight, BoundedInFlight::bytes)
                 .description("Bytes of delivery records taken from herald.deliveries and not yet done")
                 .register(registry);
+        Gauge.builder("herald.delivery.in.flight.records", inFlight, BoundedInFlight::items)
+                .description("Delivery records taken from herald.deliveries and not yet done (at most "
+                        + "delivery.concurrency: at that bound the consumer stops fetching)")
+                .register(registry);
     }
 
     /**

@@ -28,7 +28,12 @@ final class Timeline implements AutoCloseable {
 
     /** Prometheus series read each second: column name, then the series' name and a label it must carry (or ""). */
     private static final String[][] SERIES = { { "queued max s", "herald_delivery_queued_seconds_max", "" },
+            { "fan-out lag max", "kafka_consumer_fetch_manager_records_lag_max", "kafka-consumer-events-in" },
+            { "fanned out", "herald_fanout_deliveries_total", "" },
             { "delivery lag max", "kafka_consumer_fetch_manager_records_lag_max", "kafka-consumer-deliveries-in" },
+            { "delivery fetches/s", "kafka_consumer_fetch_manager_fetch_rate", "kafka-consumer-deliveries-in" },
+            { "delivery fetch ms", "kafka_consumer_fetch_manager_fetch_latency_avg", "kafka-consumer-deliveries-in" },
+            { "in-flight records", "herald_delivery_in_flight_records", "" },
             { "in-flight bytes", "herald_delivery_in_flight_bytes", "" },
             { "postponed", "herald_delivery_rescheduled_total", "" }, { "retry waiting", "herald_retry_waiting", "" },
             { "breakers open", "herald_breaker_endpoints", "state=\"open\"" } };
