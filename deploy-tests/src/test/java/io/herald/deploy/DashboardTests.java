@@ -94,7 +94,7 @@ class DashboardTests {
                     if (name.startsWith("\"")) {
                         name = name.substring(1, name.length() - 1);
                     } else {
-                        // A constant, possibly qualified (EventService.REJECTED_METRIC): find its literal.
+                        // A constant, possibly qualified (IngestMetrics.REJECTED_METRIC): find its literal.
                         String constant = name.substring(name.lastIndexOf('.') + 1);
                         Matcher literal = Pattern.compile("\\b" + Pattern.quote(constant) + "\\s*=\\s*\"([^\"]+)\"")
                                 .matcher(all);

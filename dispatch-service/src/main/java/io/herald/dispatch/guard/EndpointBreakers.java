@@ -44,9 +44,12 @@ public class EndpointBreakers {
     private final Duration open;
     private final MeterRegistry registry;
     private final EndpointHealthEvents health;
+    private final FailingEndpoints failing;
 
-    EndpointBreakers(DeliveryPolicyConfig config, MeterRegistry registry, EndpointHealthEvents health) {
+    EndpointBreakers(DeliveryPolicyConfig config, MeterRegistry registry, EndpointHealthEvents health,
+            FailingEndpoints failing) {
         this.health = health;
+        this.failing = failing;
         DeliveryPolicyConfig.Breaker breaker = config.breaker();
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -129,7 +132,7 @@ public class EndpointBreakers {
     }
 
     private Guard guard(String endpointId) {
-        return guards.get(endpointId, id -> new Guard(id, CircuitBreaker.of(id, breakerConfig), health));
+        return guards.get(endpointId, id -> new Guard(id, CircuitBreaker.of(id, breakerConfig), health, failing));
     }
 
     private static final class Guard {
@@ -142,7 +145,7 @@ public class EndpointBreakers {
         /** Whether the tenant was told the endpoint is failing, and not yet that it recovered. */
         volatile boolean announcedFailing;
 
-        Guard(String endpointId, CircuitBreaker breaker, EndpointHealthEvents health) {
+        Guard(String endpointId, CircuitBreaker breaker, EndpointHealthEvents health, FailingEndpoints failing) {
             this.breaker = breaker;
             breaker.getEventPublisher().onStateTransition(e -> {
                 CircuitBreaker.State to = e.getStateTransition().getToState();
@@ -150,13 +153,13 @@ public class EndpointBreakers {
                     openedAtNanos = System.nanoTime();
                     if (!announcedFailing && health != null && health.enabled()) {
                         announcedFailing = true;
-                        health.failing(endpointId, lastError);
+                        health.failing(endpointId, failing.since(endpointId), lastError);
                     }
                 } else if (to == CircuitBreaker.State.CLOSED) {
                     consecutiveFailures.set(0);
                     if (announcedFailing) {
                         announcedFailing = false;
-                        health.recovered(endpointId, health.failingSince(endpointId));
+                        health.recovered(endpointId, failing.since(endpointId));
                     }
                 }
             });

@@ -15,7 +15,6 @@ import io.herald.contracts.messages.OperationalEvents.EndpointFailing;
 import io.herald.contracts.messages.OperationalEvents.EndpointRecovered;
 import io.herald.contracts.messages.ReceiverText;
 import io.herald.dispatch.DeliveryPolicyConfig;
-import io.herald.dispatch.guard.FailingEndpoints;
 import io.herald.dispatch.routing.RoutingTable;
 
 /**
@@ -33,25 +32,26 @@ public class EndpointHealthEvents {
 
     private final OperationalEventPublisher publisher;
     private final RoutingTable table;
-    private final FailingEndpoints failing;
     private final Clock clock;
     private final boolean enabled;
     private final Duration open;
 
-    EndpointHealthEvents(OperationalEventPublisher publisher, RoutingTable table, FailingEndpoints failing, Clock clock,
+    EndpointHealthEvents(OperationalEventPublisher publisher, RoutingTable table, Clock clock,
             OperationalEventsConfig config, DeliveryPolicyConfig policy) {
         this.publisher = publisher;
         this.table = table;
-        this.failing = failing;
         this.clock = clock;
         this.enabled = config.enabled();
         this.open = Duration.ofMillis(policy.breaker().openMs());
     }
 
-    /** The endpoint's breaker opened from closed; {@code lastError} is the failure that opened it. */
-    public void failing(String endpointId, String lastError) {
+    /**
+     * The endpoint's breaker opened from closed; {@code lastError} is the failure that opened it, {@code failingSince}
+     * its first failure after its last success.
+     */
+    public void failing(String endpointId, Instant failingSince, String lastError) {
         tell(endpointId, "failing", OperationalEvents.ENDPOINT_FAILING, now -> new EndpointFailing(endpointId,
-                failing.since(endpointId), ReceiverText.sanitize(lastError), open.toMillis(), now));
+                failingSince, ReceiverText.sanitize(lastError), open.toMillis(), now));
     }
 
     /** The breaker of an endpoint announced failing closed again. */
@@ -70,11 +70,6 @@ public class EndpointHealthEvents {
         LOG.infof("Endpoint %s of tenant %s is %s (circuit breaker)", endpointId, endpoint.tenant(), what);
         publisher.publishLater("evt_" + what + "_" + endpointId + "_" + now.toEpochMilli(), endpoint.tenant(), type,
                 data.apply(now), endpointId, now);
-    }
-
-    /** Since when the endpoint has been failing, as far as this instance knows. */
-    public Instant failingSince(String endpointId) {
-        return failing.since(endpointId);
     }
 
     public boolean enabled() {

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.herald.contracts.messages.EventMessage;
-import io.herald.ingest.event.EventService;
+import io.herald.ingest.IngestMetrics;
 import io.herald.kit.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,9 +38,9 @@ public class CatalogGuard {
     private CatalogGuard(EventCatalog catalog, BooleanSupplier loaded, MeterRegistry registry) {
         this.catalog = catalog;
         this.loaded = loaded;
-        this.schemaViolations = Counter.builder(EventService.REJECTED_METRIC).tag("reason", "schema_violation")
+        this.schemaViolations = Counter.builder(IngestMetrics.REJECTED_METRIC).tag("reason", "schema_violation")
                 .description("Events whose data broke their type's JSON schema, answered 422").register(registry);
-        this.unregistered = Counter.builder(EventService.REJECTED_METRIC).tag("reason", "unregistered_type")
+        this.unregistered = Counter.builder(IngestMetrics.REJECTED_METRIC).tag("reason", "unregistered_type")
                 .description("Events of types missing from a catalog that rejects them, answered 422")
                 .register(registry);
     }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.IngestConfig;
+import io.herald.ingest.IngestMetrics;
 import io.herald.ingest.catalog.CatalogGuard;
 import io.herald.ingest.tracing.EventTraceparent;
 import io.herald.kit.auth.Caller;
@@ -44,8 +45,6 @@ public class EventService {
     /** The outgoing channel bound to {@code herald.events} in application.properties. */
     public static final String CHANNEL = "events";
 
-    /** The counter of refused requests and batch items, tagged {@code reason}. */
-    public static final String REJECTED_METRIC = "herald.ingest.rejected";
     private static final String INVALID_TYPE = "urn:herald:problem:validation";
     private static final String OVERLOADED_TYPE = "urn:herald:problem:overloaded";
     private static final Duration OVERLOADED_RETRY_AFTER = Duration.ofSeconds(1);
@@ -77,12 +76,12 @@ public class EventService {
         this.inFlight = new Semaphore(maxInFlight);
         this.accepted = Counter.builder("herald.ingest.events").tag("outcome", "accepted")
                 .description("Events acknowledged by Kafka and answered 202").register(registry);
-        this.unavailable = Counter.builder(REJECTED_METRIC).tag("reason", "unavailable")
+        this.unavailable = Counter.builder(IngestMetrics.REJECTED_METRIC).tag("reason", "unavailable")
                 .description("Events Kafka did not acknowledge in time, answered 503").register(registry);
-        this.overloaded = Counter.builder(REJECTED_METRIC).tag("reason", "overloaded")
+        this.overloaded = Counter.builder(IngestMetrics.REJECTED_METRIC).tag("reason", "overloaded")
                 .description("Events refused at once because too many were waiting for Kafka, answered 503")
                 .register(registry);
-        this.invalid = Counter.builder(REJECTED_METRIC).tag("reason", "invalid_item")
+        this.invalid = Counter.builder(IngestMetrics.REJECTED_METRIC).tag("reason", "invalid_item")
                 .description("Invalid items of batches, answered 400 in the batch result").register(registry);
         this.ackLatency = Timer.builder("herald.ingest.publish").description("Time from send to Kafka acknowledgement")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))

@@ -5,6 +5,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.herald.ingest.IngestMetrics;
 import io.herald.ingest.event.EventService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +47,7 @@ public class RejectionMetricsRoute {
     }
 
     private Counter counter(String reason) {
-        return Counter.builder(EventService.REJECTED_METRIC).tag("reason", reason)
+        return Counter.builder(IngestMetrics.REJECTED_METRIC).tag("reason", reason)
                 .description("Requests and batch items refused, by reason").register(registry);
     }
 }

@@ -10,6 +10,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.herald.subscription.eventtype.EventTypePatterns;
+
 /**
  * Body of {@code POST /v1/endpoints}.
  *

@@ -13,6 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
 
+import io.herald.subscription.eventtype.EventTypePatterns;
+
 /**
  * Body of {@code PATCH /v1/endpoints/{id}} (JSON merge patch): a field left out stays as it is; {@code null} clears
  * {@code description}, {@code headers}, {@code rateLimitPerSecond}, {@code retryScheduleMs}, {@code filter},

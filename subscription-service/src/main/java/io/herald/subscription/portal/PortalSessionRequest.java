@@ -6,7 +6,7 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import io.herald.subscription.endpoint.EventTypePatterns;
+import io.herald.subscription.eventtype.EventTypePatterns;
 
 /**
  * Body of {@code POST /v1/portal-sessions}; every field is optional.

@@ -1,4 +1,4 @@
-package io.herald.kit;
+package io.herald.contracts;
 
 import java.time.Clock;
 
@@ -7,7 +7,10 @@ import jakarta.inject.Singleton;
 
 import io.quarkus.arc.DefaultBean;
 
-/** The one clock of a service, so logic never reads the time by itself; a test may replace it with its own bean. */
+/**
+ * The one clock of every Herald service, so logic never reads the time by itself; a test may replace it with its own
+ * bean. Here, not in the service kit, because dispatch (which has no public API) does not take the kit.
+ */
 public class ClockProducer {
 
     @Produces

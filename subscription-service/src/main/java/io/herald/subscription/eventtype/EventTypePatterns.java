@@ -1,4 +1,4 @@
-package io.herald.subscription.endpoint;
+package io.herald.subscription.eventtype;
 
 import static java.lang.annotation.ElementType.FIELD;
 import static java.lang.annotation.ElementType.PARAMETER;

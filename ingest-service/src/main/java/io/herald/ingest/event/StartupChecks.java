@@ -1,11 +1,11 @@
-package io.herald.ingest;
+package io.herald.ingest.event;
 
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
-import io.herald.ingest.event.EventService;
+import io.herald.ingest.IngestConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /** Warns at start when the producer's timeouts exceed the publish budget, rather than letting an outage find out. */
