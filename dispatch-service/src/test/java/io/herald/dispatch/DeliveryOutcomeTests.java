@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -190,8 +191,8 @@ class DeliveryOutcomeTests extends DeliveryTestBase {
         kafka.publishDelivery(postponed);
 
         List<String> tiers = List.of("5s", "1m", "5m", "30m");
-        Await.until("the postponed delivery is in a retry tier", TIMEOUT,
-                () -> tiers.stream().anyMatch(tier -> !kafka
+        await("the postponed delivery is in a retry tier").atMost(TIMEOUT)
+                .until(() -> tiers.stream().anyMatch(tier -> !kafka
                         .readToEnd(Topics.retryTier(tier), DeliveryMessage.class, d -> d.id().equals(postponed.id()))
                         .isEmpty()));
         Instant after = Instant.now();

@@ -1,5 +1,7 @@
 package io.herald.dispatch;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 
 import jakarta.inject.Inject;
@@ -50,8 +52,8 @@ public abstract class DeliveryTestBase {
     /** Publishes the endpoint's state and waits until dispatch's routing table holds this version of it. */
     protected EndpointState register(EndpointState endpoint) {
         kafka.publishEndpoint(endpoint);
-        Await.until("endpoint " + endpoint.id() + " is in the routing table", REGISTER_TIMEOUT,
-                () -> table.get(endpoint.id()).map(e -> e.version() == endpoint.version()).orElse(false));
+        await("endpoint " + endpoint.id() + " is in the routing table").atMost(REGISTER_TIMEOUT)
+                .until(() -> table.get(endpoint.id()).map(e -> e.version() == endpoint.version()).orElse(false));
         return endpoint;
     }
 }

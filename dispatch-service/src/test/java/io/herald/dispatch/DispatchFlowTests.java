@@ -7,6 +7,7 @@ import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +110,7 @@ class DispatchFlowTests extends DeliveryTestBase {
         receiver.await(2, TIMEOUT);
 
         kafka.tombstone(deleted.id());
-        Await.until("the tombstone is applied", TIMEOUT, () -> table.get(deleted.id()).isEmpty());
+        await("the tombstone is applied").atMost(TIMEOUT).until(() -> table.get(deleted.id()).isEmpty());
         EventMessage after = event(tenant, "order.updated", key);
         EventMessage barrier = event(tenant, "order.closed", key);
         kafka.publishEvent(after);

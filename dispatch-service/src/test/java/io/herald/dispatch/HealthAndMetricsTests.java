@@ -2,6 +2,7 @@ package io.herald.dispatch;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -35,9 +36,9 @@ class HealthAndMetricsTests {
 
     @Test
     void shouldReportReadyOnceTheRoutingTableIsLoaded() {
-        Await.until("the routing table is loaded", TIMEOUT, routing::isLoaded);
-        Await.until("/q/health/ready answers 200", TIMEOUT,
-                () -> given().get("/q/health/ready").then().extract().statusCode() == 200);
+        await("the routing table is loaded").atMost(TIMEOUT).until(routing::isLoaded);
+        await("/q/health/ready answers 200").atMost(TIMEOUT)
+                .until(() -> given().get("/q/health/ready").then().extract().statusCode() == 200);
 
         JsonPath health = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
         assertThat(health.getString("status")).isEqualTo("UP");
@@ -51,12 +52,12 @@ class HealthAndMetricsTests {
             EndpointState endpoint = Fixtures.endpoint(Fixtures.tenant(), "http://127.0.0.1:9/hook", List.of("order.*"),
                     Fixtures.secret());
             kafka.publishEndpoint(endpoint);
-            Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+            await("the endpoint is routed").atMost(TIMEOUT).until(() -> table.get(endpoint.id()).isPresent());
 
             assertThat(endpointsGauge()).isEqualTo(table.size()).isPositive();
 
             kafka.tombstone(endpoint.id());
-            Await.until("the tombstone is applied", TIMEOUT, () -> table.get(endpoint.id()).isEmpty());
+            await("the tombstone is applied").atMost(TIMEOUT).until(() -> table.get(endpoint.id()).isEmpty());
             assertThat(endpointsGauge()).isEqualTo(table.size());
         }
     }
@@ -68,11 +69,11 @@ class HealthAndMetricsTests {
             EndpointState endpoint = Fixtures.endpoint(Fixtures.tenant(), receiver.url("/hook"), List.of("order.*"),
                     Fixtures.secret());
             kafka.publishEndpoint(endpoint);
-            Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+            await("the endpoint is routed").atMost(TIMEOUT).until(() -> table.get(endpoint.id()).isPresent());
             kafka.publishEvent(Fixtures.event(endpoint.tenant(), "order.created"));
             receiver.await(1, TIMEOUT);
-            Await.until("the attempt is counted", TIMEOUT,
-                    () -> metrics().contains("herald_delivery_attempts_total{outcome=\"SUCCEEDED\"}"));
+            await("the attempt is counted").atMost(TIMEOUT)
+                    .until(() -> metrics().contains("herald_delivery_attempts_total{outcome=\"SUCCEEDED\"}"));
 
             String metrics = metrics();
 

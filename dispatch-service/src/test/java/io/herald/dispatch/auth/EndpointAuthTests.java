@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +29,6 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointAuth;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.dispatch.guard.EndpointBreakers;
 import io.herald.testing.KafkaTestResource;
@@ -160,7 +160,8 @@ class EndpointAuthTests extends DeliveryTestBase {
                     3, TIMEOUT);
             assertThat(attempts).extracting(AttemptMessage::error)
                     .allSatisfy(error -> assertThat(error).contains("OAuth2 token request", "HTTP 500"));
-            Await.until("the breaker opens", TIMEOUT, () -> breakers.state(endpoint.id()) == CircuitBreaker.State.OPEN);
+            await("the breaker opens").atMost(TIMEOUT)
+                    .until(() -> breakers.state(endpoint.id()) == CircuitBreaker.State.OPEN);
 
             EventMessage later = event(tenant, "order.created");
             String laterId = DeliveryMessage.deliveryId(later.id(), endpoint.id());

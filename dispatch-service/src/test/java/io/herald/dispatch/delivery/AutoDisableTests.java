@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,6 @@ import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.OperationalEvents;
 import io.herald.contracts.messages.WebhookPayload;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.TestKafka;
 import io.herald.dispatch.routing.RoutingTable;
 import io.herald.testing.KafkaTestResource;
@@ -65,12 +65,12 @@ class AutoDisableTests {
             EndpointState endpoint = endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())
                     .withDeliveryOptions(null, null, Collections.nCopies(30, 200L));
             kafka.publishEndpoint(endpoint);
-            Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+            await("the endpoint is routed").atMost(TIMEOUT).until(() -> table.get(endpoint.id()).isPresent());
 
             kafka.publishEvent(event(endpoint.tenant(), "order.created"));
 
-            Await.until("the endpoint is disabled", TIMEOUT,
-                    () -> table.get(endpoint.id()).map(e -> !e.enabled()).orElse(false));
+            await("the endpoint is disabled").atMost(TIMEOUT)
+                    .until(() -> table.get(endpoint.id()).map(e -> !e.enabled()).orElse(false));
             EventMessage disabled = kafka.await(Topics.EVENTS, EventMessage.class,
                     e -> OperationalEvents.ENDPOINT_DISABLED.equals(e.type()) && endpoint.tenant().equals(e.tenant()),
                     1, TIMEOUT).get(0);
@@ -90,7 +90,7 @@ class AutoDisableTests {
             EndpointState endpoint = endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())
                     .withDeliveryOptions(null, null, List.of(200L, 200L));
             kafka.publishEndpoint(endpoint);
-            Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+            await("the endpoint is routed").atMost(TIMEOUT).until(() -> table.get(endpoint.id()).isPresent());
             EventMessage event = event(endpoint.tenant(), "order.created");
             String deliveryId = DeliveryMessage.deliveryId(event.id(), endpoint.id());
 
@@ -114,7 +114,7 @@ class AutoDisableTests {
             EndpointState endpoint = endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())
                     .withDeliveryOptions(null, null, Collections.nCopies(30, 200L));
             kafka.publishEndpoint(endpoint);
-            Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+            await("the endpoint is routed").atMost(TIMEOUT).until(() -> table.get(endpoint.id()).isPresent());
             EventMessage event = event(endpoint.tenant(), "order.created");
             Instant since = Instant.now().minusSeconds(10).truncatedTo(ChronoUnit.MILLIS);
 
@@ -123,8 +123,8 @@ class AutoDisableTests {
             kafka.publishRetry("5s", DeliveryMessage.first(event, endpoint.id(), WebhookPayload.render(event), since)
                     .retryAt(Instant.now()).withFailingSince(since));
 
-            Await.until("the endpoint is disabled", TIMEOUT,
-                    () -> table.get(endpoint.id()).map(e -> !e.enabled()).orElse(false));
+            await("the endpoint is disabled").atMost(TIMEOUT)
+                    .until(() -> table.get(endpoint.id()).map(e -> !e.enabled()).orElse(false));
             EventMessage disabled = kafka.await(Topics.EVENTS, EventMessage.class,
                     e -> OperationalEvents.ENDPOINT_DISABLED.equals(e.type()) && endpoint.tenant().equals(e.tenant()),
                     1, TIMEOUT).get(0);

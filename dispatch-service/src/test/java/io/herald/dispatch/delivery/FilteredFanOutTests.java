@@ -1,6 +1,7 @@
 package io.herald.dispatch.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,6 @@ import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.dispatch.Fixtures;
 import io.herald.testing.KafkaTestResource;
@@ -65,8 +65,8 @@ class FilteredFanOutTests extends DeliveryTestBase {
 
         // Fan-out: the unfiltered endpoint's deliveries show that the whole stream was fanned out; the filtered one has
         // deliveries for the matching events only (and so no attempt for the others).
-        Await.until("the whole stream fanned out", TIMEOUT,
-                () -> kafka.deliveries(d -> d.endpointId().equals(everything.id())).size() == stream.size());
+        await("the whole stream fanned out").atMost(TIMEOUT)
+                .until(() -> kafka.deliveries(d -> d.endpointId().equals(everything.id())).size() == stream.size());
         List<DeliveryMessage> deliveries = kafka.deliveries(d -> d.endpointId().equals(filtered.id()));
         assertThat(deliveries).extracting(DeliveryMessage::eventId).containsExactlyInAnyOrderElementsOf(matching);
 

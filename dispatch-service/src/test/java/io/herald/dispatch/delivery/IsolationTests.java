@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.partitionOf;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
@@ -145,8 +145,8 @@ class IsolationTests extends DeliveryTestBase {
             kafka.publishEvent(event);
             Thread.sleep(PACE.toMillis());
         }
-        Await.until("every event reaches " + path, TIMEOUT,
-                () -> healthy.received().stream().filter(r -> r.path().equals(path)).count() >= EVENTS);
+        await("every event reaches " + path).atMost(TIMEOUT)
+                .until(() -> healthy.received().stream().filter(r -> r.path().equals(path)).count() >= EVENTS);
         List<Long> latencies = new ArrayList<>();
         healthy.received().stream().filter(r -> r.path().equals(path)).forEach(
                 r -> latencies.add(Duration.between(sent.get(r.header(WebhookHeaders.ID)), r.at()).toMillis()));

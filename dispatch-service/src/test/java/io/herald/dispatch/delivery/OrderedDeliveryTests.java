@@ -4,6 +4,7 @@ import static io.herald.dispatch.Fixtures.endpointOn;
 import static io.herald.dispatch.Fixtures.partitionOf;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,6 @@ import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.dispatch.Fixtures;
 import io.herald.testing.KafkaTestResource;
@@ -75,8 +75,8 @@ class OrderedDeliveryTests extends DeliveryTestBase {
                 endpointOn(partitionOf("ep_" + UUID.randomUUID()), tenant, receiver.url("/ordered")).withOrdered(true));
 
         List<String> ids = publishNumbered(tenant, events);
-        Await.until("every webhook succeeded", TIMEOUT,
-                () -> answered.stream().filter(a -> a[1] == 1).count() >= events);
+        await("every webhook succeeded").atMost(TIMEOUT)
+                .until(() -> answered.stream().filter(a -> a[1] == 1).count() >= events);
 
         List<Integer> succeeded = new ArrayList<>();
         List<int[]> inOrder = List.copyOf(answered);
@@ -191,8 +191,8 @@ class OrderedDeliveryTests extends DeliveryTestBase {
                     .withOrdered(ordered));
             long start = System.nanoTime();
             publishNumbered(tenant, events);
-            Await.until("all " + events + " webhooks reach " + path, Duration.ofMinutes(5),
-                    () -> receiver.received().stream().filter(r -> r.path().equals(path)).count() >= events);
+            await("all " + events + " webhooks reach " + path).atMost(Duration.ofMinutes(5))
+                    .until(() -> receiver.received().stream().filter(r -> r.path().equals(path)).count() >= events);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT,
                     "Ordered throughput: %s endpoint, receiver answering in 5 ms: %d webhooks "
@@ -223,8 +223,8 @@ class OrderedDeliveryTests extends DeliveryTestBase {
             kafka.publishEvent(event);
             Thread.sleep(20);
         }
-        Await.until("every event reaches " + path, TIMEOUT,
-                () -> healthy.received().stream().filter(r -> r.path().equals(path)).count() >= count);
+        await("every event reaches " + path).atMost(TIMEOUT)
+                .until(() -> healthy.received().stream().filter(r -> r.path().equals(path)).count() >= count);
         List<Long> latencies = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         healthy.received().stream().filter(r -> r.path().equals(path) && seen.add(r.header(WebhookHeaders.ID))).forEach(

@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -55,8 +55,8 @@ class ExactlyOnceFanOutTests extends DeliveryTestBase {
             kafka.publishEvent(event);
         }
 
-        Await.until("every event is fanned out to both endpoints", TIMEOUT,
-                () -> kafka.deliveries(d -> tenant.equals(d.tenant())).size() >= 2 * EVENTS);
+        await("every event is fanned out to both endpoints").atMost(TIMEOUT)
+                .until(() -> kafka.deliveries(d -> tenant.equals(d.tenant())).size() >= 2 * EVENTS);
 
         assertThat(failing.failures()).as("injected failures").hasValue(1);
         List<String> expected = events.stream().flatMap(e -> List

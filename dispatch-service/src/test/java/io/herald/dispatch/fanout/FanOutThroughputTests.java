@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.micrometer.core.instrument.Counter;
@@ -69,8 +69,8 @@ class FanOutThroughputTests extends DeliveryTestBase {
         long start = System.nanoTime();
 
         kafka.publishEvents(batch);
-        Await.until(events + " events fanned out to " + fanOut + " endpoints", Duration.ofMinutes(5),
-                () -> created() >= expected);
+        await(events + " events fanned out to " + fanOut + " endpoints").atMost(Duration.ofMinutes(5))
+                .until(() -> created() >= expected);
 
         double seconds = (System.nanoTime() - start) / 1e9;
         if (report) {

@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -50,14 +50,14 @@ class LargeFanOutTests extends DeliveryTestBase {
         List<EndpointState> registered = IntStream.range(0, endpoints)
                 .mapToObj(i -> endpoint(tenant, receiver.url("/hook/" + i), List.of("order.*"), secret()))
                 .peek(kafka::publishEndpoint).toList();
-        Await.until("every endpoint is routed", TIMEOUT,
-                () -> registered.stream().allMatch(e -> table.get(e.id()).isPresent()));
+        await("every endpoint is routed").atMost(TIMEOUT)
+                .until(() -> registered.stream().allMatch(e -> table.get(e.id()).isPresent()));
         EventMessage event = event(tenant, "order.created");
 
         kafka.publishEvent(event);
 
-        Await.until("the event is fanned out to every endpoint", TIMEOUT,
-                () -> kafka.deliveries(d -> event.id().equals(d.eventId())).size() >= endpoints);
+        await("the event is fanned out to every endpoint").atMost(TIMEOUT)
+                .until(() -> kafka.deliveries(d -> event.id().equals(d.eventId())).size() >= endpoints);
         assertThat(kafka.deliveries(d -> event.id().equals(d.eventId()))).hasSize(endpoints);
         assertThat(kafka.deliveries(d -> event.id().equals(d.eventId()), false)).as("written, aborted included")
                 .hasSize(endpoints);

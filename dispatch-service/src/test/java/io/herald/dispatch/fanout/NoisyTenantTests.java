@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,6 @@ import io.herald.contracts.Json;
 import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
@@ -54,8 +54,8 @@ class NoisyTenantTests extends DeliveryTestBase {
             String quiet = tenant();
             EndpointState quietEndpoint = register(
                     endpoint(quiet, quietReceiver.url("/quiet"), List.of("order.*"), secret()));
-            Await.until("every endpoint is routed", TIMEOUT,
-                    () -> many.stream().allMatch(e -> table.get(e.id()).isPresent()));
+            await("every endpoint is routed").atMost(TIMEOUT)
+                    .until(() -> many.stream().allMatch(e -> table.get(e.id()).isPresent()));
 
             List<EventMessage> large = IntStream.range(0, BIG_EVENTS).mapToObj(i -> largeEvent(noisy)).toList();
             Instant noisyStart = Instant.now();
@@ -73,8 +73,8 @@ class NoisyTenantTests extends DeliveryTestBase {
             quietReceiver.received().forEach(
                     r -> latencies.add(Duration.between(sent.get(r.header(WebhookHeaders.ID)), r.at()).toMillis()));
             long p99 = latencies.stream().sorted().toList().get((int) Math.ceil(latencies.size() * 0.99) - 1);
-            Await.until("every large event reaches every endpoint of the noisy tenant", TIMEOUT,
-                    () -> receiver.received().size() >= ENDPOINTS * BIG_EVENTS);
+            await("every large event reaches every endpoint of the noisy tenant").atMost(TIMEOUT)
+                    .until(() -> receiver.received().size() >= ENDPOINTS * BIG_EVENTS);
 
             Instant noisyDone = receiver.received().stream().map(WebhookReceiver.Received::at).max(Instant::compareTo)
                     .orElseThrow();

@@ -6,6 +6,7 @@ import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -20,7 +21,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver.Received;
@@ -51,7 +51,8 @@ class CircuitBreakerTests extends DeliveryTestBase {
 
         kafka.publishEvent(events.get(0));
         receiver.await(3, TIMEOUT);
-        Await.until("the breaker opens", TIMEOUT, () -> breakers.state(endpoint.id()) == CircuitBreaker.State.OPEN);
+        await("the breaker opens").atMost(TIMEOUT)
+                .until(() -> breakers.state(endpoint.id()) == CircuitBreaker.State.OPEN);
         for (EventMessage later : events.subList(1, events.size())) {
             kafka.publishEvent(later);
         }
@@ -60,7 +61,7 @@ class CircuitBreakerTests extends DeliveryTestBase {
 
         healthy.set(true);
 
-        Await.until("every event arrives", TIMEOUT, () -> receiver.received().size() >= 3 + events.size());
+        await("every event arrives").atMost(TIMEOUT).until(() -> receiver.received().size() >= 3 + events.size());
         List<Received> received = receiver.received();
         assertThat(Duration.between(received.get(2).at(), received.get(3).at()))
                 .as("from the failure that opened it to the probe").isGreaterThanOrEqualTo(Duration.ofMillis(1400));

@@ -5,6 +5,7 @@ import static io.herald.dispatch.Fixtures.event;
 import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointState;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver;
@@ -34,13 +34,13 @@ class RateLimitTests extends DeliveryTestBase {
         EndpointState endpoint = endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())
                 .withDeliveryOptions(null, RATE, null);
         kafka.publishEndpoint(endpoint);
-        Await.until("the endpoint is routed", TIMEOUT, () -> table.get(endpoint.id()).isPresent());
+        await("the endpoint is routed").atMost(TIMEOUT).until(() -> table.get(endpoint.id()).isPresent());
 
         for (int i = 0; i < EVENTS; i++) {
             kafka.publishEvent(event(endpoint.tenant(), "order.created"));
         }
 
-        Await.until("every event arrives", TIMEOUT,
+        await("every event arrives").atMost(TIMEOUT).until(
                 () -> receiver.received().stream().map(r -> r.header(WebhookHeaders.ID)).distinct().count() == EVENTS);
         List<Instant> times = receiver.received().stream().map(WebhookReceiver.Received::at).sorted().toList();
         int busiest = 0;

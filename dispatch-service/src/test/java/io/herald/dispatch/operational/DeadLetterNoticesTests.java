@@ -1,6 +1,7 @@
 package io.herald.dispatch.operational;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.OperationalEvents;
 import io.herald.contracts.messages.OperationalEvents.DeadLetterCreated;
-import io.herald.dispatch.Await;
 
 class DeadLetterNoticesTests {
 
@@ -43,7 +43,7 @@ class DeadLetterNoticesTests {
             assertThat(t.data().reason()).isEqualTo("EXHAUSTED");
             assertThat(t.data().lastStatusCode()).isEqualTo(500);
         });
-        Await.until("the window's summary", TIMEOUT, () -> told.size() == 2);
+        await("the window's summary").atMost(TIMEOUT).until(() -> told.size() == 2);
         DeadLetterCreated summary = told.get(1).data();
         assertThat(summary.count()).isEqualTo(49);
         assertThat(summary.eventId()).as("the last dead letter of the window").isEqualTo("evt_49");
@@ -52,7 +52,7 @@ class DeadLetterNoticesTests {
         assertThat(told.get(0).id()).isNotEqualTo(told.get(1).id());
 
         // A window that counted nothing closes for good: the next dead letter is told at once again.
-        Await.until("the quiet window is closed", TIMEOUT, () -> notices.openWindows() == 0);
+        await("the quiet window is closed").atMost(TIMEOUT).until(() -> notices.openWindows() == 0);
         assertThat(told).hasSize(2);
         notices.created(deadLetter("ep_a", "evt_later", "order.created", Instant.now()));
         assertThat(told).hasSize(3);

@@ -7,6 +7,7 @@ import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,6 @@ import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.OperationalEvents;
 import io.herald.contracts.signing.WebhookVerifier;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.TestKafka;
 import io.herald.dispatch.routing.RoutingTable;
 import io.herald.testing.KafkaTestResource;
@@ -151,12 +151,12 @@ class OperationalEventsTests {
         for (EndpointState e : endpoints) {
             kafka.publishEndpoint(e);
         }
-        Await.until("the endpoints are routed", TIMEOUT,
-                () -> Arrays.stream(endpoints).allMatch(e -> table.get(e.id()).isPresent()));
+        await("the endpoints are routed").atMost(TIMEOUT)
+                .until(() -> Arrays.stream(endpoints).allMatch(e -> table.get(e.id()).isPresent()));
     }
 
     private static List<Received> awaitTypes(WebhookReceiver receiver, Set<String> types) {
-        Await.until("webhooks of types " + types, TIMEOUT, () -> types(receiver.received()).containsAll(types));
+        await("webhooks of types " + types).atMost(TIMEOUT).until(() -> types(receiver.received()).containsAll(types));
         return receiver.received();
     }
 

@@ -6,6 +6,7 @@ import static io.herald.dispatch.Fixtures.secret;
 import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,7 +21,6 @@ import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.secrets.Keyring;
 import io.herald.contracts.signing.WebhookVerifier;
-import io.herald.dispatch.Await;
 import io.herald.dispatch.DeliveryTestBase;
 import io.herald.testing.KafkaTestResource;
 import io.herald.testing.WebhookReceiver.Received;
@@ -69,8 +69,8 @@ class SealedEndpointStateTests extends DeliveryTestBase {
         kafka.publishEndpointAsIs(underUnknownKey);
         kafka.publishEndpoint(good);
 
-        Await.until("version 5 is in the routing table", TIMEOUT,
-                () -> table.get(first.id()).map(e -> e.version() == 5).orElse(false));
+        await("version 5 is in the routing table").atMost(TIMEOUT)
+                .until(() -> table.get(first.id()).map(e -> e.version() == 5).orElse(false));
         assertThat(table.get(first.id()).orElseThrow().secrets()).isEqualTo(good.secrets());
     }
 
