@@ -64,6 +64,12 @@ public class FanOut {
     /** The channel of herald.events. */
     static final String CHANNEL = "events-in";
 
+    /**
+     * The {@code fanOutAfter} of a large event written back before any of its deliveries: every endpoint id sorts after
+     * it, and as a continuation it can be held back again without its deliveries being made.
+     */
+    static final String FROM_THE_START = "";
+
     private static final Logger LOG = Logger.getLogger(FanOut.class);
 
     private final Multi<Message<List<String>>> batches;
@@ -288,8 +294,9 @@ public class FanOut {
                 parts.add(deliveries.get(taken++));
             }
             if (taken < deliveries.size()) {
-                continuations.add(event
-                        .continuedAfter(taken == 0 ? event.fanOutAfter() : deliveries.get(taken - 1).endpointId()));
+                String after = taken > 0 ? deliveries.get(taken - 1).endpointId()
+                        : event.fanOutAfter() != null ? event.fanOutAfter() : FROM_THE_START;
+                continuations.add(event.continuedAfter(after));
                 continuationTraceparents.add(traceparents.get(i));
             }
         }

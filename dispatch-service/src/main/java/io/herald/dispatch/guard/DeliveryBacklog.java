@@ -21,6 +21,7 @@ public class DeliveryBacklog {
     static final Duration QUIET = Duration.ofMillis(250);
 
     private final long behindNanos;
+    private final long quietNanos;
     private volatile long lastWaitNanos;
     private volatile long lastTakenAt;
 
@@ -30,7 +31,13 @@ public class DeliveryBacklog {
     }
 
     public DeliveryBacklog(Duration behind) {
+        this(behind, QUIET);
+    }
+
+    /** As {@link #DeliveryBacklog(Duration)}, with {@code quiet} instead of {@link #QUIET}. */
+    public DeliveryBacklog(Duration behind, Duration quiet) {
         this.behindNanos = behind.toNanos();
+        this.quietNanos = quiet.toNanos();
     }
 
     /** A record was taken for delivery after waiting {@code waited} in the topic. */
@@ -41,6 +48,6 @@ public class DeliveryBacklog {
 
     /** Whether deliveries queue longer than they should: the last one taken, recently, waited too long. */
     public boolean behind() {
-        return lastTakenAt != 0 && lastWaitNanos >= behindNanos && System.nanoTime() - lastTakenAt < QUIET.toNanos();
+        return lastTakenAt != 0 && lastWaitNanos >= behindNanos && System.nanoTime() - lastTakenAt < quietNanos;
     }
 }

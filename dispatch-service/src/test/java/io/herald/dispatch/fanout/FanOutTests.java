@@ -1,6 +1,7 @@
 package io.herald.dispatch.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +103,8 @@ class FanOutTests {
 
     @Test
     void shouldHoldLargeFanOutsBackWhileDeliveryIsBehindButNeverSmallEventsOrOrderedOnes() {
-        DeliveryBacklog backlog = new DeliveryBacklog(Duration.ofSeconds(1));
+        // Behind from a wait of 1 s on, for as long as the test runs, however slow the machine.
+        DeliveryBacklog backlog = new DeliveryBacklog(Duration.ofSeconds(1), Duration.ofHours(1));
         FanOut held = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
                 new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()),
                 DispatchTracing.off(), null, backlog);
@@ -126,13 +128,17 @@ class FanOutTests {
                 .as("the ordered event whole, the small one, nothing of the large ones").hasSize(11).contains("quiet-1")
                 .doesNotHaveDuplicates();
         assertThat(plan.deferred()).isEqualTo(2);
-        assertThat(plan.continuations()).containsExactly(large, continuation);
+        assertThat(plan.continuations()).extracting(EventMessage::id, EventMessage::fanOutAfter).containsExactly(
+                tuple("evt_large", FanOut.FROM_THE_START), tuple("evt_large", continuation.fanOutAfter()));
         assertThat(plan.onlyDeferred()).isFalse();
         assertThat(held.plan(List.of(Json.write(continuation)), 3 * oneLarge).onlyDeferred()).isTrue();
 
         backlog.taken(Duration.ofMillis(10));
         assertThat(held.plan(List.of(Json.write(continuation)), 3 * oneLarge).chunks().get(0))
                 .extracting(DeliveryMessage::endpointId).containsExactly("big-3", "big-4", "big-5");
+        assertThat(held.plan(List.of(Json.write(plan.continuations().get(0))), 3 * oneLarge).chunks().get(0))
+                .as("held back before its first delivery: from the start").extracting(DeliveryMessage::endpointId)
+                .containsExactly("big-0", "big-1", "big-2");
     }
 
     @Test

@@ -8,10 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryBacklogTests {
 
-    private final DeliveryBacklog backlog = new DeliveryBacklog(Duration.ofSeconds(1));
-
     @Test
     void shouldBeBehindWhileTheRecordsTakenHadWaitedTooLong() {
+        DeliveryBacklog backlog = new DeliveryBacklog(Duration.ofSeconds(1), Duration.ofHours(1));
         assertThat(backlog.behind()).as("nothing taken yet").isFalse();
         backlog.taken(Duration.ofMillis(999));
         assertThat(backlog.behind()).isFalse();
@@ -23,6 +22,7 @@ class DeliveryBacklogTests {
 
     @Test
     void shouldNotStayBehindOnceNothingIsTakenAnyMore() throws InterruptedException {
+        DeliveryBacklog backlog = new DeliveryBacklog(Duration.ofSeconds(1));
         backlog.taken(Duration.ofSeconds(30));
         assertThat(backlog.behind()).isTrue();
 
