@@ -194,6 +194,11 @@ public final class KafkaBroker extends ChildProcess {
         props.put("offsets.topic.num.partitions", "10");
         props.put("transaction.state.log.num.partitions", "10");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // The log cleaner (compacted topics such as herald.endpoints) allocates its whole dedupe buffer, 128 MiB by
+        // default, in one array when the broker starts: in a 256 MiB heap that allocation sometimes failed
+        // (OutOfMemoryError: "Error starting LogManager"). 16 MiB indexes ~600 000 keys per cleaning, far more than
+        // a local stack or a test holds.
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         // After a kill the restarted controller still holds the dead incarnation's registration and refuses the new
         // one until that session expires: 4 s instead of the default 9 s.
         props.put("broker.heartbeat.interval.ms", "1000");
