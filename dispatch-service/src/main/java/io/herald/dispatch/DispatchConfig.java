@@ -67,9 +67,9 @@ public interface DispatchConfig {
         long maxTransactionBytes();
 
         /**
-         * Pause before writing back a batch that holds nothing but large events deferred because their tenant is
-         * saturated, in milliseconds (default 250): without it they would be read and written back again at once. Other
-         * events arriving meanwhile wait at most this long.
+         * Pause before writing back a batch that holds nothing but held-back large events (delivery behind, or their
+         * tenant saturated), in milliseconds (default 250): without it they would be read and written back again at
+         * once. Other events arriving meanwhile wait at most this long.
          */
         @WithDefault("250")
         long deferPauseMs();

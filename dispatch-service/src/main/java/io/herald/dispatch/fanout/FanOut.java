@@ -110,7 +110,7 @@ public class FanOut {
         this.continued = Counter.builder("herald.fanout.continued")
                 .description("Large events whose fan-out was continued in a later batch").register(registry);
         this.deferrals = Counter.builder("herald.fanout.deferred")
-                .description("Large events written back unfanned because their tenant's deliveries were saturated")
+                .description("Large events written back unfanned: delivery was behind or their tenant saturated")
                 .register(registry);
         this.deferPause = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().deferPauseMs());
         this.abortBackoff = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().abortBackoffMs());
@@ -222,7 +222,7 @@ public class FanOut {
      * @param continuations events written back to {@code herald.events}, to fan out to the rest of their endpoints
      * @param continuationTraceparents the {@code traceparent} each continuation carries on (its event's, or null)
      * @param spans the fan-out span of each event planned, ended once the batch is committed or aborted
-     * @param deferred large events written back without any delivery, as their tenant is saturated
+     * @param deferred large events written back without any delivery, held back (see {@link #holdBack})
      */
     record Plan(List<List<DeliveryMessage>> chunks, List<EventMessage> continuations,
             List<String> continuationTraceparents, List<Span> spans, int deferred) {
@@ -263,7 +263,7 @@ public class FanOut {
             EventMessage event = read(events.get(i));
             if (event != null && event.fanOutAfter() != null && event.orderingKey() == null
                     && holdBack(event.tenant())) {
-                // The rest of a large fan-out whose tenant cannot take more deliveries now: written back as it is.
+                // The rest of a large fan-out that is held back now: written back as it is, its deliveries unmade.
                 continuations.add(event);
                 continuationTraceparents.add(traceparents.get(i));
                 deferred++;
