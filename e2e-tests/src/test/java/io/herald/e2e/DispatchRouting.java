@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.herald.devstack.ServiceProcess;
 
@@ -33,11 +35,9 @@ final class DispatchRouting {
     }
 
     static double endpoints(ServiceProcess dispatch) {
-        String metrics = given().baseUri(dispatch.baseUrl()).when().get("/q/metrics").then().statusCode(200).extract()
-                .asString();
         double sum = 0;
         boolean found = false;
-        for (String line : metrics.split("\n")) {
+        for (String line : metrics(dispatch).split("\n")) {
             if (line.startsWith("herald_routing_endpoints ") || line.startsWith("herald_routing_endpoints{")) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 found = true;
@@ -45,5 +45,30 @@ final class DispatchRouting {
         }
         assertThat(found).as("dispatch exports the gauge herald_routing_endpoints on /q/metrics").isTrue();
         return sum;
+    }
+
+    /**
+     * The non-zero samples of dispatch's meters whose name starts with {@code prefix}, as {@code name{tags}=value}
+     * (counted since dispatch last started), or what went wrong reading them: for notes on a run, never asserted.
+     */
+    static Map<String, Double> samples(ServiceProcess dispatch, String prefix) {
+        Map<String, Double> samples = new TreeMap<>();
+        try {
+            for (String line : metrics(dispatch).split("\n")) {
+                if (line.startsWith(prefix)) {
+                    double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    if (value != 0) {
+                        samples.put(line.substring(0, line.lastIndexOf(' ')), value);
+                    }
+                }
+            }
+        } catch (RuntimeException | AssertionError e) {
+            samples.put("unreadable: " + e.getMessage(), Double.NaN);
+        }
+        return samples;
+    }
+
+    private static String metrics(ServiceProcess dispatch) {
+        return given().baseUri(dispatch.baseUrl()).when().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 }

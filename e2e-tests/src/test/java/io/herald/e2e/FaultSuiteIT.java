@@ -174,7 +174,7 @@ class FaultSuiteIT {
 
             ledger.awaitDelivered(load, ENDPOINTS, DRAIN_TIMEOUT);
             Thread.sleep(LATE_DUPLICATES.toMillis());
-            String table = report(phases, load.answers(), ledger, loadStopped, failures);
+            String table = report(phases, load.answers(), ledger, loadStopped, failures) + lost(load.answers(), ledger);
             Duration wall = Duration.between(began, Instant.now());
             String summary = String.format(Locale.ROOT,
                     "%n%d events/s over 2 tenants and 3 endpoints; the stack started in %d s, faults and drain took %d s;"
@@ -206,6 +206,18 @@ class FaultSuiteIT {
             phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
                     + " webhooks outstanding)");
         }
+        phase.notes.add("dispatch since its start: " + dispatchCounters());
+    }
+
+    /** Dispatch's counters that explain a late or missing webhook: postponements and attempts by kind. */
+    private static String dispatchCounters() {
+        Map<String, Double> samples = new TreeMap<>();
+        for (String prefix : List.of("herald_delivery_rescheduled_total", "herald_delivery_attempts_total")) {
+            samples.putAll(DispatchRouting.samples(stack.dispatch(), prefix));
+        }
+        return samples.entrySet().stream().map(
+                e -> e.getKey().replace("herald_delivery_", "").replace("_total", "") + "=" + Math.round(e.getValue()))
+                .collect(Collectors.joining(" "));
     }
 
     /** Faults start once events flow end to end: a second's worth delivered. */
@@ -374,6 +386,67 @@ class FaultSuiteIT {
             failures.add(ledger.unknownPaths() + " webhooks arrived at paths no endpoint was registered for");
         }
         return table.toString();
+    }
+
+    /**
+     * The first webhooks of acknowledged events that never arrived, each with its event's delivery log as
+     * subscription-service recorded it (whether dispatch tried, dropped, retried or dead-lettered it); empty when none.
+     */
+    private static String lost(List<SteadyLoad.Answer> answers, WebhookLedger ledger) {
+        List<String> lines = new ArrayList<>();
+        for (SteadyLoad.Answer a : answers) {
+            for (String path : a.acknowledged() ? ENDPOINTS.get(a.tenant()) : List.<String> of()) {
+                if (ledger.receipt(path, a.eventId()) == null && lines.size() < 20) {
+                    lines.add(String.format(Locale.ROOT, "- %s to %s, answered %s; delivery log: %s", a.eventId(), path,
+                            a.answeredAt(), attemptsOf(a.tenant(), a.eventId())));
+                }
+            }
+        }
+        if (lines.isEmpty()) {
+            return "";
+        }
+        for (String tenant : ENDPOINTS.keySet()) {
+            for (JsonNode endpoint : get(tenant, "/v1/endpoints").path("data")) {
+                lines.add(String.format(Locale.ROOT, "- %s (%s) failed attempts: %s", endpoint.path("id").asText(),
+                        endpoint.path("url").asText(), attempts(tenant, "/v1/endpoints/" + endpoint.path("id").asText()
+                                + "/attempts?status=retry_scheduled,exhausted,dropped,endpoint_disabled&limit=10")));
+            }
+        }
+        return "\nWebhooks lost (the first 20), then each endpoint's failed attempts:\n" + String.join("\n", lines)
+                + "\n";
+    }
+
+    private static String attemptsOf(String tenant, String eventId) {
+        return attempts(tenant, "/v1/events/" + eventId + "/attempts");
+    }
+
+    private static JsonNode get(String tenant, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.subscription().baseUrl() + path))
+                .timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Bearer " + TestTokens.token(tenant, Scopes.ENDPOINTS_READ)).GET().build();
+        try {
+            return Json.read(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body(), JsonNode.class);
+        } catch (IOException | RuntimeException e) {
+            return Json.read("{\"unreadable\":\"" + e.getClass().getSimpleName() + "\"}", JsonNode.class);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Json.read("{\"unreadable\":\"interrupted\"}", JsonNode.class);
+        }
+    }
+
+    /** The attempts of a delivery-log page, one line each. */
+    private static String attempts(String tenant, String path) {
+        JsonNode page = get(tenant, path);
+        if (page.has("unreadable")) {
+            return "unreadable (" + page.path("unreadable").asText() + ")";
+        }
+        List<String> attempts = new ArrayList<>();
+        page.path("data")
+                .forEach(attempt -> attempts.add(attempt.path("endpointId").asText() + " #"
+                        + attempt.path("attempt").asText() + " " + attempt.path("status").asText() + " "
+                        + attempt.path("statusCode").asText() + " " + attempt.path("error").asText() + " at "
+                        + attempt.path("attemptedAt").asText() + " next " + attempt.path("nextAttemptAt").asText()));
+        return attempts.isEmpty() ? "none" : String.join("; ", attempts);
     }
 
     /** Every request with its outcome and when its webhooks arrived, to look into a run after the fact. */

@@ -197,7 +197,9 @@ public class DeliveryProcessor implements DueDeliveries {
     /** Holding one of the endpoint's concurrency slots: breaker, then rate limit, then the request. */
     private Uni<Void> guarded(DeliveryMessage delivery, EndpointState endpoint, OutcomePolicy.HandOff later) {
         if (!breakers.tryAcquire(endpoint.id())) {
-            return outcomes.postpone(delivery, breakers.retryAfterRefusal(endpoint.id()), "breaker-open", later);
+            // While the probe is out the wait does not grow: the probe's outcome decides within seconds.
+            return outcomes.postpone(delivery, breakers.retryAfterRefusal(endpoint.id()),
+                    !breakers.probing(endpoint.id()), "breaker-open", later);
         }
         EndpointLimits.Pace pace = limits.pace(endpoint);
         if (pace instanceof EndpointLimits.Later wait) {

@@ -38,7 +38,8 @@ import io.smallrye.mutiny.Uni;
  * <li>Refused by the egress policy: no request, a dead letter ({@code EGRESS_REFUSED}) to replay once the URL is
  * fixed.</li>
  * <li>Not sent now (breaker open, rate limit, concurrency or host cap): postponed through a retry tier without counting
- * a try, each time twice as far up to {@code limits.postpone-max-ms}; postponed for longer than
+ * a try, each time twice as far up to {@code limits.postpone-max-ms} (refused while the breaker's probe is out: a few
+ * seconds each time, see {@link EndpointBreakers#retryAfterRefusal}); postponed for longer than
  * {@code limits.postpone-deadline-ms}, a dead letter ({@code POSTPONED_TOO_LONG}).</li>
  * <li>Due for a disabled endpoint: a dead letter ({@code ENDPOINT_DISABLED}), so that {@code recover} brings it back
  * once the endpoint is enabled again.</li>
@@ -195,6 +196,14 @@ public class OutcomePolicy {
 
     /** As {@link #postpone(DeliveryMessage, Duration, String)}; the postponed delivery goes to {@code handOff}. */
     Uni<Void> postpone(DeliveryMessage delivery, Duration asked, String reason, HandOff handOff) {
+        return postpone(delivery, asked, true, reason, handOff);
+    }
+
+    /**
+     * As {@link #postpone(DeliveryMessage, Duration, String, HandOff)}; unless {@code growing}, the wait is
+     * {@code asked} however often the delivery was postponed before (it still counts as one more postponement).
+     */
+    Uni<Void> postpone(DeliveryMessage delivery, Duration asked, boolean growing, String reason, HandOff handOff) {
         Instant now = clock.instant();
         Instant since = delivery.postponedSince() != null ? delivery.postponedSince() : now;
         Duration deadline = Duration.ofMillis(policy.limits().postponeDeadlineMs());
@@ -204,7 +213,8 @@ public class OutcomePolicy {
             return deadLetters.publish(delivery, DeadLetterReason.POSTPONED_TOO_LONG, null, error, now)
                     .chain(() -> attempt(delivery, now, AttemptOutcome.DROPPED, NO_RESPONSE, error, null));
         }
-        long afterMs = backoffMs(asked.toMillis(), delivery.postponements(), policy.limits().postponeMaxMs());
+        long afterMs = growing ? backoffMs(asked.toMillis(), delivery.postponements(), policy.limits().postponeMaxMs())
+                : asked.toMillis();
         // Up to 10 % later, so deliveries pushed back together do not all come back at once.
         long spreadMs = Math.round(afterMs * 0.1 * ThreadLocalRandom.current().nextDouble());
         Duration wait = handOff.postponement(Duration.ofMillis(afterMs + spreadMs));

@@ -38,6 +38,13 @@ public class EndpointBreakers {
     /** Shortest reschedule after a refusal, so a breaker about to let a probe through is not polled in a loop. */
     private static final Duration MIN_WAIT = Duration.ofMillis(50);
 
+    private static final int PROBE_WAIT_SECONDS = 5;
+    /**
+     * How long a delivery refused while the probe is out waits: the shortest retry tier's delay, so it costs one record
+     * written per delivery every few seconds while a probe lasts (at most the request deadline).
+     */
+    private static final Duration PROBE_WAIT = Duration.ofSeconds(PROBE_WAIT_SECONDS);
+
     private final Cache<String, Guard> guards;
     private final CircuitBreakerConfig breakerConfig;
     private final int consecutiveFailures;
@@ -102,17 +109,24 @@ public class EndpointBreakers {
     }
 
     /**
-     * How long a delivery refused by the breaker should wait: until the open breaker lets a probe through, or a whole
-     * open period while the probe is out (it may fail and open the breaker again).
+     * How long a delivery refused by the breaker should wait: until the open breaker lets a probe through, or, while
+     * the probe is out ({@link #probing}), {@value #PROBE_WAIT_SECONDS} s (at most an open period): a probe that
+     * succeeds closes the breaker, and what waited behind it goes out within seconds rather than an open period later.
+     * One that fails opens the breaker again, and the deliveries coming back are refused with the new open period.
      */
     public Duration retryAfterRefusal(String endpointId) {
         Guard guard = guard(endpointId);
         if (guard.breaker.getState() != CircuitBreaker.State.OPEN) {
-            return open;
+            return open.compareTo(PROBE_WAIT) < 0 ? open : PROBE_WAIT;
         }
         Duration openFor = Duration.ofNanos(System.nanoTime() - guard.openedAtNanos);
         Duration left = open.minus(openFor);
         return left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left;
+    }
+
+    /** Whether the endpoint's breaker is half-open: its probe request is out, and its outcome will decide. */
+    public boolean probing(String endpointId) {
+        return state(endpointId) == CircuitBreaker.State.HALF_OPEN;
     }
 
     public CircuitBreaker.State state(String endpointId) {

@@ -24,6 +24,7 @@ import io.herald.contracts.tls.Pem;
 import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.DispatchConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.core.tracing.TracingPolicy;
@@ -231,8 +232,17 @@ public class WebhookHttpClient {
         });
     }
 
+    /**
+     * One exchange; a connection closed before any answer is tried once more (see {@link #closedUnanswered}), within
+     * the same deadline.
+     */
     private Uni<WebhookResponse> send(WebClient client, String url, EgressUrl target, InetAddress address,
             Map<String, String> headers, byte[] body, long start, int maxResponseBytes) {
+        return send(client, url, target, address, headers, body, start, maxResponseBytes, true);
+    }
+
+    private Uni<WebhookResponse> send(WebClient client, String url, EgressUrl target, InetAddress address,
+            Map<String, String> headers, byte[] body, long start, int maxResponseBytes, boolean againIfClosed) {
         // The address as a literal: an InetAddress from DNS carries its name, which the client would resolve again.
         SocketAddress server = SocketAddress.inetSocketAddress(target.port(), address.getHostAddress());
         ResponseCapture capture = new ResponseCapture(maxResponseBytes);
@@ -242,10 +252,24 @@ public class WebhookHttpClient {
                 .connectTimeout(Math.min(config.connectTimeoutMs(), left)).idleTimeout(config.idleTimeoutMs())
                 .as(BodyCodec.newInstance(capture.withDeadline(left)));
         headers.forEach(request::putHeader);
-        return request
-                .sendBuffer(Buffer.buffer(body)).map(response -> new WebhookResponse(response.statusCode(),
-                        capture.excerpt(), null, millisSince(start), capture.retryAfter()))
+        return request.sendBuffer(Buffer.buffer(body))
+                .map(response -> new WebhookResponse(response.statusCode(), capture.excerpt(), null, millisSince(start),
+                        capture.retryAfter()))
+                .onFailure(failure -> againIfClosed && closedUnanswered(failure, capture)
+                        && millisSince(start) < config.requestTimeoutMs())
+                .recoverWithUni(() -> send(client, url, target, address, headers, body, start, maxResponseBytes, false))
                 .onFailure().recoverWithItem(failure -> failed(capture, failure, start));
+    }
+
+    /**
+     * Whether the connection was closed before any byte of an answer: the way a pooled keep-alive connection fails when
+     * the receiver (or a proxy before it) closed it as idle just as the request went out. That says nothing about the
+     * endpoint, so the request is made once more (as OkHttp does), on another connection, before anything is counted as
+     * a failed attempt; the receiver sees the webhook twice at most, under its one webhook-id. Without this, a burst of
+     * deliveries after a quiet spell could all meet closed connections and open the endpoint's circuit breaker.
+     */
+    private static boolean closedUnanswered(Throwable failure, ResponseCapture capture) {
+        return failure instanceof HttpClosedException && capture.statusCode() == null && !capture.deadlineExceeded();
     }
 
     @PreDestroy

@@ -9,9 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
 
@@ -70,6 +72,51 @@ class CircuitBreakerTests extends DeliveryTestBase {
         assertThat(received.subList(3, received.size())).extracting(r -> r.header(WebhookHeaders.ID))
                 .containsExactlyInAnyOrderElementsOf(events.stream().map(EventMessage::id).toList());
         assertThat(metrics()).containsPattern("herald_breaker_endpoints\\{state=\"closed\"} [1-9]");
+    }
+
+    @Test
+    void shouldSendWhatWaitedBehindTheProbeSoonAfterItSucceeds() throws Exception {
+        AtomicBoolean healthy = new AtomicBoolean();
+        AtomicBoolean probed = new AtomicBoolean();
+        AtomicReference<Instant> probeAnswered = new AtomicReference<>();
+        receiver.respond(r -> {
+            if (!healthy.get()) {
+                return Reply.status(500);
+            }
+            if (probed.compareAndSet(false, true)) {
+                // The probe takes 1 s (within the test profile's 1.5 s deadline): deliveries due meanwhile are refused.
+                sleep(Duration.ofSeconds(1));
+                probeAnswered.set(Instant.now());
+            }
+            return Reply.status(204);
+        });
+        EndpointState endpoint = register(endpoint(tenant(), receiver.url("/hook"), List.of("order.*"), secret())
+                .withDeliveryOptions(null, null, Collections.nCopies(20, 100L)));
+        kafka.publishEvent(event(endpoint.tenant(), "order.created"));
+        receiver.await(3, TIMEOUT);
+        await("the breaker opens").atMost(TIMEOUT)
+                .until(() -> breakers.state(endpoint.id()) == CircuitBreaker.State.OPEN);
+        List<EventMessage> events = List.of(event(endpoint.tenant(), "order.created"),
+                event(endpoint.tenant(), "order.created"), event(endpoint.tenant(), "order.created"));
+        events.forEach(kafka::publishEvent);
+        healthy.set(true);
+
+        await("every event arrives").atMost(TIMEOUT).until(() -> receiver.received().size() >= 4 + events.size());
+        Instant last = receiver.received().get(receiver.received().size() - 1).at();
+        // Refused while the probe was out, a delivery waits at most the open period (1.5 s here), not that doubled for
+        // each time it was postponed before (at least 3 s: the last would come 2 s or more after the probe's answer).
+        assertThat(probeAnswered.get()).as("the probe's answer").isNotNull();
+        assertThat(Duration.between(probeAnswered.get(), last)).as("from the probe's answer to the last delivery")
+                .isLessThan(Duration.ofMillis(1500));
+        assertThat(breakers.state(endpoint.id())).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String metrics() {

@@ -10,9 +10,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +100,46 @@ class WebhookHttpClientTests {
     }
 
     @Test
+    void shouldSendOnceMoreWhenTheConnectionIsClosedBeforeAnyAnswer() throws Exception {
+        // As a pooled connection the receiver closed as idle fails: the request goes out, the connection just closes.
+        AtomicInteger connections = serveEach(List.of(out -> {
+        }, out -> out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII))));
+
+        WebhookResponse response = post();
+
+        assertThat(response.statusCode()).isEqualTo(204);
+        assertThat(response.error()).isNull();
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldSendOnlyOnceMoreWhenEveryConnectionIsClosedBeforeAnyAnswer() throws Exception {
+        AtomicInteger connections = serveEach(List.of(out -> {
+        }, out -> {
+        }, out -> out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII))));
+
+        WebhookResponse response = post();
+
+        assertThat(response.statusCode()).isNull();
+        assertThat(response.error()).contains("Connection was closed");
+        assertThat(response.isSuccess()).isFalse();
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNotSendAgainWhenTheConnectionIsClosedAfterTheAnswerBegan() throws Exception {
+        AtomicInteger connections = serveEach(List.of(
+                out -> out
+                        .write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII)),
+                out -> out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII))));
+
+        WebhookResponse response = post();
+
+        assertThat(response.isSuccess()).isFalse();
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
     void shouldDescribeARefusedConnection() throws Exception {
         int port;
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -145,6 +187,30 @@ class WebhookHttpClientTests {
         }, "raw-http-server");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Accepts connections one after another, the n-th answered by the n-th responder (then closed); returns how many
+     * were accepted.
+     */
+    private AtomicInteger serveEach(List<Responder> responders) throws IOException {
+        server = new ServerSocket(0, responders.size(), InetAddress.getLoopbackAddress());
+        AtomicInteger accepted = new AtomicInteger();
+        Thread thread = new Thread(() -> {
+            for (Responder responder : responders) {
+                try (Socket socket = server.accept()) {
+                    accepted.incrementAndGet();
+                    readHead(socket.getInputStream());
+                    responder.respond(socket.getOutputStream());
+                    socket.getOutputStream().flush();
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "raw-http-server");
+        thread.setDaemon(true);
+        thread.start();
+        return accepted;
     }
 
     private static void readHead(InputStream in) throws IOException {
