@@ -47,6 +47,13 @@ public interface DispatchConfig {
         /** Pause before polling again after an unexpected consumer error, in milliseconds. */
         @WithDefault("1000")
         long errorBackoffMs();
+
+        /**
+         * Longest wait of a fan-out batch for the routing table to read {@code herald.endpoints} up to where it ended
+         * when the batch came, in milliseconds; past it the batch is fanned out with the table as it is (logged).
+         */
+        @WithDefault("5000")
+        long catchUpTimeoutMs();
     }
 
     interface FanOut {

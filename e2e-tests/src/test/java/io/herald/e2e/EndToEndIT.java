@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,34 @@ class EndToEndIT {
         assertThat(webhook.header(WebhookHeaders.ID)).isEqualTo(eventId);
         assertThatCode(() -> WebhookVerifier.of(secret).verify(webhook.body(), webhook.headers()))
                 .as("signature check with the endpoint's secret").doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldDeliverAnEventPostedTheMomentItsEndpointWasCreated() throws Exception {
+        // As a script does it: create, then publish at once, without waiting for dispatch to hear of the endpoint.
+        String tenant = "tenant-e2e-at-once";
+        String token = TestTokens.admin(tenant);
+        List<String> eventIds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            given().baseUri(subscription.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
+                    .body(Map.of("url", receiver.url("/hooks/at-once/" + i), "eventTypes", List.of("signup.*"))).when()
+                    .post("/v1/endpoints").then().statusCode(201);
+            eventIds.add(given().baseUri(ingest.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
+                    .body(Map.of("type", "signup.completed", "data", Map.of("n", i))).when().post("/v1/events").then()
+                    .statusCode(202).extract().path("id"));
+        }
+
+        // Endpoint i existed when events i..4 were posted: 5 + 4 + 3 + 2 + 1 webhooks.
+        Instant deadline = Instant.now().plus(DELIVERY_TIMEOUT);
+        while (receiver.received().stream().filter(r -> r.path().startsWith("/hooks/at-once/")).count() < 15
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(SETTLE.toMillis());
+        for (int i = 0; i < 5; i++) {
+            assertThat(receivedAt("/hooks/at-once/" + i)).extracting(r -> r.header(WebhookHeaders.ID))
+                    .as("endpoint %d", i).containsExactlyInAnyOrderElementsOf(eventIds.subList(i, 5));
+        }
     }
 
     @Test

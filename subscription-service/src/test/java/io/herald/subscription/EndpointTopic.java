@@ -89,6 +89,33 @@ public final class EndpointTopic {
         }
     }
 
+    /** A reader of how many records herald.endpoints holds, kept open so each look is one quick request. */
+    public static Size size() {
+        return new Size(consumer());
+    }
+
+    /** See {@link #size()}. */
+    public static final class Size implements AutoCloseable {
+
+        private final KafkaConsumer<String, String> consumer;
+        private final List<TopicPartition> partitions;
+
+        private Size(KafkaConsumer<String, String> consumer) {
+            this.consumer = consumer;
+            this.partitions = assignFromBeginning(consumer, Topics.ENDPOINTS);
+        }
+
+        /** The sum of the topic's end offsets now. */
+        public long records() {
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
     private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, String> consumer, String topic) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -40,6 +41,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Stage 1: turns each event of {@code herald.events} into one delivery per matching endpoint on
@@ -89,6 +92,8 @@ public class FanOut {
     private final DeliveryBacklog backlog;
     private final Counter deferrals;
     private final Duration deferPause;
+    private final Counter behindRouting;
+    private final Duration catchUpTimeout;
 
     FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
             @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
@@ -112,6 +117,10 @@ public class FanOut {
         this.deferrals = Counter.builder("herald.fanout.deferred")
                 .description("Large events written back unfanned: delivery was behind or their tenant saturated")
                 .register(registry);
+        this.behindRouting = Counter.builder("herald.fanout.routing.lagging")
+                .description("Fan-out batches that went out before the routing table caught up with herald.endpoints")
+                .register(registry);
+        this.catchUpTimeout = Duration.ofMillis(config == null ? 5000 : config.routing().catchUpTimeoutMs());
         this.deferPause = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().deferPauseMs());
         this.abortBackoff = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().abortBackoffMs());
         this.maxTransactionBytes = config == null ? Long.MAX_VALUE : config.fanOut().maxTransactionBytes();
@@ -145,7 +154,27 @@ public class FanOut {
         }, failure -> LOG.errorf(failure, "Fan-out stopped consuming %s", Topics.EVENTS));
     }
 
+    /**
+     * Fans a batch out once the routing table has caught up with {@code herald.endpoints} as it is now (see
+     * {@link EndpointStateConsumer#caughtUp}): an endpoint whose creation was answered before one of these events was
+     * accepted gets its delivery. Should that take longer than {@code routing.catch-up-timeout-ms} (Kafka in trouble),
+     * the batch goes out with the table as it is rather than stall every tenant's fan-out.
+     */
     private Uni<Void> fanOut(Message<List<String>> batch) {
+        Context context = Vertx.currentContext();
+        Executor back = context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
+        return Uni.createFrom().completionStage(routing::caughtUp).ifNoItem().after(catchUpTimeout).fail().onFailure()
+                .invoke(failure -> {
+                    behindRouting.increment();
+                    LOG.warnf(
+                            "The routing table did not catch up with %s within %d ms; fanning out a batch of %d "
+                                    + "events with it as it is",
+                            Topics.ENDPOINTS, catchUpTimeout.toMillis(), batch.getPayload().size());
+                }).onItemOrFailure().transform((ignored, failure) -> (Void) null).emitOn(back)
+                .chain(() -> fanOutNow(batch));
+    }
+
+    private Uni<Void> fanOutNow(Message<List<String>> batch) {
         Plan plan = plan(batch.getPayload(), DispatchTracing.traceparents(batch), maxTransactionBytes);
         List<List<DeliveryMessage>> chunks = plan.chunks();
         deferrals.increment(plan.deferred());

@@ -1,7 +1,9 @@
 package io.herald.dispatch.routing;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +12,14 @@ import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -39,6 +46,12 @@ import io.smallrye.common.annotation.Identifier;
  * <p>
  * The table counts as loaded once the consumer's position reached, on every partition, the end offset observed at
  * start; until then {@code /q/health/ready} is DOWN and the event and delivery consumers do not start.
+ * <p>
+ * Afterwards fan-out asks, before each batch of events, that the table be {@linkplain #caughtUp caught up}: applied up
+ * to the end offsets of {@code herald.endpoints} as they are then. subscription-service answers an endpoint change only
+ * once its record is in that topic, so an event accepted after the answer is fanned out with the change applied. The
+ * end offsets come from an admin client of their own: asked on the consumer's connection, they would wait behind its
+ * long poll.
  */
 @ApplicationScoped
 public class EndpointStateConsumer {
@@ -51,6 +64,11 @@ public class EndpointStateConsumer {
     private final Map<String, Object> kafkaConfig;
     private final MeterRegistry registry;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    /** Positions of the records applied so far, by partition; guarded by {@code this}, like {@link #catchUps}. */
+    private final Map<TopicPartition, Long> applied = new HashMap<>();
+    private final List<CatchUp> catchUps = new ArrayList<>();
+    private volatile List<TopicPartition> partitions = List.of();
+    private volatile Admin admin;
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
@@ -72,6 +90,10 @@ public class EndpointStateConsumer {
                 .description("1 once the routing table caught up with herald.endpoints").strongReference(true)
                 .register(registry);
         running = true;
+        Map<String, Object> adminConfig = new HashMap<>(kafkaConfig);
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "herald-dispatch-routing-offsets");
+        admin = Admin.create(adminConfig);
         thread = new Thread(this::run, "herald-routing-table");
         thread.setDaemon(true);
         thread.start();
@@ -86,6 +108,9 @@ public class EndpointStateConsumer {
         if (thread != null) {
             thread.join(Duration.ofSeconds(10).toMillis());
         }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
     }
 
     public boolean isLoaded() {
@@ -95,6 +120,53 @@ public class EndpointStateConsumer {
     /** Completes, on the routing thread, once the table is loaded; dependents must not block. */
     public CompletionStage<Void> whenLoaded() {
         return loaded.minimalCompletionStage();
+    }
+
+    /**
+     * Completes once the table has applied every record {@code herald.endpoints} held when this was called (at once
+     * when it already has: one offsets request, no wait); fails when the end offsets cannot be read. Completes on a
+     * Kafka client thread: dependents must not block.
+     */
+    public CompletionStage<Void> caughtUp() {
+        CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .whenComplete((offsets, failure) -> {
+                    if (failure != null) {
+                        caughtUp.completeExceptionally(failure);
+                        return;
+                    }
+                    Map<TopicPartition, Long> end = new HashMap<>();
+                    offsets.forEach((partition, info) -> end.put(partition, info.offset()));
+                    synchronized (this) {
+                        if (reached(end)) {
+                            caughtUp.complete(null);
+                        } else {
+                            catchUps.add(new CatchUp(end, caughtUp));
+                        }
+                    }
+                });
+        return caughtUp.minimalCompletionStage();
+    }
+
+    private record CatchUp(Map<TopicPartition, Long> end, CompletableFuture<Void> waiting) {
+    }
+
+    /** After records were applied: their positions, and the catch-ups they complete. */
+    private synchronized void appliedUpTo(KafkaConsumer<String, String> c) {
+        partitions.forEach(partition -> applied.put(partition, c.position(partition)));
+        for (Iterator<CatchUp> i = catchUps.iterator(); i.hasNext();) {
+            CatchUp catchUp = i.next();
+            if (reached(catchUp.end())) {
+                i.remove();
+                catchUp.waiting().complete(null);
+            }
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
     private void run() {
@@ -110,6 +182,7 @@ public class EndpointStateConsumer {
                     for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(config.pollTimeoutMs()))) {
                         apply(record);
                     }
+                    appliedUpTo(c);
                     if (!loaded.isDone() && caughtUp(c, loadedAt)) {
                         LOG.infof("Routing table loaded: %d endpoints", table.size());
                         loaded.complete(null);
@@ -137,6 +210,7 @@ public class EndpointStateConsumer {
         }
         c.assign(partitions);
         c.seekToBeginning(partitions);
+        this.partitions = partitions;
         Map<TopicPartition, Long> end = c.endOffsets(partitions);
         LOG.infof("Loading the routing table from %d partitions of %s", partitions.size(), Topics.ENDPOINTS);
         return end;

@@ -1,6 +1,6 @@
 package io.herald.dispatch.routing;
 
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.secrets.Keyring;
@@ -10,7 +10,7 @@ import io.herald.contracts.secrets.Keyring;
  * keyring subscription seals them with (contracts' {@link Keyring}). A state with a value that is not sealed, or sealed
  * under a key id this keyring lacks, is refused: never signed with, never sent as a header.
  */
-@Singleton
+@ApplicationScoped
 public class EndpointStateOpener {
 
     /** The configuration key of the keyring ({@link EndpointSecretsConfig#encryptionKey()}). */

@@ -100,7 +100,7 @@ public class EndpointService {
         return Panache
                 .withTransaction(() -> quota.reserve(endpoints, tenant).chain(() -> endpoints.persistAndFlush(endpoint))
                         .chain(saved -> publish(saved, now)))
-                .invoke(relay::trigger).replaceWith(new Created(endpoint, key.verificationKey().encoded()));
+                .call(relay::relayed).replaceWith(new Created(endpoint, key.verificationKey().encoded()));
     }
 
     /**
@@ -169,7 +169,7 @@ public class EndpointService {
         return Panache
                 .withTransaction(() -> locked(tenant, id).chain(endpoint -> endpoints.delete(endpoint))
                         .chain(() -> endpoints.flush()).chain(() -> outbox.append(id, null, now())))
-                .invoke(relay::trigger).replaceWithVoid();
+                .call(relay::relayed).replaceWithVoid();
     }
 
     /**
@@ -200,7 +200,7 @@ public class EndpointService {
             endpoint.replaceSecret(mode, cipher.encrypt(fresh.encoded(), id), expiry[0]);
             endpoint.updatedAt = now;
             return endpoints.flush().chain(() -> publish(endpoint, now));
-        })).invoke(relay::trigger).map(ignored -> new Rotation(verificationKey[0], expiry[0]));
+        })).call(relay::relayed).map(ignored -> new Rotation(verificationKey[0], expiry[0]));
     }
 
     /**
@@ -332,11 +332,7 @@ public class EndpointService {
             quota.checkSize(endpoint, now);
             // The flush bumps the version that the published state carries.
             return endpoints.flush().chain(() -> publish(endpoint, now)).replaceWith(endpoint);
-        })).invoke(() -> {
-            if (changed[0]) {
-                relay.trigger();
-            }
-        });
+        })).call(() -> changed[0] ? relay.relayed() : Uni.createFrom().voidItem());
     }
 
     private Uni<Endpoint> locked(String tenant, String id) {

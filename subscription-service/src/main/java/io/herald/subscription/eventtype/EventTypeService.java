@@ -21,7 +21,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Event-type use cases, scoped to the caller's tenant. Every change is written with its outbox row for
- * {@code herald.event-types} in one transaction, like endpoints; the relay is nudged after the commit.
+ * {@code herald.event-types} in one transaction, like endpoints; each change is answered once the relay published it.
  */
 @ApplicationScoped
 public class EventTypeService {
@@ -55,7 +55,7 @@ public class EventTypeService {
                 return Uni.createFrom().failure(conflict(type.name));
             }
             return types.persistAndFlush(type).chain(saved -> publish(saved, now));
-        })).onFailure(EventTypeService::isDuplicate).transform(failure -> conflict(type.name)).invoke(relay::trigger);
+        })).onFailure(EventTypeService::isDuplicate).transform(failure -> conflict(type.name)).call(relay::relayed);
     }
 
     /** Applies a merge patch; a patch that changes nothing writes and publishes nothing. */
@@ -82,11 +82,7 @@ public class EventTypeService {
             Instant now = now();
             type.updatedAt = now;
             return types.flush().chain(() -> publish(type, now));
-        })).invoke(() -> {
-            if (changed[0]) {
-                relay.trigger();
-            }
-        });
+        })).call(() -> changed[0] ? relay.relayed() : Uni.createFrom().voidItem());
     }
 
     /** Deletes the event type and queues the tombstone that removes it from ingest's catalog. */
@@ -94,7 +90,7 @@ public class EventTypeService {
         return Panache.withTransaction(
                 () -> locked(tenant, name).chain(type -> types.delete(type)).chain(() -> types.flush()).chain(
                         () -> outbox.append(EventCatalogKeys.eventType(tenant, name), null, now(), Topics.EVENT_TYPES)))
-                .invoke(relay::trigger).replaceWithVoid();
+                .call(relay::relayed).replaceWithVoid();
     }
 
     /** The tenant's event type; 404 when it does not exist or belongs to another tenant. */

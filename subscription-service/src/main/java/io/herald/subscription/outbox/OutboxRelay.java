@@ -1,6 +1,10 @@
 package io.herald.subscription.outbox;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,6 +36,10 @@ import io.vertx.core.Vertx;
  * between commit and publish. One relay at a time: in this JVM by a flag, across replicas by a transaction-scoped
  * advisory lock. At least once: a crash after publishing but before the delete commits publishes those rows again,
  * which the compacted topic and {@code EndpointState.version} absorb.
+ * <p>
+ * An API change waits for its row to be published ({@link #relayed()}) before it is answered: once a subscriber has its
+ * {@code 201}, the endpoint is in {@code herald.endpoints}, and dispatch fans an event accepted after that out to it
+ * (dispatch's fan-out catches its routing table up with the topic before each batch).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -39,6 +47,9 @@ public class OutboxRelay {
     /** The outgoing channel (see application.properties); the topic itself is set per record from contracts. */
     public static final String CHANNEL = "endpoint-states";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** What {@link #relayBatch()} answers when another replica holds the relay lock. */
+    static final int NOT_LOCKED = -1;
+    private static final long NOT_LOCKED_RETRY_MS = 50;
 
     private final OutboxRepository outbox;
     private final MutinyEmitter<Record<String, String>> emitter;
@@ -47,6 +58,10 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile boolean stopped;
+    /** Callers of {@link #relayed()} whose rows the next run takes. */
+    private final Queue<CompletableFuture<Void>> waiting = new ConcurrentLinkedQueue<>();
+    /** Those the run in progress answers; touched only by the one run at a time. */
+    private List<CompletableFuture<Void>> answering = new ArrayList<>();
 
     public OutboxRelay(OutboxRepository outbox, @Channel(CHANNEL) MutinyEmitter<Record<String, String>> emitter,
             Vertx vertx, SubscriptionConfig config) {
@@ -79,6 +94,21 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Asks for a relay run and completes once every row committed before the call is published (or a run failed, or
+     * {@code publish-timeout-ms} passed: the rows stay for the next run), back on the caller's Vert.x context. For API
+     * changes, whose answer then means the change is in Kafka; never fails.
+     */
+    public Uni<Void> relayed() {
+        CompletableFuture<Void> published = new CompletableFuture<>();
+        waiting.add(published);
+        trigger();
+        Context caller = Vertx.currentContext();
+        Uni<Void> done = Uni.createFrom().completionStage(published).ifNoItem().after(config.publishTimeout())
+                .recoverWithItem((Void) null);
+        return caller == null ? done : done.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+    }
+
     private void start() {
         // A fresh duplicated context, flagged safe for Hibernate Reactive, gets its own session, never the caller's
         // (the nudge comes from a request's context).
@@ -89,15 +119,32 @@ public class OutboxRelay {
 
     private void run() {
         pending.set(false);
+        // Rows committed before these callers asked are visible to this run's transaction.
+        for (CompletableFuture<Void> caller = waiting.poll(); caller != null; caller = waiting.poll()) {
+            answering.add(caller);
+        }
         Uni.createFrom().deferred(this::relayBatch).subscribe().with(published -> {
             if (published == config.batchSize()) {
+                // More rows than a batch: the callers are answered once the outbox is drained.
                 pending.set(true);
+            } else if (published == NOT_LOCKED && !answering.isEmpty()) {
+                // Another replica is relaying, maybe these rows: ask again shortly, until the callers' timeout.
+                vertx.setTimer(NOT_LOCKED_RETRY_MS, ignored -> trigger());
+            } else {
+                answerCallers();
             }
             finish();
         }, failure -> {
             LOG.warnf("Outbox relay failed; the rows stay and are retried: %s", failure.toString());
+            answerCallers();
             finish();
         });
+    }
+
+    private void answerCallers() {
+        List<CompletableFuture<Void>> answered = answering;
+        answering = new ArrayList<>();
+        answered.forEach(caller -> caller.complete(null));
     }
 
     private void finish() {
@@ -107,12 +154,15 @@ public class OutboxRelay {
         }
     }
 
-    /** One transaction: lock, read the oldest rows, publish them, delete them. Answers how many were published. */
+    /**
+     * One transaction: lock, read the oldest rows, publish them, delete them. Answers how many were published, or
+     * {@link #NOT_LOCKED}.
+     */
     Uni<Integer> relayBatch() {
         return Panache.withTransaction(() -> outbox.tryRelayLock().chain(locked -> {
             if (!locked) {
                 // Another replica is relaying; its run or the next scheduled one takes the rows.
-                return Uni.createFrom().item(0);
+                return Uni.createFrom().item(NOT_LOCKED);
             }
             return outbox.nextBatch(config.batchSize())
                     .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0)

@@ -63,6 +63,31 @@ class OutboxRelayTests {
     }
 
     @Test
+    void shouldAnswerEachEndpointChangeOnlyOnceItIsInHeraldEndpoints() {
+        String tenant = "t-" + UUID.randomUUID();
+        String id;
+        try (EndpointTopic.Size topic = EndpointTopic.size()) {
+            // What the topic holds the moment each answer came, before the relay could finish after it.
+            long before = topic.records();
+            id = given().auth().oauth2(TestTokens.admin(tenant)).contentType(ContentType.JSON)
+                    .body(Map.of("url", "https://localhost/answered", "eventTypes", List.of("order.created")))
+                    .post("/v1/endpoints").then().statusCode(201).extract().path("id");
+            assertThat(topic.records()).as("records in herald.endpoints right after the 201").isEqualTo(before + 1);
+
+            given().auth().oauth2(TestTokens.admin(tenant)).contentType("application/merge-patch+json")
+                    .body(Map.of("eventTypes", List.of("order.*"))).patch("/v1/endpoints/" + id).then().statusCode(200);
+            assertThat(topic.records()).as("right after the PATCH").isEqualTo(before + 2);
+
+            given().auth().oauth2(TestTokens.admin(tenant)).delete("/v1/endpoints/" + id).then().statusCode(204);
+            assertThat(topic.records()).as("right after the DELETE").isEqualTo(before + 3);
+        }
+        List<ConsumerRecord<String, String>> afterPatch = EndpointTopic.recordsNow(id);
+        assertThat(afterPatch).hasSize(3);
+        assertThat(EndpointTopic.state(afterPatch.get(1).value()).eventTypes()).containsExactly("order.*");
+        assertThat(afterPatch.get(2).value()).as("the tombstone").isNull();
+    }
+
+    @Test
     void shouldPublishARowLeftBehindByACrashOnTheNextScheduledRun() throws Exception {
         // A row committed by a transaction whose process died before the relay ran: nothing nudges the relay now.
         String id = "ep_crash" + UUID.randomUUID().toString().replace("-", "").substring(0, 18);
