@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -41,8 +40,6 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /**
  * Stage 1: turns each event of {@code herald.events} into one delivery per matching endpoint on
@@ -161,17 +158,15 @@ public class FanOut {
      * the batch goes out with the table as it is rather than stall every tenant's fan-out.
      */
     private Uni<Void> fanOut(Message<List<String>> batch) {
-        Context context = Vertx.currentContext();
-        Executor back = context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
-        return Uni.createFrom().completionStage(routing::caughtUp).ifNoItem().after(catchUpTimeout).fail().onFailure()
-                .invoke(failure -> {
-                    behindRouting.increment();
-                    LOG.warnf(
-                            "The routing table did not catch up with %s within %d ms; fanning out a batch of %d "
-                                    + "events with it as it is",
-                            Topics.ENDPOINTS, catchUpTimeout.toMillis(), batch.getPayload().size());
-                }).onItemOrFailure().transform((ignored, failure) -> (Void) null).emitOn(back)
-                .chain(() -> fanOutNow(batch));
+        return routing.caughtUp(catchUpTimeout).invoke(caughtUp -> {
+            if (!caughtUp) {
+                behindRouting.increment();
+                LOG.warnf(
+                        "The routing table did not catch up with %s within %d ms; fanning out a batch of %d events "
+                                + "with it as it is",
+                        Topics.ENDPOINTS, catchUpTimeout.toMillis(), batch.getPayload().size());
+            }
+        }).chain(() -> fanOutNow(batch));
     }
 
     private Uni<Void> fanOutNow(Message<List<String>> batch) {

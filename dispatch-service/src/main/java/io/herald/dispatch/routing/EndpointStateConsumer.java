@@ -1,9 +1,7 @@
 package io.herald.dispatch.routing;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,14 +10,9 @@ import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,6 +20,7 @@ import org.jboss.logging.Logger;
 
 import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
+import io.herald.contracts.kafka.TopicCatchUp;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.secrets.SealedValueException;
 import io.herald.dispatch.DispatchConfig;
@@ -35,6 +29,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Keeps the {@link RoutingTable} in step with the compacted {@code herald.endpoints} topic.
@@ -49,9 +46,8 @@ import io.smallrye.common.annotation.Identifier;
  * <p>
  * Afterwards fan-out asks, before each batch of events, that the table be {@linkplain #caughtUp caught up}: applied up
  * to the end offsets of {@code herald.endpoints} as they are then. subscription-service answers an endpoint change only
- * once its record is in that topic, so an event accepted after the answer is fanned out with the change applied. The
- * end offsets come from an admin client of their own: asked on the consumer's connection, they would wait behind its
- * long poll.
+ * once its record is in that topic, so an event accepted after the answer is fanned out with the change applied
+ * ({@link TopicCatchUp}).
  */
 @ApplicationScoped
 public class EndpointStateConsumer {
@@ -64,11 +60,7 @@ public class EndpointStateConsumer {
     private final Map<String, Object> kafkaConfig;
     private final MeterRegistry registry;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
-    /** Positions of the records applied so far, by partition; guarded by {@code this}, like {@link #catchUps}. */
-    private final Map<TopicPartition, Long> applied = new HashMap<>();
-    private final List<CatchUp> catchUps = new ArrayList<>();
-    private volatile List<TopicPartition> partitions = List.of();
-    private volatile Admin admin;
+    private volatile TopicCatchUp catchUp;
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
@@ -90,10 +82,7 @@ public class EndpointStateConsumer {
                 .description("1 once the routing table caught up with herald.endpoints").strongReference(true)
                 .register(registry);
         running = true;
-        Map<String, Object> adminConfig = new HashMap<>(kafkaConfig);
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
-        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "herald-dispatch-routing-offsets");
-        admin = Admin.create(adminConfig);
+        catchUp = new TopicCatchUp(kafkaConfig, "herald-dispatch-routing-offsets");
         thread = new Thread(this::run, "herald-routing-table");
         thread.setDaemon(true);
         thread.start();
@@ -108,8 +97,8 @@ public class EndpointStateConsumer {
         if (thread != null) {
             thread.join(Duration.ofSeconds(10).toMillis());
         }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
+        if (catchUp != null) {
+            catchUp.close();
         }
     }
 
@@ -123,50 +112,20 @@ public class EndpointStateConsumer {
     }
 
     /**
-     * Completes once the table has applied every record {@code herald.endpoints} held when this was called (at once
-     * when it already has: one offsets request, no wait); fails when the end offsets cannot be read. Completes on a
-     * Kafka client thread: dependents must not block.
+     * True once the table has applied every record {@code herald.endpoints} held when this was called (at once when it
+     * already has); false past {@code timeout} (see {@link TopicCatchUp#caughtUp}).
      */
-    public CompletionStage<Void> caughtUp() {
-        CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                .whenComplete((offsets, failure) -> {
-                    if (failure != null) {
-                        caughtUp.completeExceptionally(failure);
-                        return;
-                    }
-                    Map<TopicPartition, Long> end = new HashMap<>();
-                    offsets.forEach((partition, info) -> end.put(partition, info.offset()));
-                    synchronized (this) {
-                        if (reached(end)) {
-                            caughtUp.complete(null);
-                        } else {
-                            catchUps.add(new CatchUp(end, caughtUp));
-                        }
-                    }
-                });
-        return caughtUp.minimalCompletionStage();
+    public Uni<Boolean> caughtUp(Duration timeout) {
+        Context caller = Vertx.currentContext();
+        Uni<Boolean> caughtUp = Uni.createFrom().completionStage(catchUp.caughtUp(timeout));
+        return caller == null ? caughtUp : caughtUp.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 
-    private record CatchUp(Map<TopicPartition, Long> end, CompletableFuture<Void> waiting) {
-    }
-
-    /** After records were applied: their positions, and the catch-ups they complete. */
-    private synchronized void appliedUpTo(KafkaConsumer<String, String> c) {
-        partitions.forEach(partition -> applied.put(partition, c.position(partition)));
-        for (Iterator<CatchUp> i = catchUps.iterator(); i.hasNext();) {
-            CatchUp catchUp = i.next();
-            if (reached(catchUp.end())) {
-                i.remove();
-                catchUp.waiting().complete(null);
-            }
-        }
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        return end.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
+    /** After records were applied: how far, so that the catch-ups waiting for it complete. */
+    private void appliedUpTo(KafkaConsumer<String, String> c) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        c.assignment().forEach(partition -> positions.put(partition, c.position(partition)));
+        catchUp.applied(positions);
     }
 
     private void run() {
@@ -210,7 +169,7 @@ public class EndpointStateConsumer {
         }
         c.assign(partitions);
         c.seekToBeginning(partitions);
-        this.partitions = partitions;
+        catchUp.assigned(partitions);
         Map<TopicPartition, Long> end = c.endOffsets(partitions);
         LOG.infof("Loading the routing table from %d partitions of %s", partitions.size(), Topics.ENDPOINTS);
         return end;

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -50,7 +49,7 @@ class RoutingCatchUpTests extends DeliveryTestBase {
             EndpointState endpoint = endpoint(tenant(), receiver.url("/caught-up"), List.of("order.*"), secret());
             kafka.publishEndpoint(endpoint);
 
-            routing.caughtUp().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(routing.caughtUp(TIMEOUT).await().atMost(TIMEOUT)).as("caught up").isTrue();
 
             assertThat(table.get(endpoint.id())).as("endpoint %d right after the catch-up", i).isPresent();
         }
