@@ -15,7 +15,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
@@ -56,13 +55,6 @@ public final class TopicCatchUp implements AutoCloseable {
     /** The reader's partitions, once it assigned them. */
     public synchronized void assigned(Collection<TopicPartition> assigned) {
         this.partitions = List.copyOf(assigned);
-    }
-
-    /** After the reader applied what {@code reader} polled, on the reader's thread: its positions now. */
-    public void applied(Consumer<?, ?> reader) {
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        reader.assignment().forEach(partition -> positions.put(partition, reader.position(partition)));
-        applied(positions);
     }
 
     /** After the reader applied records: the positions it reached (the offset of the next record, per partition). */

@@ -121,6 +121,13 @@ public class EndpointStateConsumer {
         return caller == null ? caughtUp : caughtUp.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 
+    /** After records were applied: how far, so that the catch-ups waiting for it complete. */
+    private void appliedUpTo(KafkaConsumer<String, String> c) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        c.assignment().forEach(partition -> positions.put(partition, c.position(partition)));
+        catchUp.applied(positions);
+    }
+
     private void run() {
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerConfig())) {
             consumer = c;
@@ -134,7 +141,7 @@ public class EndpointStateConsumer {
                     for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(config.pollTimeoutMs()))) {
                         apply(record);
                     }
-                    catchUp.applied(c);
+                    appliedUpTo(c);
                     if (!loaded.isDone() && caughtUp(c, loadedAt)) {
                         LOG.infof("Routing table loaded: %d endpoints", table.size());
                         loaded.complete(null);

@@ -26,13 +26,4 @@ public interface CatalogConfig {
     @WithDefault("1000")
     @WithConverter(Milliseconds.class)
     Duration errorBackoff();
-
-    /**
-     * Longest wait of an event for the catalog to have read {@code herald.event-types} up to its end as it was when the
-     * event came, in ms; past it the event is judged with the catalog as it is.
-     */
-    @WithName("catch-up-timeout-ms")
-    @WithDefault("2000")
-    @WithConverter(Milliseconds.class)
-    Duration catchUpTimeout();
 }

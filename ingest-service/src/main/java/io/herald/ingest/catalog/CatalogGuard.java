@@ -2,7 +2,6 @@ package io.herald.ingest.catalog;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,7 +11,6 @@ import io.herald.ingest.IngestMetrics;
 import io.herald.kit.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Where ingest applies the event-type catalog to an event, after the event's own rules and before Kafka: a type with a
@@ -29,21 +27,17 @@ public class CatalogGuard {
 
     private final EventCatalog catalog;
     private final BooleanSupplier loaded;
-    private final Supplier<Uni<Boolean>> caughtUp;
     private final Counter schemaViolations;
     private final Counter unregistered;
 
     @Inject
-    public CatalogGuard(EventCatalog catalog, EventCatalogConsumer consumer, CatalogConfig config,
-            MeterRegistry registry) {
-        this(catalog, consumer::isLoaded, () -> consumer.caughtUp(config.catchUpTimeout()), registry);
+    public CatalogGuard(EventCatalog catalog, EventCatalogConsumer consumer, MeterRegistry registry) {
+        this(catalog, consumer::isLoaded, registry);
     }
 
-    private CatalogGuard(EventCatalog catalog, BooleanSupplier loaded, Supplier<Uni<Boolean>> caughtUp,
-            MeterRegistry registry) {
+    private CatalogGuard(EventCatalog catalog, BooleanSupplier loaded, MeterRegistry registry) {
         this.catalog = catalog;
         this.loaded = loaded;
-        this.caughtUp = caughtUp;
         this.schemaViolations = Counter.builder(IngestMetrics.REJECTED_METRIC).tag("reason", "schema_violation")
                 .description("Events whose data broke their type's JSON schema, answered 422").register(registry);
         this.unregistered = Counter.builder(IngestMetrics.REJECTED_METRIC).tag("reason", "unregistered_type")
@@ -53,16 +47,7 @@ public class CatalogGuard {
 
     /** A guard over {@code catalog} that counts as loaded from the start (for tests and benchmarks). */
     public static CatalogGuard over(EventCatalog catalog, MeterRegistry registry) {
-        return new CatalogGuard(catalog, () -> true, () -> Uni.createFrom().item(true), registry);
-    }
-
-    /**
-     * Completes once the catalog holds every event-type change whose answer came before this call, so that an event
-     * sent after a schema was answered is judged by it; after {@code catalog.catch-up-timeout-ms} at most (Kafka in
-     * trouble: the event is judged with the catalog as it is). Never fails.
-     */
-    public Uni<Void> current() {
-        return caughtUp.get().replaceWithVoid();
+        return new CatalogGuard(catalog, () -> true, registry);
     }
 
     /** 503 with {@code Retry-After} while the catalog is still loading (right after a start). */

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -21,7 +21,7 @@ import io.herald.kit.schema.EventSchema;
  * read from the compacted {@code herald.event-types} topic ({@link EventCatalogConsumer}). Checking an event is a map
  * lookup and an in-memory validation: no database or network call per request. One thread writes; requests read.
  */
-@ApplicationScoped
+@Singleton
 public class EventCatalog {
 
     private static final Logger LOG = Logger.getLogger(EventCatalog.class);

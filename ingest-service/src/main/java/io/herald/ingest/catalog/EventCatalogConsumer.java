@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 
 import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
-import io.herald.contracts.kafka.TopicCatchUp;
 import io.herald.contracts.messages.EventCatalogKeys;
 import io.herald.contracts.messages.EventTypeState;
 import io.herald.contracts.messages.TenantSettingsState;
@@ -28,18 +27,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /**
  * Keeps the {@link EventCatalog} in step with the compacted {@code herald.event-types} topic. Like dispatch's routing
  * table: every ingest instance needs every tenant's catalog, so this is a plain consumer that assigns all partitions
  * and reads from the beginning on its own thread (no group, no committed offsets). The catalog counts as loaded once
  * the consumer reached the end offsets seen at start; until then ingest is not ready and answers events with 503, so
- * that no event slips past a schema that was not read yet. Afterwards each event waits until the catalog is
- * {@linkplain #caughtUp caught up} with the topic as it is then: subscription answers an event-type change only once it
- * is in the topic, so an event sent after that answer is judged by it ({@link TopicCatchUp}).
+ * that no event slips past a schema that was not read yet.
  */
 @ApplicationScoped
 public class EventCatalogConsumer {
@@ -53,7 +47,6 @@ public class EventCatalogConsumer {
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
-    private volatile TopicCatchUp catchUp;
     private Thread thread;
 
     EventCatalogConsumer(EventCatalog catalog, CatalogConfig config,
@@ -72,7 +65,6 @@ public class EventCatalogConsumer {
                 .description("1 once the event-type catalog caught up with herald.event-types").strongReference(true)
                 .register(registry);
         running = true;
-        catchUp = new TopicCatchUp(kafkaConfig, "herald-ingest-catalog-offsets");
         thread = new Thread(this::run, "herald-event-catalog");
         thread.setDaemon(true);
         thread.start();
@@ -87,23 +79,10 @@ public class EventCatalogConsumer {
         if (thread != null) {
             thread.join(Duration.ofSeconds(10).toMillis());
         }
-        if (catchUp != null) {
-            catchUp.close();
-        }
     }
 
     public boolean isLoaded() {
         return loaded.isDone();
-    }
-
-    /**
-     * True once the catalog has applied every record {@code herald.event-types} held when this was called (at once when
-     * it already has); false past {@code timeout}. Back on the caller's Vert.x context.
-     */
-    public Uni<Boolean> caughtUp(Duration timeout) {
-        Context caller = Vertx.currentContext();
-        Uni<Boolean> caughtUp = Uni.createFrom().completionStage(catchUp.caughtUp(timeout));
-        return caller == null ? caughtUp : caughtUp.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 
     private void run() {
@@ -119,7 +98,6 @@ public class EventCatalogConsumer {
                     for (ConsumerRecord<String, String> record : c.poll(config.pollTimeout())) {
                         apply(record);
                     }
-                    catchUp.applied(c);
                     if (!loaded.isDone() && caughtUp(c, loadedAt)) {
                         LOG.infof("Event-type catalog loaded: %d event types", catalog.size());
                         loaded.complete(null);
@@ -148,7 +126,6 @@ public class EventCatalogConsumer {
         }
         c.assign(partitions);
         c.seekToBeginning(partitions);
-        catchUp.assigned(partitions);
         return c.endOffsets(partitions);
     }
 

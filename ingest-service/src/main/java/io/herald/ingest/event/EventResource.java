@@ -94,13 +94,13 @@ public class EventResource {
         Caller caller = currentCaller.require(Scopes.EVENTS_WRITE);
         rateLimiter.acquire(caller.tenant(), 1);
         JsonNode request = EventValidator.parseObject(body);
-        // Judged by the catalog once it holds every event-type change answered before this request.
-        return events.catalogCurrent().chain(() -> {
-            EventMessage event = events.toEvent(caller, request);
-            return idempotency.run(caller.tenant(), idempotencyKey,
-                    () -> RequestFingerprint.of("POST /v1/events", request), () -> events.publish(event).map(e -> Answer
-                            .of(Response.Status.ACCEPTED.getStatusCode(), Json.write(new EventAccepted(e.id())))));
-        }).map(answer -> toResponse(answer, null));
+        EventMessage event = events.toEvent(caller, request);
+        return idempotency
+                .run(caller.tenant(), idempotencyKey, () -> RequestFingerprint.of("POST /v1/events", request),
+                        () -> events.publish(event)
+                                .map(e -> Answer.of(Response.Status.ACCEPTED.getStatusCode(),
+                                        Json.write(new EventAccepted(e.id())))))
+                .map(answer -> toResponse(answer, null));
     }
 
     @POST
@@ -127,16 +127,15 @@ public class EventResource {
                             + (items != null && items.isArray() ? ", got " + items.size() : ""))));
         }
         rateLimiter.acquire(caller.tenant(), items.size());
-        return events.catalogCurrent().chain(() -> {
-            List<EventService.BatchItem> prepared = events.prepareBatch(caller, items);
-            return idempotency.run(caller.tenant(), idempotencyKey,
-                    () -> RequestFingerprint.of("POST /v1/events/batch", request),
-                    () -> events.publishBatch(prepared).map(result -> {
-                        boolean retryable = result.results().stream().anyMatch(r -> r.status() >= 500);
-                        String json = Json.write(result);
-                        return retryable ? Answer.retryable(207, json) : Answer.of(207, json);
-                    }));
-        }).map(answer -> toResponse(answer, answer.isFinal() ? null : events.retryAfter().toSeconds()));
+        List<EventService.BatchItem> prepared = events.prepareBatch(caller, items);
+        return idempotency
+                .run(caller.tenant(), idempotencyKey, () -> RequestFingerprint.of("POST /v1/events/batch", request),
+                        () -> events.publishBatch(prepared).map(result -> {
+                            boolean retryable = result.results().stream().anyMatch(r -> r.status() >= 500);
+                            String json = Json.write(result);
+                            return retryable ? Answer.retryable(207, json) : Answer.of(207, json);
+                        }))
+                .map(answer -> toResponse(answer, answer.isFinal() ? null : events.retryAfter().toSeconds()));
     }
 
     private static Response toResponse(Answer answer, Long retryAfterSeconds) {

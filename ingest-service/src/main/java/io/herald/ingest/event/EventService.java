@@ -98,14 +98,6 @@ public class EventService {
         return toEvent(caller, EventValidator.parseObject(body));
     }
 
-    /**
-     * Completes once the event-type catalog holds every change answered before this call
-     * ({@link CatalogGuard#current}): what {@link #toEvent} and {@link #prepareBatch} then judge events by.
-     */
-    public Uni<Void> catalogCurrent() {
-        return catalog.current();
-    }
-
     /** As {@link #toEvent(Caller, String)}, for one event object already parsed (e.g. an item of a batch). */
     public EventMessage toEvent(Caller caller, JsonNode body) {
         List<FieldError> errors = EventValidator.check(body);
