@@ -20,14 +20,16 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Read-your-writes for an in-memory view of a compacted topic that one consumer thread keeps up to date (dispatch's
- * routing table, ingest's event-type catalog): {@link #caughtUp} completes once the view has applied every record the
- * topic held when it was called. A change answered by subscription-service only once its record is in the topic is then
- * seen by whatever waits for this after the answer.
+ * routing table): {@link #caughtUp} completes once the view has applied every record the topic held when it was called.
+ * A change answered by subscription-service only once its record is in the topic is then seen by whatever waits for
+ * this after the answer.
  * <p>
  * The reader tells this what it was assigned ({@link #assigned}) and, after each poll, how far it applied
  * ({@link #applied}). The topic's end offsets come from an admin client with a connection of its own (asked on the
  * reader's connection, they would wait behind its long poll), {@code read_committed}; callers who ask while a request
- * is out share the next one, so the broker answers at most one request per round trip however many callers wait.
+ * is out share the next one, so the broker answers at most one request per round trip however many callers wait. That
+ * is cheap once per fan-out batch, but not once per HTTP request: asked before every {@code POST /v1/events}, it halved
+ * ingest's peak (docs/benchmarks.md, "A catalog catch-up per ingest request").
  */
 public final class TopicCatchUp implements AutoCloseable {
 
