@@ -3,6 +3,7 @@ package io.herald.dispatch.guard;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -122,6 +123,21 @@ public class EndpointBreakers {
         Duration openFor = Duration.ofNanos(System.nanoTime() - guard.openedAtNanos);
         Duration left = open.minus(openFor);
         return left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left;
+    }
+
+    /**
+     * How long the endpoint's breaker stays open from now, if it is open and will refuse a request for at least
+     * {@code atLeast} more: what fan-out need not send through {@code herald.deliveries} only to be refused (see
+     * {@code DeliveryPublisher}). Empty when it is closed, half-open, unknown to this instance, or about to let a probe
+     * through.
+     */
+    public Optional<Duration> openFor(String endpointId, Duration atLeast) {
+        Guard guard = guards.getIfPresent(endpointId);
+        if (guard == null || guard.breaker.getState() != CircuitBreaker.State.OPEN) {
+            return Optional.empty();
+        }
+        Duration left = open.minus(Duration.ofNanos(System.nanoTime() - guard.openedAtNanos));
+        return left.compareTo(atLeast) < 0 ? Optional.empty() : Optional.of(left);
     }
 
     /** Whether the endpoint's breaker is half-open: its probe request is out, and its outcome will decide. */

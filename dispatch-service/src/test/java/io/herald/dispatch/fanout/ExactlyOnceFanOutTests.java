@@ -7,12 +7,15 @@ import static io.herald.dispatch.Fixtures.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +24,11 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.dispatch.DeliveryTestBase;
+import io.herald.dispatch.guard.EndpointBreakers;
+import io.herald.dispatch.guard.FailingEndpoints;
+import io.herald.dispatch.routing.RoutingTable;
 import io.herald.testing.KafkaTestResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,6 +46,15 @@ class ExactlyOnceFanOutTests extends DeliveryTestBase {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int EVENTS = 30;
 
+    @Inject
+    EndpointBreakers breakers;
+    @Inject
+    FailingEndpoints failingEndpoints;
+    @Inject
+    Clock clock;
+    @Inject
+    MeterRegistry registry;
+
     @Test
     void shouldDiscardTheDeliveriesOfAnAbortedBatchAndFanItsEventsOutAgainExactlyOnce() throws Exception {
         String tenant = tenant();
@@ -46,7 +62,7 @@ class ExactlyOnceFanOutTests extends DeliveryTestBase {
         EndpointState second = register(endpoint(tenant, receiver.url("/second"), List.of("order.*"), secret()));
         // Fails at the second delivery of the 16th event: the transaction already holds that event's first delivery
         // (and those of the events before it in the same batch).
-        FailingOnce failing = new FailingOnce(tenant, EVENTS + 2);
+        FailingOnce failing = new FailingOnce(tenant, EVENTS + 2, breakers, failingEndpoints, table, clock, registry);
         QuarkusMock.installMockForType(failing, DeliveryPublisher.class);
         List<EventMessage> events = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
@@ -84,7 +100,9 @@ class ExactlyOnceFanOutTests extends DeliveryTestBase {
         private final AtomicInteger sent = new AtomicInteger();
         private final AtomicInteger failures = new AtomicInteger();
 
-        FailingOnce(String tenant, int failAt) {
+        FailingOnce(String tenant, int failAt, EndpointBreakers breakers, FailingEndpoints failing, RoutingTable table,
+                Clock clock, MeterRegistry registry) {
+            super(breakers, failing, table, clock, registry);
             this.tenant = tenant;
             this.failAt = failAt;
         }
