@@ -1,8 +1,13 @@
 package io.herald.dispatch;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -10,6 +15,9 @@ import org.jboss.logging.Logger;
 import io.herald.contracts.Json;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.tracing.TraceContext;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /** How dispatch reads and writes Kafka record values: JSON, poison records skipped, every record keyed. */
@@ -69,5 +77,30 @@ public final class KafkaRecords {
                     new RecordHeaders().add(TraceContext.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII)));
         }
         return Message.of(Json.write(value)).addMetadata(metadata.build());
+    }
+
+    /**
+     * {@code read} applied to each record of a polled batch (its timestamp and headers), in the order of the batch's
+     * payloads; {@code missing} for every one when the batch does not carry its records.
+     */
+    public static <T> List<T> eachRecord(Message<List<String>> batch, BiFunction<Instant, Headers, T> read, T missing) {
+        int size = batch.getPayload().size();
+        List<T> values = new ArrayList<>(size);
+        if (batch instanceof KafkaRecordBatch<?, ?> records) {
+            for (KafkaRecord<?, ?> record : records.getRecords()) {
+                values.add(read.apply(record.getTimestamp(), record.getHeaders()));
+            }
+        } else {
+            batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                    .ifPresent(m -> ((IncomingKafkaRecordBatchMetadata<?, ?>) m).getRecords()
+                            .forEach(r -> values.add(read.apply(Instant.ofEpochMilli(r.timestamp()), r.headers()))));
+        }
+        if (values.size() != size) {
+            values.clear();
+            for (int i = 0; i < size; i++) {
+                values.add(missing);
+            }
+        }
+        return values;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,6 +33,7 @@ import io.herald.dispatch.routing.RoutingTable;
 import io.herald.dispatch.tracing.DispatchTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -90,6 +92,8 @@ public class FanOut {
     private final Counter deferrals;
     private final Duration deferPause;
     private final Counter behindRouting;
+    private final Timer queued;
+    private final Timer batchTime;
     private final Duration catchUpTimeout;
 
     FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
@@ -116,6 +120,12 @@ public class FanOut {
                 .register(registry);
         this.behindRouting = Counter.builder("herald.fanout.routing.lagging")
                 .description("Fan-out batches that went out before the routing table caught up with herald.endpoints")
+                .register(registry);
+        this.queued = Timer.builder("herald.fanout.queued")
+                .description("Time from an event's write to herald.events until fan-out takes it").register(registry);
+        this.batchTime = Timer.builder("herald.fanout.batch")
+                .description("Time from taking a polled batch of events until its deliveries are committed: the "
+                        + "routing catch-up, planning and the Kafka transactions")
                 .register(registry);
         this.catchUpTimeout = Duration.ofMillis(config == null ? 5000 : config.routing().catchUpTimeoutMs());
         this.deferPause = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().deferPauseMs());
@@ -158,6 +168,11 @@ public class FanOut {
      * the batch goes out with the table as it is rather than stall every tenant's fan-out.
      */
     private Uni<Void> fanOut(Message<List<String>> batch) {
+        Instant taken = clock.instant();
+        long takenNanos = System.nanoTime();
+        for (Instant written : KafkaRecords.eachRecord(batch, (timestamp, headers) -> timestamp, taken)) {
+            queued.record(written.isBefore(taken) ? Duration.between(written, taken) : Duration.ZERO);
+        }
         return routing.caughtUp(catchUpTimeout).invoke(caughtUp -> {
             if (!caughtUp) {
                 behindRouting.increment();
@@ -166,7 +181,8 @@ public class FanOut {
                                 + "with it as it is",
                         Topics.ENDPOINTS, catchUpTimeout.toMillis(), batch.getPayload().size());
             }
-        }).chain(() -> fanOutNow(batch));
+        }).chain(() -> fanOutNow(batch))
+                .invoke(() -> batchTime.record(System.nanoTime() - takenNanos, TimeUnit.NANOSECONDS));
     }
 
     private Uni<Void> fanOutNow(Message<List<String>> batch) {

@@ -2,7 +2,6 @@ package io.herald.dispatch.tracing;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.tracing.TraceContext;
+import io.herald.dispatch.KafkaRecords;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -33,9 +33,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
 /**
  * Dispatch's part of an event's trace, propagated by Herald itself rather than by the Kafka connector's
@@ -100,24 +97,7 @@ public class DispatchTracing {
      * record has none).
      */
     public static List<String> traceparents(Message<List<String>> batch) {
-        int size = batch.getPayload().size();
-        List<String> values = new ArrayList<>(size);
-        if (batch instanceof KafkaRecordBatch<?, ?> records) {
-            for (KafkaRecord<?, ?> record : records.getRecords()) {
-                values.add(header(record.getHeaders()));
-            }
-        } else {
-            batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
-                    .ifPresent(m -> ((IncomingKafkaRecordBatchMetadata<?, ?>) m).getRecords()
-                            .forEach(r -> values.add(header(r.headers()))));
-        }
-        if (values.size() != size) {
-            values.clear();
-            for (int i = 0; i < size; i++) {
-                values.add(null);
-            }
-        }
-        return values;
+        return KafkaRecords.eachRecord(batch, (timestamp, headers) -> header(headers), null);
     }
 
     /** The value of the last {@code traceparent} header, or null. */

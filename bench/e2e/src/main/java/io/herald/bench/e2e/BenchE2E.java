@@ -79,6 +79,8 @@ public final class BenchE2E {
     final double[] ratesFanOut10 = doublesEnv("BENCH_RATES_FANOUT10", "25,50,100,150,200,300,400,600");
     final double latencyRate = doubleEnv("BENCH_LATENCY_RATE", 1000);
     final int latencySeconds = intEnv("BENCH_LATENCY_SECONDS", 60);
+    /** Step 3's stage-by-stage breakdown ({@link Stages}), once measured. */
+    String stageTable;
     final int drainSeconds = intEnv("BENCH_DRAIN_SECONDS", 60);
     final double maxLagSeconds = doubleEnv("BENCH_MAX_LAG_SECONDS", 3);
     final int hangPercent = intEnv("BENCH_HANG_PERCENT", 20);
@@ -247,7 +249,12 @@ public final class BenchE2E {
             List<Step> sweep10 = sweep(endpointsPerTenant, ratesFanOut10);
 
             // 3. Latency at a fixed rate, all endpoints healthy.
+            Stages stages = new Stages(services.get(ServiceEnv.DISPATCH).baseUrl());
+            stages.start();
             Step latency = step("latency", 1, latencyRate, latencySeconds);
+            stageTable = stages.table(latency.load().ingestLatency().getMean() / 1000.0,
+                    latency.latency().getMean() / 1000.0);
+            log("where the time goes at " + (long) latencyRate + " events/s:\n" + stageTable);
 
             // 4. Isolation: the same load, some endpoints hanging, some answering 500; first with every endpoint on
             // its own port, then with each tenant's endpoints behind one host:port (as when many endpoints point at
@@ -734,6 +741,11 @@ public final class BenchE2E {
                 ms(latency.latency(), 99), ms(latency.latency(), 99.9), ms(latency.latency(), 100),
                 latency.latency().getTotalCount(), ms(latency.load().ingestLatency(), 50),
                 ms(latency.load().ingestLatency(), 99)));
+
+        if (stageTable != null) {
+            r.append("\nWhere the time goes (means over the step; dispatch's stage timers from `/q/metrics`):\n\n")
+                    .append(stageTable);
+        }
 
         double baseRatio = latency.deliveredPerSecond() / latency.acceptedPerSecond();
         double p99Base = latency.latency().getValueAtPercentile(99) / 1000.0;

@@ -29,6 +29,8 @@ final class Timeline implements AutoCloseable {
     /** Prometheus series read each second: column name, then the series' name and a label it must carry (or ""). */
     private static final String[][] SERIES = { { "queued max s", "herald_delivery_queued_seconds_max", "" },
             { "fan-out lag max", "kafka_consumer_fetch_manager_records_lag_max", "kafka-consumer-events-in" },
+            { "event queued max s", "herald_fanout_queued_seconds_max", "" },
+            { "fan-out batch max s", "herald_fanout_batch_seconds_max", "" },
             { "fanned out", "herald_fanout_deliveries_total", "" },
             { "delivery lag max", "kafka_consumer_fetch_manager_records_lag_max", "kafka-consumer-deliveries-in" },
             { "delivery fetches/s", "kafka_consumer_fetch_manager_fetch_rate", "kafka-consumer-deliveries-in" },
