@@ -1,6 +1,9 @@
 package io.herald.dispatch.delivery;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,22 +13,45 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** The delivery stage's meters: request latency, attempts by outcome, postponements by reason. */
+/**
+ * The delivery stage's meters: request latency, attempts by outcome, postponements by reason. Each meter is looked up
+ * in the registry once, not on every delivery.
+ */
 @ApplicationScoped
 class DeliveryMeters {
 
     private final MeterRegistry registry;
+    private final Timer succeeded;
+    private final Timer failed;
+    private final Timer queued;
+    private final Map<AttemptOutcome, Counter> attempts = new EnumMap<>(AttemptOutcome.class);
+    private final Map<String, Counter> postponements = new ConcurrentHashMap<>();
 
     DeliveryMeters(MeterRegistry registry) {
         this.registry = registry;
+        this.succeeded = http(registry, true);
+        this.failed = http(registry, false);
+        this.queued = Timer.builder("herald.delivery.queued")
+                .description("Time from a delivery record's write to herald.deliveries until dispatch takes it")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        for (AttemptOutcome outcome : AttemptOutcome.values()) {
+            attempts.put(outcome,
+                    Counter.builder("herald.delivery.attempts").description("Delivery attempts recorded, by outcome")
+                            .tag("outcome", outcome.name()).register(registry));
+        }
+    }
+
+    private static Timer http(MeterRegistry registry, boolean success) {
+        return Timer.builder("herald.delivery.http").description("Webhook POSTs, from send to end of response")
+                .tag("success", Boolean.toString(success)).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
     }
 
     /** One webhook POST ended (a response, a timeout or a connection error). */
     void requested(boolean success, long latencyMs) {
-        Timer.builder("herald.delivery.http").description("Webhook POSTs, from send to end of response")
-                .tag("success", Boolean.toString(success)).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(latencyMs, TimeUnit.MILLISECONDS);
+        (success ? succeeded : failed).record(latencyMs, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -33,22 +59,20 @@ class DeliveryMeters {
      * deliveries wait in Kafka and in the consumer before dispatch starts on them.
      */
     void queued(Duration queued) {
-        Timer.builder("herald.delivery.queued")
-                .description("Time from a delivery record's write to herald.deliveries until dispatch takes it")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry).record(queued);
+        this.queued.record(queued);
     }
 
     /** One attempt record was written. */
     void attempted(AttemptOutcome outcome) {
-        Counter.builder("herald.delivery.attempts").description("Delivery attempts recorded, by outcome")
-                .tag("outcome", outcome.name()).register(registry).increment();
+        attempts.get(outcome).increment();
     }
 
     /** A delivery was pushed back to a retry tier without a request. */
     void postponed(String reason) {
-        Counter.builder("herald.delivery.rescheduled")
-                .description("Deliveries pushed back to a retry tier without a request, by reason")
-                .tag("reason", reason).register(registry).increment();
+        postponements.computeIfAbsent(reason,
+                r -> Counter.builder("herald.delivery.rescheduled")
+                        .description("Deliveries pushed back to a retry tier without a request, by reason")
+                        .tag("reason", r).register(registry))
+                .increment();
     }
 }

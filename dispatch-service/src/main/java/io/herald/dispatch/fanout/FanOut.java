@@ -94,6 +94,7 @@ public class FanOut {
     private final Counter behindRouting;
     private final Timer queued;
     private final Timer batchTime;
+    private final Timer catchUp;
     private final Duration catchUpTimeout;
 
     FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
@@ -126,6 +127,9 @@ public class FanOut {
         this.batchTime = Timer.builder("herald.fanout.batch")
                 .description("Time from taking a polled batch of events until its deliveries are committed: the "
                         + "routing catch-up, planning and the Kafka transactions")
+                .register(registry);
+        this.catchUp = Timer.builder("herald.fanout.routing.catch.up")
+                .description("Time a batch of events waits for the routing table to catch up with herald.endpoints")
                 .register(registry);
         this.catchUpTimeout = Duration.ofMillis(config == null ? 5000 : config.routing().catchUpTimeoutMs());
         this.deferPause = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().deferPauseMs());
@@ -174,6 +178,7 @@ public class FanOut {
             queued.record(written.isBefore(taken) ? Duration.between(written, taken) : Duration.ZERO);
         }
         return routing.caughtUp(catchUpTimeout).invoke(caughtUp -> {
+            catchUp.record(System.nanoTime() - takenNanos, TimeUnit.NANOSECONDS);
             if (!caughtUp) {
                 behindRouting.increment();
                 LOG.warnf(
