@@ -60,15 +60,18 @@ class KafkaAclTests {
     /**
      * Topics an outgoing channel writes by naming them per record ({@code OutgoingKafkaRecordMetadata.withTopic}):
      * subscription's outbox relay (OutboxRelay: endpoint states and the event-type catalog) and dead-letter replay
-     * (DeliveryReplayPublisher), dispatch's fan-out transaction (FanOut: deliveries and operational events) and retry
-     * hand-off (RetryPublisher: every tier).
+     * (DeliveryReplayPublisher), dispatch's fan-out transaction (FanOut: deliveries, operational events, and deliveries
+     * of open breakers straight to a retry tier: DeliveryPublisher) and retry hand-off (RetryPublisher: every tier).
      */
     private static final Map<String, Map<String, List<String>>> PER_RECORD_TOPICS = Map.of("ingest", Map.of(),
             "subscription",
             Map.of("endpoint-states", List.of(Topics.ENDPOINTS, Topics.EVENT_TYPES), "deliveries-replay",
                     List.of(Topics.DELIVERIES)),
-            "dispatch", Map.of("deliveries-out", List.of(Topics.DELIVERIES, Topics.EVENTS), "retries-out",
-                    Topics.RETRY_TIERS.stream().map(Topics::retryTier).toList()));
+            "dispatch",
+            Map.of("deliveries-out",
+                    Stream.concat(Stream.of(Topics.DELIVERIES, Topics.EVENTS),
+                            Topics.RETRY_TIERS.stream().map(Topics::retryTier)).toList(),
+                    "retries-out", Topics.RETRY_TIERS.stream().map(Topics::retryTier).toList()));
 
     /** Plain KafkaConsumers outside SmallRye (assigned partitions, no group): class name -> topic read. */
     private static final Map<String, Map<String, String>> RAW_READERS = Map.of("ingest",
