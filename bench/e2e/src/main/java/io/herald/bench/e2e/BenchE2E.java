@@ -93,6 +93,13 @@ public final class BenchE2E {
      * late retries of healthy deliveries count (default: the retry schedule plus one request timeout per attempt).
      */
     final int settleSeconds = intEnv("BENCH_SETTLE_SECONDS", defaultSettleSeconds(requestTimeoutMs, retryScheduleMs));
+    /**
+     * Seconds of step 3's isolation load on endpoints thrown away afterwards, before the measured isolation runs (0:
+     * none). Until then dispatch never timed out, retried, opened a breaker or postponed a delivery, and its JIT
+     * compiles those paths during the first isolation run (a JFR recording showed C2 compiling ~570 ms a second through
+     * that run against ~30 ms during step 3): what an instance that has been up for a while has long done.
+     */
+    final int isolationWarmupSeconds = intEnv("BENCH_ISOLATION_WARMUP_SECONDS", 30);
 
     final Path repo = ServiceProcess.repoRoot();
     final Path work = repo.resolve("bench/e2e/target").resolve("run-" + UUID.randomUUID().toString().substring(0, 8));
@@ -260,6 +267,17 @@ public final class BenchE2E {
             // its own port, then with each tenant's endpoints behind one host:port (as when many endpoints point at
             // one SaaS host): fresh endpoints on a second receiver, so nothing of the first run carries over.
             List<Isolation> isolations = new ArrayList<>();
+            if (isolationWarmupSeconds > 0) {
+                Isolation warmup = isolation("isolation warm-up (cold JIT; thrown away)", "warm-up",
+                        isolationWarmupSeconds);
+                notes.append(String.format(Locale.ROOT,
+                        "- isolation warm-up: %d s of the isolation load on endpoints deleted afterwards, so that the "
+                                + "measured runs do not pay for the JIT compiling dispatch's failure paths; its healthy "
+                                + "p99 %s (received %.2f %%), not a target%n",
+                        isolationWarmupSeconds, ms(warmup.latency(), 99), 100 * warmup.healthyReceivedShare()));
+                deleteEndpoints(tokens, endpointIds);
+                endpointIds = registerEndpoints(tokens);
+            }
             isolations.add(isolation("isolation, own port per endpoint", "own ports"));
             try {
                 deleteEndpoints(tokens, endpointIds);
@@ -311,13 +329,18 @@ public final class BenchE2E {
      * again.
      */
     Isolation isolation(String name, String shortName) throws Exception {
+        return isolation(name, shortName, latencySeconds);
+    }
+
+    /** As {@link #isolation(String, String)}, with a load of {@code seconds}. */
+    Isolation isolation(String name, String shortName, int seconds) throws Exception {
         int endpoints = receiver.endpoints();
         int[] modes = setUnhealthy(endpoints);
         long[] arrivalsBefore = receiver.arrivalsSnapshot();
         long[] owedBefore = load.acceptedForSnapshot();
         receiver.markLateOrigin();
         Timeline timeline = Timeline.start(services.get(ServiceEnv.DISPATCH).baseUrl(), this::cpuTicks);
-        Step step = step(name, 1, latencyRate, latencySeconds);
+        Step step = step(name, 1, latencyRate, seconds);
         double settled = settle();
         Path timelineFile = work.resolve("timeline-" + shortName.replace(' ', '-') + ".md");
         timeline.writeTo(timelineFile);
