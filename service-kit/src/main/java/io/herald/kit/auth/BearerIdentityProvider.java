@@ -4,47 +4,53 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import jakarta.ws.rs.Priorities;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 
-import io.herald.kit.problem.ProblemException;
-import io.herald.kit.problem.ProblemExceptionMapper;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Authenticates every {@code /v1} request with its bearer JWT; anything else ({@code /q/*}) is left alone. A bad token
- * answers 401 problem+json; the reason is logged, never the token. Accepted tokens are remembered for a short while
- * ({@link TokenCache}). Tokens the service issues itself ({@link IssuedTokenVerifier} beans) are checked by their
- * issuer first.
+ * Turns the bearer token {@link BearerAuthenticationMechanism} found into the request's {@link SecurityIdentity}.
+ * Tokens the service issues itself ({@link IssuedTokenVerifier} beans) are checked by their issuer first; any other
+ * goes to the configured {@link JwtVerifier} through the {@link TokenCache}, so a token seen recently is not verified
+ * again. The identity's principal is named after the tenant, its roles are the token's scopes (what
+ * {@code @RolesAllowed(Scopes.X)} checks), and it carries the {@link Caller} as the attribute {@link #CALLER}. A bad
+ * token fails with {@link AuthenticationFailedException} (401); the reason is logged, never the token.
+ * <p>
+ * Verification runs on the calling thread, as in the request filter this replaced: a cached token costs a lookup, and
+ * only a JWKS cache miss waits on the network.
  */
 @ApplicationScoped
-public class BearerAuthFilter {
+public class BearerIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
 
-    private static final Logger LOG = Logger.getLogger(BearerAuthFilter.class);
-    private static final String BEARER = "Bearer ";
+    /** The identity attribute holding the request's {@link Caller}. */
+    public static final String CALLER = Caller.class.getName();
+
+    private static final Logger LOG = Logger.getLogger(BearerIdentityProvider.class);
 
     private final TokenCache tokens;
-    private final CurrentCaller currentCaller;
     private final Instance<IssuedTokenVerifier> issuedTokens;
 
-    public BearerAuthFilter(AuthConfig config, CurrentCaller currentCaller, Clock clock,
-            Instance<IssuedTokenVerifier> issuedTokens) {
+    public BearerIdentityProvider(AuthConfig config, Clock clock, Instance<IssuedTokenVerifier> issuedTokens) {
         this.tokens = new TokenCache(verifier(config), clock, Duration.ofMillis(config.tokenCacheMaxAgeMs()),
                 config.tokenCacheMaxTokens());
-        this.currentCaller = currentCaller;
         this.issuedTokens = issuedTokens;
     }
 
@@ -82,31 +88,34 @@ public class BearerAuthFilter {
         // The constructor built the verifier: reaching here means the configuration holds.
     }
 
-    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Response authenticate(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().startsWith("/v1/")) {
-            return null;
-        }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return ProblemExceptionMapper.toResponse(ProblemException.unauthorized("Missing bearer token"));
-        }
+    @Override
+    public Class<TokenAuthenticationRequest> getRequestType() {
+        return TokenAuthenticationRequest.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request,
+            AuthenticationRequestContext context) {
         try {
-            currentCaller.set(verify(header.substring(BEARER.length()).trim()));
-            return null;
+            return Uni.createFrom().item(identity(request.getToken().getToken()));
         } catch (AuthenticationException e) {
             LOG.debugf("Rejected bearer token: %s", e.getMessage());
-            return ProblemExceptionMapper.toResponse(ProblemException.unauthorized("Invalid bearer token"));
+            return Uni.createFrom().failure(new AuthenticationFailedException(e.getMessage()));
         }
     }
 
-    private Caller verify(String token) throws AuthenticationException {
+    private SecurityIdentity identity(String token) throws AuthenticationException {
         for (IssuedTokenVerifier issued : issuedTokens) {
-            Optional<Caller> caller = issued.verify(token);
-            if (caller.isPresent()) {
-                return caller.get();
+            Optional<IssuedTokenVerifier.Issued> accepted = issued.verify(token);
+            if (accepted.isPresent()) {
+                return identity(accepted.get().caller(), accepted.get().attributes());
             }
         }
-        return tokens.verify(token);
+        return identity(tokens.verify(token), Map.of());
+    }
+
+    private static SecurityIdentity identity(Caller caller, Map<String, Object> attributes) {
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(caller.tenant()))
+                .addRoles(caller.scopes()).addAttributes(attributes).addAttribute(CALLER, caller).build();
     }
 }
