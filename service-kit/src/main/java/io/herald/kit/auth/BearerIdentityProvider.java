@@ -25,6 +25,7 @@ import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 
 /**
  * Turns the bearer token {@link BearerAuthenticationMechanism} found into the request's {@link SecurityIdentity}.
@@ -34,8 +35,9 @@ import io.smallrye.mutiny.Uni;
  * {@code @RolesAllowed(Scopes.X)} checks), and it carries the {@link Caller} as the attribute {@link #CALLER}. A bad
  * token fails with {@link AuthenticationFailedException} (401); the reason is logged, never the token.
  * <p>
- * Verification runs on the calling thread, as in the request filter this replaced: a cached token costs a lookup, and
- * only a JWKS cache miss waits on the network.
+ * A cached or self-issued token is checked on the calling thread, the event loop for most operations: it costs a lookup
+ * or an HMAC. A token verified afresh while a JWKS URL is configured moves to a worker thread first, because a key the
+ * JWKS cache lacks is fetched over the network, and the event loop must never wait on that.
  */
 @ApplicationScoped
 public class BearerIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
@@ -47,11 +49,13 @@ public class BearerIdentityProvider implements IdentityProvider<TokenAuthenticat
 
     private final TokenCache tokens;
     private final Instance<IssuedTokenVerifier> issuedTokens;
+    private final boolean mayFetchKeys;
 
     public BearerIdentityProvider(AuthConfig config, Clock clock, Instance<IssuedTokenVerifier> issuedTokens) {
         this.tokens = new TokenCache(verifier(config), clock, Duration.ofMillis(config.tokenCacheMaxAgeMs()),
                 config.tokenCacheMaxTokens());
         this.issuedTokens = issuedTokens;
+        this.mayFetchKeys = config.jwksUrl().isPresent();
     }
 
     /** The verifier the configuration asks for; fails the start when neither an HS256 secret nor a JWKS URL is set. */
@@ -96,22 +100,39 @@ public class BearerIdentityProvider implements IdentityProvider<TokenAuthenticat
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request,
             AuthenticationRequestContext context) {
+        String token = request.getToken().getToken();
         try {
-            return Uni.createFrom().item(identity(request.getToken().getToken()));
+            for (IssuedTokenVerifier issued : issuedTokens) {
+                Optional<IssuedTokenVerifier.Issued> accepted = issued.verify(token);
+                if (accepted.isPresent()) {
+                    return Uni.createFrom().item(identity(accepted.get().caller(), accepted.get().attributes()));
+                }
+            }
         } catch (AuthenticationException e) {
-            LOG.debugf("Rejected bearer token: %s", e.getMessage());
-            return Uni.createFrom().failure(new AuthenticationFailedException(e.getMessage()));
+            return Uni.createFrom().failure(rejected(e));
+        }
+        Caller cached = tokens.cached(token);
+        if (cached != null) {
+            return Uni.createFrom().item(identity(cached, Map.of()));
+        }
+        if (mayFetchKeys && Context.isOnEventLoopThread()) {
+            return context.runBlocking(() -> verify(token));
+        }
+        return Uni.createFrom().item(() -> verify(token));
+    }
+
+    /** The identity of a token the cache does not hold, verified in full; a bad token fails with 401. */
+    private SecurityIdentity verify(String token) {
+        try {
+            return identity(tokens.verify(token), Map.of());
+        } catch (AuthenticationException e) {
+            throw rejected(e);
         }
     }
 
-    private SecurityIdentity identity(String token) throws AuthenticationException {
-        for (IssuedTokenVerifier issued : issuedTokens) {
-            Optional<IssuedTokenVerifier.Issued> accepted = issued.verify(token);
-            if (accepted.isPresent()) {
-                return identity(accepted.get().caller(), accepted.get().attributes());
-            }
-        }
-        return identity(tokens.verify(token), Map.of());
+    private static AuthenticationFailedException rejected(AuthenticationException e) {
+        LOG.debugf("Rejected bearer token: %s", e.getMessage());
+        return new AuthenticationFailedException(e.getMessage());
     }
 
     private static SecurityIdentity identity(Caller caller, Map<String, Object> attributes) {
