@@ -2,6 +2,7 @@ package io.herald.ingest.event;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -86,12 +87,13 @@ public class EventResource {
     @Operation(operationId = "publishEvent", summary = "Publish one event", description = "Answers 202 only once Kafka acknowledged the event "
             + "(acks=all). Requires the scope events:write; the tenant comes from the token.")
     @APIResponse(responseCode = "202", description = "Stored in Kafka; it will be delivered to every matching endpoint", headers = @Header(name = IdempotencyService.REPLAYED_HEADER, description = REPLAYED_DESCRIPTION, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.BOOLEAN)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventAccepted.class)))
+    @RolesAllowed(Scopes.EVENTS_WRITE)
     public Uni<Response> publish(
             @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER, description = IDEMPOTENCY_KEY_DESCRIPTION) @HeaderParam(IdempotencyService.HEADER) String idempotencyKey,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventRequest.class))) String body) {
         // The body is parsed here, after the scope check, so that every malformed or invalid body gets a
         // problem+json answer naming what is wrong (a bound parameter would fail in the JSON reader first).
-        Caller caller = currentCaller.require(Scopes.EVENTS_WRITE);
+        Caller caller = currentCaller.get();
         rateLimiter.acquire(caller.tenant(), 1);
         JsonNode request = EventValidator.parseObject(body);
         EventMessage event = events.toEvent(caller, request);
@@ -114,10 +116,11 @@ public class EventResource {
             + "herald.ingest.batch.max-events items). A batch with 503 items is not stored under its "
             + "Idempotency-Key, so its retry publishes again.")
     @APIResponse(responseCode = "207", description = "Per-item results; Retry-After is set when an item has status 503", headers = @Header(name = IdempotencyService.REPLAYED_HEADER, description = REPLAYED_DESCRIPTION, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.BOOLEAN)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
+    @RolesAllowed(Scopes.EVENTS_WRITE)
     public Uni<Response> publishBatch(
             @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER, description = IDEMPOTENCY_KEY_DESCRIPTION) @HeaderParam(IdempotencyService.HEADER) String idempotencyKey,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchRequest.class))) String body) {
-        Caller caller = currentCaller.require(Scopes.EVENTS_WRITE);
+        Caller caller = currentCaller.get();
         JsonNode request = EventValidator.parseObject(body);
         JsonNode items = request.get("events");
         if (items == null || !items.isArray() || items.isEmpty() || items.size() > maxBatchEvents) {

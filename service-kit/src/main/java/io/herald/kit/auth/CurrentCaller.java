@@ -1,39 +1,29 @@
 package io.herald.kit.auth;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 
-import io.herald.kit.problem.ProblemException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 
-/** The authenticated caller of the current request, set by {@link BearerAuthFilter}. */
-@RequestScoped
+/**
+ * The authenticated caller of the current request: the {@link Caller} {@link BearerIdentityProvider} put on its
+ * {@link SecurityIdentity}. For resource methods with {@code @RolesAllowed}, which run only once the request is
+ * authenticated and its scope checked.
+ */
+@ApplicationScoped
 public class CurrentCaller {
 
-    private Caller caller;
+    private final SecurityIdentity identity;
 
-    void set(Caller caller) {
-        this.caller = caller;
+    public CurrentCaller(SecurityIdentity identity) {
+        this.identity = identity;
     }
 
-    /** The caller, who must hold {@code scope}; otherwise 403 (or 401 if the request was not authenticated). */
-    /** The caller, if its token grants at least one of {@code scopes}; 401 or 403 otherwise. */
-    public Caller requireAny(String... scopes) {
+    /** The caller; an anonymous request (a method without {@code @RolesAllowed} asking) answers 401. */
+    public Caller get() {
+        Caller caller = identity.getAttribute(BearerIdentityProvider.CALLER);
         if (caller == null) {
-            throw ProblemException.unauthorized("Authentication required");
-        }
-        for (String scope : scopes) {
-            if (caller.hasScope(scope)) {
-                return caller;
-            }
-        }
-        throw ProblemException.forbidden("The token lacks one of the scopes " + String.join(", ", scopes));
-    }
-
-    public Caller require(String scope) {
-        if (caller == null) {
-            throw ProblemException.unauthorized("Authentication required");
-        }
-        if (!caller.hasScope(scope)) {
-            throw ProblemException.forbidden("The token lacks the scope '" + scope + "'");
+            throw new UnauthorizedException();
         }
         return caller;
     }

@@ -46,16 +46,25 @@ final class TokenCache {
                         .executor(Runnable::run).build();
     }
 
+    /** The caller of {@code token} while its entry is valid, else null; never verifies. */
+    Caller cached(String token) {
+        if (entries == null) {
+            return null;
+        }
+        Entry cached = entries.getIfPresent(token);
+        return cached != null && clock.instant().isBefore(cached.validUntil()) ? cached.caller() : null;
+    }
+
     /** The caller of {@code token}, from the cache while its entry is valid, else verified (and cached if accepted). */
     Caller verify(String token) throws AuthenticationException {
         if (entries == null) {
             return verifier.verify(token);
         }
-        Instant now = clock.instant();
-        Entry cached = entries.getIfPresent(token);
-        if (cached != null && now.isBefore(cached.validUntil())) {
-            return cached.caller();
+        Caller cached = cached(token);
+        if (cached != null) {
+            return cached;
         }
+        Instant now = clock.instant();
         VerifiedToken verified = verifier.verifyToken(token);
         Instant cap = now.plus(maxAge);
         Instant validUntil = verified.expiresAt().isBefore(cap) ? verified.expiresAt() : cap;

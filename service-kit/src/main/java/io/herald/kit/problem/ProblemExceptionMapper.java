@@ -1,11 +1,14 @@
 package io.herald.kit.problem;
 
+import java.lang.reflect.Method;
 import java.util.Comparator;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
@@ -15,6 +18,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 /** The one place errors become RFC 9457 problem details, for every service that includes the kit. */
 public class ProblemExceptionMapper {
@@ -33,6 +40,35 @@ public class ProblemExceptionMapper {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         return toResponse(e);
+    }
+
+    /** A bearer token that failed verification (io.herald.kit.auth.BearerIdentityProvider logs why). */
+    @ServerExceptionMapper
+    public Response invalidToken(AuthenticationFailedException e) {
+        return toResponse(ProblemException.unauthorized("Invalid bearer token"));
+    }
+
+    /** A secured operation called anonymously: a {@code /v1} request without a bearer token. */
+    @ServerExceptionMapper
+    public Response missingToken(UnauthorizedException e) {
+        return toResponse(ProblemException.unauthorized("Missing bearer token"));
+    }
+
+    /** A token without the scope {@code @RolesAllowed} names, or without any of the scopes it names. */
+    @ServerExceptionMapper
+    public Response missingScope(ForbiddenException e, ResourceInfo resource) {
+        Method method = resource.getResourceMethod();
+        RolesAllowed allowed = method == null ? null : method.getAnnotation(RolesAllowed.class);
+        if (allowed == null && resource.getResourceClass() != null) {
+            allowed = resource.getResourceClass().getAnnotation(RolesAllowed.class);
+        }
+        if (allowed == null) {
+            return toResponse(ProblemException.forbidden("The token may not call this operation"));
+        }
+        String[] scopes = allowed.value();
+        return toResponse(
+                ProblemException.forbidden(scopes.length == 1 ? "The token lacks the scope '" + scopes[0] + "'"
+                        : "The token lacks one of the scopes " + String.join(", ", scopes)));
     }
 
     @ServerExceptionMapper

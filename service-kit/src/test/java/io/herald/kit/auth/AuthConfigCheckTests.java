@@ -13,14 +13,14 @@ class AuthConfigCheckTests {
 
     @Test
     void shouldRefuseToStartWithoutIssuerAndAudienceUnlessTurnedOffExplicitly() {
-        assertThatThrownBy(() -> BearerAuthFilter.verifier(config(true, null, null)))
+        assertThatThrownBy(() -> BearerIdentityProvider.verifier(config(true, null, null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("herald.auth.issuer")
                 .hasMessageContaining("herald.auth.audience").hasMessageContaining("require-issuer-and-audience=false");
-        assertThatThrownBy(() -> BearerAuthFilter.verifier(config(true, "https://idp.example.com", null)))
+        assertThatThrownBy(() -> BearerIdentityProvider.verifier(config(true, "https://idp.example.com", null)))
                 .isInstanceOf(IllegalStateException.class);
 
-        assertThat(BearerAuthFilter.verifier(config(true, "https://idp.example.com", "herald"))).isNotNull();
-        assertThat(BearerAuthFilter.verifier(config(false, null, null))).isNotNull();
+        assertThat(BearerIdentityProvider.verifier(config(true, "https://idp.example.com", "herald"))).isNotNull();
+        assertThat(BearerIdentityProvider.verifier(config(false, null, null))).isNotNull();
     }
 
     private static AuthConfig config(boolean require, String issuer, String audience) {

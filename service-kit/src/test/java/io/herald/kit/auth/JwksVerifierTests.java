@@ -153,7 +153,8 @@ class JwksVerifierTests {
 
     @Test
     void shouldAcceptBothKindsWhenHs256AndJwksAreConfigured() throws Exception {
-        JwtVerifier both = BearerAuthFilter.verifier(config(Optional.of(HS_SECRET), Optional.of(jwksUrl().toString())));
+        JwtVerifier both = BearerIdentityProvider
+                .verifier(config(Optional.of(HS_SECRET), Optional.of(jwksUrl().toString())));
 
         assertThat(both.verify(hs256(HS_SECRET, forHerald())).tenant()).isEqualTo("acme");
         assertThat(both.verify(sign(ec, JWSAlgorithm.ES256, forHerald())).tenant()).isEqualTo("acme");
@@ -161,7 +162,8 @@ class JwksVerifierTests {
 
     @Test
     void shouldRejectAnotherIssuerOrAudienceWhenConfigured() throws Exception {
-        JwtVerifier strict = BearerAuthFilter.verifier(config(Optional.empty(), Optional.of(jwksUrl().toString())));
+        JwtVerifier strict = BearerIdentityProvider
+                .verifier(config(Optional.empty(), Optional.of(jwksUrl().toString())));
 
         assertThat(strict.verify(sign(rsa, JWSAlgorithm.RS256, forHerald())).tenant()).isEqualTo("acme");
         assertThatThrownBy(() -> strict.verify(sign(rsa, JWSAlgorithm.RS256, forHerald().issuer("https://other"))))
@@ -174,9 +176,9 @@ class JwksVerifierTests {
 
     @Test
     void shouldRefuseToStartWithoutSecretOrJwksUrl() {
-        assertThatThrownBy(() -> BearerAuthFilter.verifier(config(Optional.empty(), Optional.empty())))
+        assertThatThrownBy(() -> BearerIdentityProvider.verifier(config(Optional.empty(), Optional.empty())))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("herald.auth.jwks-url");
-        assertThatThrownBy(() -> BearerAuthFilter.verifier(config(Optional.empty(), Optional.of("not a url"))))
+        assertThatThrownBy(() -> BearerIdentityProvider.verifier(config(Optional.empty(), Optional.of("not a url"))))
                 .isInstanceOf(IllegalStateException.class);
     }
 

@@ -33,6 +33,20 @@ class TokenCacheTests {
     }
 
     @Test
+    void shouldLookUpWithoutVerifyingOnlyTokensItAcceptedWithinTheMaxAge() throws Exception {
+        TokenCache cache = new TokenCache(verifier, clock, Duration.ofMinutes(1), 100);
+        String token = token(Duration.ofMinutes(10));
+        assertThat(cache.cached(token)).isNull();
+        assertThat(cache.cached("not-a-jwt")).isNull();
+
+        Caller verified = cache.verify(token);
+
+        assertThat(cache.cached(token)).isSameAs(verified);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(cache.cached(token)).isNull();
+    }
+
+    @Test
     void shouldVerifyAgainOnceTheMaxAgeHasPassed() throws Exception {
         TokenCache cache = new TokenCache(verifier, clock, Duration.ofMinutes(1), 100);
         String token = token(Duration.ofMinutes(10));

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -67,9 +68,10 @@ public class AttemptStatsResource {
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     @APIResponse(responseCode = "200", description = "One bucket per hour, oldest first", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AttemptStats.class)))
     @APIResponse(responseCode = "404", description = "The tenant has no endpoint of that id (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<AttemptStats> stats(@PathParam("id") String id,
             @Parameter(description = "How many hours, 1 to 168; default 24") @QueryParam("hours") String hours) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         int count = hours(hours);
         Instant to = clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
         Instant from = to.minus(Duration.ofHours(count));

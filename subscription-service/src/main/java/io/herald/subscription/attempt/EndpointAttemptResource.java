@@ -1,5 +1,6 @@
 package io.herald.subscription.attempt;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -41,9 +42,10 @@ public class EndpointAttemptResource {
     @GET
     @Operation(operationId = "listEndpointAttempts", summary = "List an endpoint's delivery attempts")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<AttemptPage> list(@PathParam("id") String id, @BeanParam AttemptFilters filters,
             @BeanParam PageRequest page) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         return service.forEndpoint(AttemptQuery.parse(caller.tenant(), id, null, filters, page, config));
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.subscription.attempt;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -41,9 +42,10 @@ public class EventAttemptResource {
     @GET
     @Operation(operationId = "listEventAttempts", summary = "List an event's delivery attempts")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<AttemptPage> list(@PathParam("eventId") String eventId, @BeanParam AttemptFilters filters,
             @BeanParam PageRequest page) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         return service.forEvent(AttemptQuery.parse(caller.tenant(), null, eventId, filters, page, config));
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -57,13 +58,14 @@ public class DeadLetterResource {
     @GET
     @Operation(operationId = "listDeadLetters", summary = "List dead letters")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<DeadLetterPage> list(@QueryParam("endpointId") String endpointId,
             @Parameter(description = "true: only replayed ones; false: only pending ones") @QueryParam("replayed") String replayed,
             @Parameter(description = "only dead letters given up for this reason", schema = @Schema(type = SchemaType.STRING, enumeration = {
                     "exhausted", "endpoint_disabled", "egress_refused",
                     "postponed_too_long" })) @QueryParam("reason") String reason,
             @BeanParam PageRequest page) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         int size = page.limit(config);
         return service.list(caller.tenant(), endpointId, QueryParams.bool("replayed", replayed), reason(reason),
                 KeysetCursor.decode(page.cursor()), size);
@@ -94,8 +96,9 @@ public class DeadLetterResource {
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
     @APIResponse(responseCode = "202", description = "Sent again (or already replayed); the dead letter, now replayed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeadLetterResponse.class)))
     @APIResponse(responseCode = "409", description = "Its endpoint is disabled: enable it first (problem+json, type urn:herald:problem:endpoint-disabled)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.ENDPOINTS_WRITE)
     public Uni<Response> replay(@PathParam("id") String id) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        Caller caller = currentCaller.get();
         return service.replay(caller.tenant(), id).map(
                 letter -> Response.accepted(DeadLetterResponse.of(letter)).type(MediaType.APPLICATION_JSON).build());
     }

@@ -3,6 +3,7 @@ package io.herald.subscription.deadletter;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -50,9 +51,10 @@ public class EndpointRecoveryResource {
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
     @APIResponse(responseCode = "202", description = "The dead letters sent again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecoveryResponse.class)))
     @APIResponse(responseCode = "409", description = "The endpoint is disabled: enable it first (problem+json, type urn:herald:problem:endpoint-disabled)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.ENDPOINTS_WRITE)
     public Uni<Response> recover(@PathParam("id") String id,
             @Parameter(description = "ISO-8601 date-time; dead letters from then on are replayed", required = true) @QueryParam("since") String since) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        Caller caller = currentCaller.get();
         Instant from = QueryParams.instant("since", since);
         if (from == null) {
             throw ProblemException.invalid("Query parameter 'since' is required",

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -88,8 +89,9 @@ public class EndpointResource {
     @APIResponse(responseCode = "201", description = "Registered; the answer holds the signing secret", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedEndpointResponse.class)))
     @APIResponse(responseCode = "409", description = "The tenant has its quota of endpoints (problem+json, type urn:herald:problem:endpoint-quota-exceeded)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "The endpoint would be larger than one endpoint may be; errors name the largest fields (problem+json, type urn:herald:problem:endpoint-too-large)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.ENDPOINTS_WRITE)
     public Uni<Response> create(CreateEndpointRequest request) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        Caller caller = currentCaller.get();
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
@@ -116,8 +118,9 @@ public class EndpointResource {
     @Operation(operationId = "listEndpoints", summary = "List endpoints")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     @APIResponse(responseCode = "200", description = "One page of endpoints, in id order", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointListResponse.class)))
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<Response> list(@BeanParam PageRequest page) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         int size = page.limit(config);
         String afterId = page.cursor() == null ? null : decodeCursor(page.cursor());
         return service.list(caller.tenant(), afterId, Page.fetchSize(size))
@@ -131,8 +134,9 @@ public class EndpointResource {
     @Path("/{id}")
     @Operation(operationId = "getEndpoint", summary = "Get an endpoint")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<EndpointResponse> get(@PathParam("id") String id) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         return service.get(caller.tenant(), id).map(e -> EndpointResponse.of(e, cipher));
     }
 
@@ -148,8 +152,9 @@ public class EndpointResource {
     @Consumes({ MediaType.APPLICATION_JSON, MERGE_PATCH_JSON })
     @Operation(operationId = "updateEndpoint", summary = "Update an endpoint")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
+    @RolesAllowed(Scopes.ENDPOINTS_WRITE)
     public Uni<EndpointResponse> update(@PathParam("id") String id, UpdateEndpointRequest request) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        Caller caller = currentCaller.get();
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
@@ -184,8 +189,9 @@ public class EndpointResource {
     @Operation(operationId = "deleteEndpoint", summary = "Delete an endpoint")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
     @APIResponse(responseCode = "204", description = "Deleted")
+    @RolesAllowed(Scopes.ENDPOINTS_WRITE)
     public Uni<Response> delete(@PathParam("id") String id) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        Caller caller = currentCaller.get();
         return service.delete(caller.tenant(), id).map(ignored -> Response.noContent().build());
     }
 
@@ -197,9 +203,10 @@ public class EndpointResource {
     @Path("/{id}/secret")
     @Operation(operationId = "getEndpointSecret", summary = "Get an endpoint's signing secret")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    // A secret signs deliveries: a read-only token (a dashboard, the portal's listing) must not get it.
+    @RolesAllowed({ Scopes.ENDPOINTS_WRITE, Scopes.ENDPOINTS_SECRETS })
     public Uni<EndpointSecretResponse> secret(@PathParam("id") String id) {
-        // A secret signs deliveries: a read-only token (a dashboard, the portal's listing) must not get it.
-        Caller caller = currentCaller.requireAny(Scopes.ENDPOINTS_WRITE, Scopes.ENDPOINTS_SECRETS);
+        Caller caller = currentCaller.get();
         return service.secret(caller.tenant(), id).map(EndpointSecretResponse::new);
     }
 
@@ -212,8 +219,9 @@ public class EndpointResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(operationId = "rotateEndpointSecret", summary = "Rotate an endpoint's signing secret")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_WRITE)
+    @RolesAllowed(Scopes.ENDPOINTS_WRITE)
     public Uni<RotatedSecretResponse> rotateSecret(@PathParam("id") String id) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        Caller caller = currentCaller.get();
         return service.rotateSecret(caller.tenant(), id)
                 .map(rotation -> new RotatedSecretResponse(rotation.secret(), rotation.previousSecretExpiresAt()));
     }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -76,8 +77,9 @@ public class EventTypeResource {
     @APIResponse(responseCode = "201", description = "Registered", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
     @APIResponse(responseCode = "409", description = "The tenant already has an event type of that name (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Invalid name, schema (not JSON Schema 2020-12) or examples (problem+json with the failures)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.EVENT_TYPES_WRITE)
     public Uni<Response> create(CreateEventTypeRequest request) {
-        Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
+        Caller caller = currentCaller.get();
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
@@ -100,8 +102,9 @@ public class EventTypeResource {
     @Operation(operationId = "listEventTypes", summary = "List event types")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     @APIResponse(responseCode = "200", description = "One page of event types, in name order", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeListResponse.class)))
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<Response> list(@BeanParam PageRequest page) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         int size = page.limit(limits);
         String after = page.cursor() == null ? null : decodeCursor(page.cursor());
         return service.list(caller.tenant(), after, Page.fetchSize(size))
@@ -117,8 +120,9 @@ public class EventTypeResource {
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
     @APIResponse(responseCode = "200", description = "The event type", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
     @APIResponse(responseCode = "404", description = "The tenant has no event type of that name (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<EventTypeResponse> get(@PathParam("name") String name) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         return service.get(caller.tenant(), name).map(EventTypeResponse::of);
     }
 
@@ -134,8 +138,9 @@ public class EventTypeResource {
     @APIResponse(responseCode = "200", description = "The event type as changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
     @APIResponse(responseCode = "404", description = "The tenant has no event type of that name (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Invalid schema or examples (problem+json with the failures)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.EVENT_TYPES_WRITE)
     public Uni<EventTypeResponse> update(@PathParam("name") String name, UpdateEventTypeRequest request) {
-        Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
+        Caller caller = currentCaller.get();
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }
@@ -166,8 +171,9 @@ public class EventTypeResource {
     @SecurityRequirement(name = "bearer", scopes = Scopes.EVENT_TYPES_WRITE)
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "The tenant has no event type of that name (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.EVENT_TYPES_WRITE)
     public Uni<Response> delete(@PathParam("name") String name) {
-        Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
+        Caller caller = currentCaller.get();
         return service.delete(caller.tenant(), name).map(ignored -> Response.noContent().build());
     }
 

@@ -12,11 +12,14 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.herald.kit.problem.ProblemException;
 import io.herald.kit.problem.ProblemExceptionMapper;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Limits requests made with a portal token to the portal's operations, after authentication and before the resource
- * (whose own scope and tenant checks still apply). Anything not listed, such as creating portal sessions or managing
- * event types, answers 403 to a portal token, including operations added later until they are listed here.
+ * Limits requests made with a portal token to the portal's operations, after authentication and the operation's scope
+ * check ({@code @RolesAllowed}), before the resource (whose own tenant checks still apply). Anything not listed, such
+ * as creating portal sessions or managing event types, answers 403 to a portal token, including operations added later
+ * until they are listed here.
  */
 public class PortalAccessFilter {
 
@@ -39,17 +42,23 @@ public class PortalAccessFilter {
             // The event-type catalog, read only.
             new Operation(HttpMethod.GET, "/v1/event-types"), new Operation(HttpMethod.GET, "/v1/event-types" + ID));
 
-    private final PortalSession session;
+    private final CurrentIdentityAssociation identities;
 
-    public PortalAccessFilter(PortalSession session) {
-        this.session = session;
+    public PortalAccessFilter(CurrentIdentityAssociation identities) {
+        this.identities = identities;
     }
 
+    /**
+     * Reads the identity without blocking: a secured operation's is known by now, and a public resource's (the portal
+     * page) is anonymous.
+     */
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
-    public Response authorize(ContainerRequestContext request) {
-        if (!session.active()) {
-            return null;
-        }
+    public Uni<Response> authorize(ContainerRequestContext request) {
+        return identities.getDeferredIdentity()
+                .map(identity -> PortalSession.grant(identity) == null ? null : refuseUnlisted(request));
+    }
+
+    private static Response refuseUnlisted(ContainerRequestContext request) {
         String method = request.getMethod();
         String path = request.getUriInfo().getPath();
         if (OPERATIONS.stream().anyMatch(operation -> operation.allows(method, path))) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -66,10 +67,11 @@ public class PortalSessionResource {
     @APIResponse(responseCode = "422", description = "An invalid expiry or event type (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "201", description = "The link", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionResponse.class)))
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    @RolesAllowed(Scopes.ENDPOINTS_WRITE)
     public Response create(
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PortalSessionRequest.class))) String body,
             @Context UriInfo uri) {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_WRITE);
+        Caller caller = currentCaller.get();
         PortalSessionRequest request = StrictBody.read(body, PortalSessionRequest.class, PortalSessionRequest.DEFAULTS);
         List<FieldError> errors = validation.violations(request);
         long ttl = request.expiresInSeconds() == null ? config.defaultTtlSeconds() : request.expiresInSeconds();

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -57,12 +58,10 @@ public class PortalTokens implements IssuedTokenVerifier {
 
     private final byte[] key;
     private final Clock clock;
-    private final PortalSession session;
 
-    public PortalTokens(SecretsConfig secrets, Clock clock, PortalSession session) {
+    public PortalTokens(SecretsConfig secrets, Clock clock) {
         this.key = deriveKey(secrets.encryptionKey());
         this.clock = clock;
-        this.session = session;
     }
 
     /** A signed token for a portal session of {@code tenant} until {@code expiresAt}. */
@@ -83,7 +82,7 @@ public class PortalTokens implements IssuedTokenVerifier {
     }
 
     @Override
-    public Optional<Caller> verify(String token) throws AuthenticationException {
+    public Optional<Issued> verify(String token) throws AuthenticationException {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -107,8 +106,8 @@ public class PortalTokens implements IssuedTokenVerifier {
                 throw new AuthenticationException("Portal token lacks its issuer or tenant");
             }
             List<String> eventTypes = claims.getStringListClaim(EVENT_TYPES_CLAIM);
-            session.start(tenant, eventTypes == null ? List.of() : eventTypes, expiry.toInstant());
-            return Optional.of(new Caller(tenant, GRANTED));
+            return Optional.of(new Issued(new Caller(tenant, GRANTED), Map.of(PortalSession.ATTRIBUTE,
+                    new PortalSession.Grant(eventTypes == null ? List.of() : eventTypes))));
         } catch (JOSEException | ParseException e) {
             throw new AuthenticationException("Portal token could not be verified", e);
         }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -64,8 +65,9 @@ public class TenantSettingsResource {
     @GET
     @Operation(operationId = "getSettings", summary = "Get the tenant's settings")
     @SecurityRequirement(name = "bearer", scopes = Scopes.ENDPOINTS_READ)
+    @RolesAllowed(Scopes.ENDPOINTS_READ)
     public Uni<TenantSettingsResponse> get() {
-        Caller caller = currentCaller.require(Scopes.ENDPOINTS_READ);
+        Caller caller = currentCaller.get();
         return Panache.withSession(() -> settings.findById(caller.tenant())).map(
                 found -> TenantSettingsResponse.of(found != null ? found : TenantSettings.defaults(caller.tenant())));
     }
@@ -76,8 +78,9 @@ public class TenantSettingsResource {
     @SecurityRequirement(name = "bearer", scopes = Scopes.EVENT_TYPES_WRITE)
     @APIResponse(responseCode = "200", description = "The settings as changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TenantSettingsResponse.class)))
     @APIResponse(responseCode = "422", description = "An invalid value (problem+json)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RolesAllowed(Scopes.EVENT_TYPES_WRITE)
     public Uni<TenantSettingsResponse> update(UpdateTenantSettingsRequest request) {
-        Caller caller = currentCaller.require(Scopes.EVENT_TYPES_WRITE);
+        Caller caller = currentCaller.get();
         if (request == null) {
             throw ProblemException.badRequest("The request needs a JSON body");
         }

@@ -1,0 +1,82 @@
+package io.herald.subscription.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import org.junit.jupiter.api.Test;
+
+import io.herald.kit.auth.Scopes;
+import io.herald.kit.problem.Problem;
+import io.herald.testing.KafkaTestResource;
+import io.herald.testing.PostgresTestResource;
+import io.herald.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
+/**
+ * The exact answers of authentication and authorization on the subscription API: problem+json with fixed titles and
+ * details, no {@code WWW-Authenticate} challenge, and the operations and portal paths open without a token.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+class AuthProblemTests {
+
+    @Test
+    void shouldAnswer401MissingBearerTokenWithoutAToken() {
+        unauthorized(given().get("/v1/endpoints").then(), "Missing bearer token");
+        unauthorized(given().header("Authorization", "Basic dXNlcjpwYXNz").get("/v1/event-types").then(),
+                "Missing bearer token");
+        unauthorized(given().contentType("application/json").body("{}").post("/v1/portal-sessions").then(),
+                "Missing bearer token");
+    }
+
+    @Test
+    void shouldAnswer401InvalidBearerTokenForATokenThatDoesNotVerify() {
+        unauthorized(given().auth().oauth2("not-a-jwt").get("/v1/endpoints").then(), "Invalid bearer token");
+        unauthorized(given().auth().oauth2("not-a-jwt").get("/v1/dead-letters").then(), "Invalid bearer token");
+    }
+
+    @Test
+    void shouldAnswer403NamingTheScopeTheTokenLacks() {
+        String writer = TestTokens.token("t-scopes", Scopes.ENDPOINTS_WRITE);
+        forbidden(given().auth().oauth2(writer).get("/v1/endpoints").then(),
+                "The token lacks the scope 'endpoints:read'");
+        forbidden(given().auth().oauth2(writer).contentType("application/json").body("{\"name\":\"order.created\"}")
+                .post("/v1/event-types").then(), "The token lacks the scope 'event-types:write'");
+        forbidden(
+                given().auth().oauth2(TestTokens.token("t-scopes", Scopes.ENDPOINTS_READ))
+                        .get("/v1/endpoints/ep_any/secret").then(),
+                "The token lacks one of the scopes endpoints:write, " + "endpoints:secrets");
+    }
+
+    @Test
+    void shouldLeaveOperationsEndpointsAndThePortalPageOpenWhateverTheToken() {
+        given().header("Authorization", "Bearer not-a-jwt").get("/q/health/live").then().statusCode(200);
+        given().header("Authorization", "Bearer not-a-jwt").get("/q/openapi").then().statusCode(200);
+        given().get("/portal/").then().statusCode(200);
+        given().header("Authorization", "Bearer not-a-jwt").get("/portal/").then().statusCode(200);
+    }
+
+    @Test
+    void shouldAnswer404ForAnUnknownApiPathWhateverTheToken() {
+        given().header("Authorization", "Bearer not-a-jwt").get("/v1/nothing-here").then().statusCode(404);
+    }
+
+    private static void unauthorized(ValidatableResponse response, String detail) {
+        problem(response, 401, "urn:herald:problem:unauthorized", "Unauthorized", detail);
+    }
+
+    private static void forbidden(ValidatableResponse response, String detail) {
+        problem(response, 403, "urn:herald:problem:forbidden", "Forbidden", detail);
+    }
+
+    private static void problem(ValidatableResponse response, int status, String type, String title, String detail) {
+        response.statusCode(status).contentType(Problem.MEDIA_TYPE).header("WWW-Authenticate", nullValue())
+                .body("type", equalTo(type)).body("title", equalTo(title)).body("status", equalTo(status))
+                .body("detail", equalTo(detail));
+    }
+}
