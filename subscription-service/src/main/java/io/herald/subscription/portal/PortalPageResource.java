@@ -2,6 +2,7 @@ package io.herald.subscription.portal;
 
 import java.net.URI;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -42,6 +43,7 @@ public class PortalPageResource {
 
     /** The page; {@code /portal} without the slash redirects to it, as the page's relative asset URLs need. */
     @GET
+    @PermitAll
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
     public Response page(@Context UriInfo uri) {
