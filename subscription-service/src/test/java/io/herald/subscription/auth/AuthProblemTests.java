@@ -4,9 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-
 import org.junit.jupiter.api.Test;
 
 import io.herald.kit.auth.Scopes;
@@ -62,23 +59,6 @@ class AuthProblemTests {
         given().header("Authorization", "Bearer not-a-jwt").get("/q/openapi").then().statusCode(200);
         given().get("/portal/").then().statusCode(200);
         given().header("Authorization", "Bearer not-a-jwt").get("/portal/").then().statusCode(200);
-    }
-
-    @Test
-    void shouldDenyAnOperationThatNamesNoScope() {
-        unauthorized(given().get("/v1/unannotated-probe").then(), "Missing bearer token");
-        forbidden(given().auth().oauth2(TestTokens.token("t-scopes", Scopes.ENDPOINTS_READ))
-                .get("/v1/unannotated-probe").then(), "The token may not call this operation");
-    }
-
-    /** An operation someone forgot to give a scope: closed to everyone ({@code deny-unannotated-endpoints}). */
-    @Path("/v1/unannotated-probe")
-    public static class UnannotatedProbeResource {
-
-        @GET
-        public String probe() {
-            return "open";
-        }
     }
 
     @Test
