@@ -120,8 +120,7 @@ public class EndpointBreakers {
         if (guard.breaker.getState() != CircuitBreaker.State.OPEN) {
             return open.compareTo(PROBE_WAIT) < 0 ? open : PROBE_WAIT;
         }
-        Duration openFor = Duration.ofNanos(System.nanoTime() - guard.openedAtNanos);
-        Duration left = open.minus(openFor);
+        Duration left = openLeft(guard);
         return left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left;
     }
 
@@ -136,7 +135,7 @@ public class EndpointBreakers {
         if (guard == null || guard.breaker.getState() != CircuitBreaker.State.OPEN) {
             return Optional.empty();
         }
-        Duration left = open.minus(Duration.ofNanos(System.nanoTime() - guard.openedAtNanos));
+        Duration left = openLeft(guard);
         return left.compareTo(atLeast) < 0 ? Optional.empty() : Optional.of(left);
     }
 
@@ -159,6 +158,11 @@ public class EndpointBreakers {
         Map<CircuitBreaker.State, Integer> counts = new EnumMap<>(CircuitBreaker.State.class);
         guards.asMap().values().forEach(g -> counts.merge(g.breaker.getState(), 1, Integer::sum));
         return counts;
+    }
+
+    /** How much of the open period is left since the breaker last opened (negative once it has passed). */
+    private Duration openLeft(Guard guard) {
+        return open.minus(Duration.ofNanos(System.nanoTime() - guard.openedAtNanos));
     }
 
     private Guard guard(String endpointId) {
