@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +20,6 @@ import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.signing.WebhookSecret;
-import io.herald.devstack.ServiceProcess;
-import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Reply;
 
 /**
@@ -38,24 +34,13 @@ class DispatchCrashIT {
     private static final int FAIL_FIRST_EVERY = 10;
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String TENANT = "tenant-crash";
-    private static final Logger KAFKA_CLIENT_LOG = quiet("org.apache.kafka");
     private static final Path WORK = Path.of("target", "e2e-crash").toAbsolutePath();
 
     private static DispatchCrashStack stack;
-    private static ServiceProcess dispatch;
-    private static WebhookReceiver receiver;
-
-    private static Logger quiet(String category) {
-        Logger logger = Logger.getLogger(category);
-        logger.setLevel(Level.WARNING);
-        return logger;
-    }
 
     @BeforeAll
     static void startStack() {
         stack = DispatchCrashStack.start(WORK, "500,1000,2000", TIMEOUT);
-        dispatch = stack.dispatch;
-        receiver = stack.receiver;
     }
 
     @AfterAll
@@ -70,7 +55,7 @@ class DispatchCrashIT {
         Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
         Set<String> failedOnce = ConcurrentHashMap.newKeySet();
         AtomicInteger failures = new AtomicInteger();
-        receiver.respond(r -> {
+        stack.receiver.respond(r -> {
             String id = r.header(WebhookHeaders.ID);
             if (Math.floorMod(id.hashCode(), FAIL_FIRST_EVERY) == 0 && failedOnce.add(id)) {
                 failures.incrementAndGet();
@@ -79,21 +64,22 @@ class DispatchCrashIT {
             successes.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
             return Reply.status(204);
         });
-        dispatch.start();
+        stack.dispatch.start();
 
-        EndpointState endpoint = EndpointState.of("ep_crash", TENANT, receiver.url("/hooks/crash"), List.of("order.*"),
-                true, List.of(new EndpointSecret(WebhookSecret.generate(32).encoded(), null)), 1, Instant.now());
+        EndpointState endpoint = EndpointState.of("ep_crash", TENANT, stack.receiver.url("/hooks/crash"),
+                List.of("order.*"), true, List.of(new EndpointSecret(WebhookSecret.generate(32).encoded(), null)), 1,
+                Instant.now());
         stack.publish(endpoint, "evt_crash_", EVENTS, null);
 
         Instant start = Instant.now();
         stack.await("a third of the events are delivered", () -> successes.size() >= EVENTS / 3,
                 () -> successes.size() + " delivered");
-        dispatch.kill();
+        stack.dispatch.kill();
         int deliveredAtKill = successes.size();
         int failuresAtKill = failures.get();
         Instant killedAt = Instant.now();
 
-        dispatch.start();
+        stack.dispatch.start();
         Duration restart = Duration.between(killedAt, Instant.now());
         stack.await("every event is delivered (" + EVENTS + ")", () -> successes.size() >= EVENTS,
                 () -> successes.size() + " delivered");
@@ -107,7 +93,7 @@ class DispatchCrashIT {
                         + " all delivered %d ms after the first; duplicates %d (extra successful requests); "
                         + "failed first tries %d; dispatch log %s%n",
                 EVENTS, deliveredAtKill, failuresAtKill, restart.toMillis(), total.toMillis(), duplicates,
-                failures.get(), dispatch.logFile());
+                failures.get(), stack.dispatch.logFile());
         assertThat(successes).hasSize(EVENTS);
         assertThat(failures.get()).as("first tries that failed and were retried").isPositive();
     }

@@ -9,6 +9,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,6 +39,13 @@ import io.herald.testing.WebhookReceiver;
  * events are written straight to Kafka, as subscription and ingest would.
  */
 final class DispatchCrashStack implements AutoCloseable {
+
+    /** The test's own Kafka clients print their whole configuration at INFO; dispatch logs to a file. */
+    private static final Logger KAFKA_CLIENT_LOG = Logger.getLogger("org.apache.kafka");
+
+    static {
+        KAFKA_CLIENT_LOG.setLevel(Level.WARNING);
+    }
 
     final KafkaBroker kafka;
     final WebhookReceiver receiver;

@@ -12,8 +12,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +24,6 @@ import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.signing.WebhookSecret;
-import io.herald.devstack.ServiceProcess;
-import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Reply;
 
 /**
@@ -44,24 +40,13 @@ class OrderedCrashIT {
     private static final int FAIL_FIRST_EVERY = 7;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String TENANT = "tenant-ordered-crash";
-    private static final Logger KAFKA_CLIENT_LOG = quiet("org.apache.kafka");
     private static final Path WORK = Path.of("target", "e2e-ordered-crash").toAbsolutePath();
 
     private static DispatchCrashStack stack;
-    private static ServiceProcess dispatch;
-    private static WebhookReceiver receiver;
-
-    private static Logger quiet(String category) {
-        Logger logger = Logger.getLogger(category);
-        logger.setLevel(Level.WARNING);
-        return logger;
-    }
 
     @BeforeAll
     static void startStack() {
         stack = DispatchCrashStack.start(WORK, "300,600,1200", TIMEOUT);
-        dispatch = stack.dispatch;
-        receiver = stack.receiver;
     }
 
     @AfterAll
@@ -78,7 +63,7 @@ class OrderedCrashIT {
         List<String> violations = new ArrayList<>();
         AtomicInteger requests = new AtomicInteger();
         AtomicInteger repeats = new AtomicInteger();
-        receiver.respond(r -> {
+        stack.receiver.respond(r -> {
             int n = Json.read(r.body(), ObjectNode.class).path("data").path("n").asInt();
             synchronized (succeeded) {
                 requests.incrementAndGet();
@@ -103,19 +88,19 @@ class OrderedCrashIT {
             }
             return Reply.status(204);
         });
-        dispatch.start();
+        stack.dispatch.start();
 
         EndpointState endpoint = EndpointState
-                .of("ep_ordered_crash", TENANT, receiver.url("/hooks/ordered"), List.of("order.*"), true,
+                .of("ep_ordered_crash", TENANT, stack.receiver.url("/hooks/ordered"), List.of("order.*"), true,
                         List.of(new EndpointSecret(WebhookSecret.generate(32).encoded(), null)), 1, Instant.now())
                 .withOrdered(true);
         stack.publish(endpoint, "evt_ordered_", EVENTS, "one-key");
 
         stack.await("a quarter of the webhooks succeeded", () -> count(succeeded) >= EVENTS / 4,
                 () -> count(succeeded) + " succeeded");
-        dispatch.kill();
+        stack.dispatch.kill();
         int atKill = count(succeeded);
-        dispatch.start();
+        stack.dispatch.start();
         stack.await("every webhook succeeded (" + EVENTS + ")", () -> count(succeeded) >= EVENTS,
                 () -> count(succeeded) + " succeeded");
         Thread.sleep(1_000);
@@ -123,7 +108,7 @@ class OrderedCrashIT {
         System.out.printf(Locale.ROOT,
                 "Ordered crash: %d webhooks, SIGKILL after %d succeeded; %d requests in all, %d repeats of a webhook "
                         + "that had already succeeded, %d first tries failed; dispatch log %s%n",
-                EVENTS, atKill, requests.get(), repeats.get(), failedOnce.size(), dispatch.logFile());
+                EVENTS, atKill, requests.get(), repeats.get(), failedOnce.size(), stack.dispatch.logFile());
         synchronized (succeeded) {
             assertThat(violations).isEmpty();
             assertThat(count(succeeded)).isEqualTo(EVENTS);
