@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -241,18 +241,8 @@ class ClientAndCliIT {
         return receiver.received().stream().filter(r -> r.path().equals(path)).toList();
     }
 
-    private static <T> T await(String what, Supplier<T> probe, java.util.function.Predicate<T> done)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        T last = probe.get();
-        while (!done.test(last)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Timed out waiting for " + what + "; last seen: " + last + "; dispatch log: "
-                        + dispatch.logFile());
-            }
-            Thread.sleep(200);
-            last = probe.get();
-        }
-        return last;
+    private static <T> T await(String what, Supplier<T> probe, java.util.function.Predicate<T> done) {
+        return Awaitility.await(what + " (dispatch log: " + dispatch.logFile() + ")").atMost(TIMEOUT).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(probe::get, done::test);
     }
 }

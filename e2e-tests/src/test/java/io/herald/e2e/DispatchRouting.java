@@ -2,9 +2,10 @@ package io.herald.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,17 +22,10 @@ final class DispatchRouting {
     }
 
     /** Waits until dispatch's routing table holds at least {@code expected} endpoints. */
-    static void awaitEndpoints(ServiceProcess dispatch, double expected, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        double seen = endpoints(dispatch);
-        while (seen < expected) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("dispatch's routing table holds " + seen + " endpoints after " + timeout
-                        + ", expected " + expected + "; dispatch log: " + dispatch.logFile());
-            }
-            Thread.sleep(100);
-            seen = endpoints(dispatch);
-        }
+    static void awaitEndpoints(ServiceProcess dispatch, double expected, Duration timeout) {
+        await("dispatch's routing table size (dispatch log: " + dispatch.logFile() + ")").atMost(timeout)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> endpoints(dispatch), greaterThanOrEqualTo(expected));
     }
 
     static double endpoints(ServiceProcess dispatch) {

@@ -3,6 +3,8 @@ package io.herald.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,11 +135,9 @@ class EndToEndIT {
         }
 
         // Endpoint i existed when events i..4 were posted: 5 + 4 + 3 + 2 + 1 webhooks.
-        Instant deadline = Instant.now().plus(DELIVERY_TIMEOUT);
-        while (receiver.received().stream().filter(r -> r.path().startsWith("/hooks/at-once/")).count() < 15
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        await("15 webhooks at /hooks/at-once/*").atMost(DELIVERY_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(
+                () -> receiver.received().stream().filter(r -> r.path().startsWith("/hooks/at-once/")).count(),
+                greaterThanOrEqualTo(15L));
         Thread.sleep(SETTLE.toMillis());
         for (int i = 0; i < 5; i++) {
             assertThat(receivedAt("/hooks/at-once/" + i)).extracting(r -> r.header(WebhookHeaders.ID))
@@ -201,14 +201,9 @@ class EndToEndIT {
         return receiver.received().stream().filter(r -> r.path().equals(path)).toList();
     }
 
-    private static void awaitAt(String path, int count) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DELIVERY_TIMEOUT);
-        while (receivedAt(path).size() < count) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Expected " + count + " webhook(s) at " + path + " within " + DELIVERY_TIMEOUT
-                        + ", got " + receivedAt(path).size() + "; dispatch log: " + dispatch.logFile());
-            }
-            Thread.sleep(100);
-        }
+    private static void awaitAt(String path, int count) {
+        await("webhooks at " + path + " (dispatch log: " + dispatch.logFile() + ")").atMost(DELIVERY_TIMEOUT)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> receivedAt(path).size(), greaterThanOrEqualTo(count));
     }
 }

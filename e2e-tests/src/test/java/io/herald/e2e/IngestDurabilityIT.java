@@ -1,6 +1,8 @@
 package io.herald.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.io.IOException;
 import java.net.URI;
@@ -248,14 +250,9 @@ class IngestDurabilityIT {
         }
     }
 
-    private static void awaitAtLeast(java.util.function.IntSupplier value, int expected, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (value.getAsInt() < expected) {
-            assertThat(System.nanoTime()).as("reached %d within %s (at %d)", expected, timeout, value.getAsInt())
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void awaitAtLeast(java.util.function.IntSupplier value, int expected, Duration timeout) {
+        await().atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(value::getAsInt, greaterThanOrEqualTo(expected));
     }
 
     private static Set<String> eventIdsInTopic() {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,18 +184,15 @@ class TracingIT {
                 .forEach(child -> print(child, spans, depth + 1, out));
     }
 
-    private static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<T> found = probe.get();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(200);
+    private static <T> T await(String what, Supplier<Optional<T>> probe) {
+        try {
+            return Awaitility.await(what).atMost(TIMEOUT).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200)).until(probe::get, Optional::isPresent).get();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out waiting for " + what + "; spans received on "
+                    + collector.paths().stream().distinct().toList() + ":\n"
+                    + (collector.spans().isEmpty() ? "none" : tree(collector.spans())), e);
         }
-        throw new AssertionError("Timed out waiting for " + what + "; spans received on "
-                + collector.paths().stream().distinct().toList() + ":\n"
-                + (collector.spans().isEmpty() ? "none" : tree(collector.spans())));
     }
 
     private static String hex(int bytes) {

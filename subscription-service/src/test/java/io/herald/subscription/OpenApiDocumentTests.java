@@ -16,10 +16,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
-import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -29,9 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * {@value #COMMITTED}.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class OpenApiDocumentTests {
 
     static final String COMMITTED = "contracts/src/main/resources/openapi/subscriptions-v1.yaml";

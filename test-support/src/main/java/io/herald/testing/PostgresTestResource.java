@@ -1,6 +1,9 @@
 package io.herald.testing;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,6 +32,12 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
             }, "postgres-test-shutdown"));
         }
         return database;
+    }
+
+    /** A new JDBC connection to the test database, for a test that reads or writes rows itself. */
+    public static Connection connect() throws SQLException {
+        PostgresConnection pg = database();
+        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
     }
 
     @Override

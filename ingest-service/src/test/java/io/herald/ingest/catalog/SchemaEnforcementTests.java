@@ -2,6 +2,7 @@ package io.herald.ingest.catalog;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,14 +10,9 @@ import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,10 +24,9 @@ import io.herald.contracts.messages.EventTypeState;
 import io.herald.contracts.messages.TenantSettingsState;
 import io.herald.ingest.event.EventsTopic;
 import io.herald.kit.auth.Scopes;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.KafkaTestClient;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -41,9 +36,7 @@ import io.restassured.response.ValidatableResponse;
  * test, standing in for subscription-service, whose own tests cover that side) on the real broker.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class SchemaEnforcementTests {
 
     private static final String ORDER_SCHEMA = """
@@ -141,29 +134,11 @@ class SchemaEnforcementTests {
 
     /** The catalog is read from Kafka asynchronously: retries the request until it answers {@code status}. */
     private static ValidatableResponse awaitStatus(Supplier<ValidatableResponse> request, int status) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        ValidatableResponse response = request.get();
-        while (response.extract().statusCode() != status && Instant.now().isBefore(deadline)) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            response = request.get();
-        }
-        return response.statusCode(status);
+        return await("answer " + status).atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(request::get, r -> r.extract().statusCode() == status);
     }
 
     private static void publish(String key, String value) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(Topics.EVENT_TYPES, key, value)).get();
-        } catch (Exception e) {
-            throw new AssertionError("Cannot publish to " + Topics.EVENT_TYPES, e);
-        }
+        KafkaTestClient.publish(Topics.EVENT_TYPES, key, value);
     }
 }

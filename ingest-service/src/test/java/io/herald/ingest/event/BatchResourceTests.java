@@ -17,17 +17,13 @@ import io.herald.contracts.Json;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class BatchResourceTests {
 
     private static final String WRITER = TestTokens.token("batcher", Scopes.EVENTS_WRITE);

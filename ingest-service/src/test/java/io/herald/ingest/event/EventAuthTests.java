@@ -1,8 +1,8 @@
 package io.herald.ingest.event;
 
+import static io.herald.testing.ProblemAssertions.forbidden;
+import static io.herald.testing.ProblemAssertions.unauthorized;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Duration;
 import java.util.Set;
@@ -11,13 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.auth.TokenMinter;
-import io.herald.kit.problem.Problem;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 
 /**
@@ -25,9 +21,7 @@ import io.restassured.specification.RequestSpecification;
  * details, and no {@code WWW-Authenticate} challenge.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class EventAuthTests {
 
     private static final String EVENT = "{\"type\":\"order.created\",\"data\":{}}";
@@ -52,10 +46,9 @@ class EventAuthTests {
     @Test
     void shouldAnswer403NamingTheScopeForATokenWithoutEventsWrite() {
         String reader = TestTokens.token("acme", Scopes.ENDPOINTS_READ, Scopes.ENDPOINTS_WRITE);
-        problem(json().auth().oauth2(reader).post("/v1/events").then(), 403, "urn:herald:problem:forbidden",
-                "Forbidden", "The token lacks the scope 'events:write'");
-        problem(json().auth().oauth2(reader).post("/v1/events/batch").then(), 403, "urn:herald:problem:forbidden",
-                "Forbidden", "The token lacks the scope 'events:write'");
+        forbidden(json().auth().oauth2(reader).post("/v1/events").then(), "The token lacks the scope 'events:write'");
+        forbidden(json().auth().oauth2(reader).post("/v1/events/batch").then(),
+                "The token lacks the scope 'events:write'");
     }
 
     @Test
@@ -75,13 +68,4 @@ class EventAuthTests {
         return given().contentType("application/json").body(EVENT);
     }
 
-    private static void unauthorized(ValidatableResponse response, String detail) {
-        problem(response, 401, "urn:herald:problem:unauthorized", "Unauthorized", detail);
-    }
-
-    private static void problem(ValidatableResponse response, int status, String type, String title, String detail) {
-        response.statusCode(status).contentType(Problem.MEDIA_TYPE).header("WWW-Authenticate", nullValue())
-                .body("type", equalTo(type)).body("title", equalTo(title)).body("status", equalTo(status))
-                .body("detail", equalTo(detail));
-    }
 }

@@ -25,18 +25,14 @@ import io.herald.kit.auth.Scopes;
 import io.herald.kit.auth.TokenMinter;
 import io.herald.kit.problem.Problem;
 import io.herald.testing.ChunkedUpload;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class EventResourceTests {
 
     @TestHTTPResource("/")

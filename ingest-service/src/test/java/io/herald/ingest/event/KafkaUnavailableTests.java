@@ -12,20 +12,16 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** The producer points at a port where no broker listens, with the production timeouts of application.properties. */
 @QuarkusTest
+@ServiceTestResources
 @TestProfile(KafkaUnavailableTests.NoBroker.class)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
 class KafkaUnavailableTests {
 
     public static class NoBroker implements QuarkusTestProfile {

@@ -10,10 +10,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
-import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -22,9 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * {@code ./mvnw -B -pl ingest-service verify -Dtest=OpenApiDriftTests -Dherald.openapi.write=true} and commit it.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class OpenApiDriftTests {
 
     static final Path COMMITTED = Path.of("..", "contracts", "src", "main", "resources", "openapi", "ingest-v1.yaml");

@@ -9,19 +9,15 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 
 /** Tenant 'throttled' has an override of 3 events per second in the test profile (application.properties). */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class RateLimitTests {
 
     private static final String BODY = "{\"type\":\"order.created\",\"data\":{}}";

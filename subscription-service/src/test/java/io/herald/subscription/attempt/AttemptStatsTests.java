@@ -19,18 +19,14 @@ import io.herald.contracts.Topics;
 import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.AttemptOutcome;
 import io.herald.kit.auth.Scopes;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /** {@code GET /v1/endpoints/{id}/attempt-stats}: hourly successes and failures, every hour present. */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class AttemptStatsTests {
 
     @Test

@@ -3,24 +3,18 @@ package io.herald.subscription.attempt;
 import static io.restassured.RestAssured.given;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 import io.herald.contracts.Json;
-import io.herald.devstack.PostgresConnection;
-import io.herald.testing.KafkaTestResource;
+import io.herald.testing.KafkaTestClient;
 import io.herald.testing.PostgresTestResource;
 import io.herald.testing.TestTokens;
 import io.restassured.http.ContentType;
@@ -50,38 +44,25 @@ public final class LogTestSupport {
 
     /** Publishes the records (JSON of each value, key = endpoint id) and waits for the broker's acks. */
     public static void publish(String topic, String key, List<?> values) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            for (Object value : values) {
-                producer.send(new ProducerRecord<>(topic, key, value instanceof String s ? s : Json.write(value)));
-            }
-            producer.flush();
-        }
+        KafkaTestClient.publishAll(values.stream()
+                .map(value -> new ProducerRecord<>(topic, key, value instanceof String s ? s : Json.write(value)))
+                .toList());
     }
 
     /** Polls the condition every 50 ms until it holds; fails after {@link #WAIT}. */
     public static void await(String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        awaitWithin(WAIT, what, condition);
+    }
+
+    /** Polls the condition every 50 ms until it holds; fails after {@code limit}. */
+    public static void awaitWithin(Duration limit, String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(limit).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     /** A single number from the test database, e.g. a count. */
     public static long queryLong(String sql, Object... params) {
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 var statement = db.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
@@ -96,16 +77,11 @@ public final class LogTestSupport {
     }
 
     public static void execute(String sql) {
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 var statement = db.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static Connection database() throws SQLException {
-        PostgresConnection pg = PostgresTestResource.database();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
     }
 }

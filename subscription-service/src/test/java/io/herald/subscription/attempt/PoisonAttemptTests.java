@@ -1,6 +1,7 @@
 package io.herald.subscription.attempt;
 
 import static io.herald.subscription.attempt.LogTestSupport.await;
+import static io.herald.subscription.attempt.LogTestSupport.awaitWithin;
 import static io.herald.subscription.attempt.LogTestSupport.createEndpoint;
 import static io.herald.subscription.attempt.LogTestSupport.newTenant;
 import static io.herald.subscription.attempt.LogTestSupport.publish;
@@ -14,18 +15,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Json;
@@ -34,11 +29,10 @@ import io.herald.contracts.messages.AttemptMessage;
 import io.herald.contracts.messages.AttemptOutcome;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.kit.auth.Scopes;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.KafkaTestClient;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -48,9 +42,7 @@ import io.restassured.path.json.JsonPath;
  * bad one first.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class PoisonAttemptTests {
 
     private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(10));
@@ -167,34 +159,9 @@ class PoisonAttemptTests {
                 15, error, excerpt, at, null);
     }
 
-    private static void awaitWithin(Duration limit, String what, java.util.function.BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(limit);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Not within " + limit.toSeconds() + " s: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     /** Publishes raw record values (key = endpoint id), e.g. bytes that are not UTF-8, and waits for the acks. */
     private static void publishBytes(String key, List<byte[]> values) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            for (byte[] value : values) {
-                producer.send(new ProducerRecord<>(Topics.ATTEMPTS, key, value));
-            }
-            producer.flush();
-        }
+        KafkaTestClient.publishBytes(Topics.ATTEMPTS, key, values);
     }
 
     private static byte[] replace(byte[] bytes, byte[] target, byte[] replacement) {

@@ -1,28 +1,22 @@
 package io.herald.subscription.auth;
 
+import static io.herald.testing.ProblemAssertions.forbidden;
+import static io.herald.testing.ProblemAssertions.unauthorized;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 
 import org.junit.jupiter.api.Test;
 
 import io.herald.kit.auth.Scopes;
-import io.herald.kit.problem.Problem;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 
 /**
  * The exact answers of authentication and authorization on the subscription API: problem+json with fixed titles and
  * details, no {@code WWW-Authenticate} challenge, and the operations and portal paths open without a token.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class AuthProblemTests {
 
     @Test
@@ -64,19 +58,5 @@ class AuthProblemTests {
     @Test
     void shouldAnswer404ForAnUnknownApiPathWhateverTheToken() {
         given().header("Authorization", "Bearer not-a-jwt").get("/v1/nothing-here").then().statusCode(404);
-    }
-
-    private static void unauthorized(ValidatableResponse response, String detail) {
-        problem(response, 401, "urn:herald:problem:unauthorized", "Unauthorized", detail);
-    }
-
-    private static void forbidden(ValidatableResponse response, String detail) {
-        problem(response, 403, "urn:herald:problem:forbidden", "Forbidden", detail);
-    }
-
-    private static void problem(ValidatableResponse response, int status, String type, String title, String detail) {
-        response.statusCode(status).contentType(Problem.MEDIA_TYPE).header("WWW-Authenticate", nullValue())
-                .body("type", equalTo(type)).body("title", equalTo(title)).body("status", equalTo(status))
-                .body("detail", equalTo(detail));
     }
 }

@@ -37,6 +37,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.herald.kit.auth.JwtVerifier;
 import io.herald.kit.auth.Scopes;
+import io.herald.testing.ServiceTestResources;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -47,6 +48,7 @@ import io.quarkus.test.junit.TestProfile;
  * a real HTTP server on 127.0.0.1 publishing one RS256 and one ES256 key).
  */
 @QuarkusTest
+@ServiceTestResources
 @TestProfile(JwksAuthTests.Profile.class)
 class JwksAuthTests {
 

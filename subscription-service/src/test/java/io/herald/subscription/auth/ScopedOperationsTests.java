@@ -21,6 +21,7 @@ import jakarta.ws.rs.PUT;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import io.herald.testing.ServiceTestResources;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -29,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * without a scope never answers anyone.
  */
 @QuarkusTest
+@ServiceTestResources
 class ScopedOperationsTests {
 
     @Test

@@ -28,10 +28,8 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.auth.TokenMinter;
 import io.herald.subscription.attempt.LogTestSupport;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
@@ -46,9 +44,7 @@ import io.restassured.specification.RequestSpecification;
  * problem+json.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class TenantIsolationTests {
 
     private static final String PROBLEM_JSON = "application/problem+json";

@@ -2,6 +2,7 @@ package io.herald.subscription.database;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
@@ -69,20 +70,7 @@ class DatabaseOutageTests {
     }
 
     private static void awaitStatus(Supplier<Response> request, int status) {
-        Instant deadline = Instant.now().plusSeconds(30);
-        int last = -1;
-        while (Instant.now().isBefore(deadline)) {
-            last = request.get().statusCode();
-            if (last == status) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("Still " + last + " instead of " + status + " after 30 s");
+        await("answer " + status).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200)).until(() -> request.get().statusCode() == status);
     }
 }

@@ -1,42 +1,17 @@
 package io.herald.subscription.deadletter;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeliveryMessage;
-import io.herald.testing.KafkaTestResource;
+import io.herald.testing.KafkaTestClient;
 
-/** A plain consumer of herald.deliveries that sees only what was published after it was opened. */
+/** A consumer of herald.deliveries that sees only what was published after it was opened. */
 public final class DeliveriesTail implements AutoCloseable {
 
-    private final KafkaConsumer<String, String> consumer;
-
-    public DeliveriesTail() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        end.forEach(consumer::seek);
-    }
+    private final KafkaTestClient.Reader reader = KafkaTestClient.fromEnd(Topics.DELIVERIES);
 
     /**
      * The deliveries published for this endpoint (the Kafka key) since the tail was opened, up to and including the
@@ -44,26 +19,23 @@ public final class DeliveriesTail implements AutoCloseable {
      * that one is in the list.
      */
     public List<DeliveryMessage> until(String endpointId, Predicate<DeliveryMessage> last) {
-        List<DeliveryMessage> found = new ArrayList<>();
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline)) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                if (!endpointId.equals(record.key())) {
-                    continue;
-                }
-                DeliveryMessage delivery = Json.read(record.value(), DeliveryMessage.class);
-                found.add(delivery);
-                if (last.test(delivery)) {
-                    return found;
-                }
-            }
+        List<DeliveryMessage> found = reader
+                .await(record -> endpointId.equals(record.key()),
+                        records -> records.stream().anyMatch(r -> last.test(read(r.value()))), KafkaTestClient.WAIT)
+                .stream().map(record -> read(record.value())).toList();
+        int first = 0;
+        while (!last.test(found.get(first))) {
+            first++;
         }
-        throw new AssertionError(
-                "No matching delivery for " + endpointId + " on " + Topics.DELIVERIES + "; saw " + found);
+        return found.subList(0, first + 1);
     }
 
     @Override
     public void close() {
-        consumer.close();
+        reader.close();
+    }
+
+    private static DeliveryMessage read(String value) {
+        return Json.read(value, DeliveryMessage.class);
     }
 }

@@ -14,10 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -27,9 +25,7 @@ import io.restassured.response.Response;
  * created: malformed JSON, wrong types, huge bodies, bad URLs, SSRF forms, reserved headers, out-of-range options.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class BadInputTests {
 
     private static final String TENANT = "t-bad-" + UUID.randomUUID();

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,12 +24,10 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.messages.EndpointAuth;
 import io.herald.contracts.messages.EndpointState;
-import io.herald.devstack.PostgresConnection;
 import io.herald.subscription.EndpointTopic;
-import io.herald.testing.KafkaTestResource;
 import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -41,9 +38,7 @@ import io.restassured.response.ValidatableResponse;
  * topic while dispatch still gets them.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class EndpointAuthTests {
 
     private static final String MASK = "********";
@@ -98,7 +93,7 @@ class EndpointAuthTests {
                 .body("headers.X-Team", equalTo("billing")).body("secretHeaders", equalTo(List.of("X-Api-Key")))
                 .extract().path("id");
 
-        try (Connection db = connect();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement select = db.prepareStatement("select auth, headers from endpoint where id = ?")) {
             for (String id : List.of(oauth2, mtls, headers)) {
                 select.setString(1, id);
@@ -267,10 +262,5 @@ class EndpointAuthTests {
 
     private static String tenant() {
         return "t-auth-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Connection connect() throws SQLException {
-        PostgresConnection pg = PostgresTestResource.database();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
     }
 }

@@ -17,10 +17,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -29,10 +27,8 @@ import io.restassured.response.Response;
 
 /** Tenant quotas (subscription's part): endpoints per tenant and the size of one endpoint are bounded. */
 @QuarkusTest
+@ServiceTestResources
 @TestProfile(EndpointQuotaTests.SmallQuotas.class)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
 class EndpointQuotaTests {
 
     private static final String PROBLEM_JSON = "application/problem+json";

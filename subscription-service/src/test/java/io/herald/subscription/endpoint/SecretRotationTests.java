@@ -1,19 +1,16 @@
 package io.herald.subscription.endpoint;
 
+import static io.herald.subscription.endpoint.PublishedSecrets.verifies;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,16 +20,10 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
-import io.herald.contracts.signing.WebhookSecret;
-import io.herald.contracts.signing.WebhookSigner;
-import io.herald.contracts.signing.WebhookVerificationException;
-import io.herald.contracts.signing.WebhookVerifier;
-import io.herald.devstack.PostgresConnection;
 import io.herald.subscription.EndpointTopic;
-import io.herald.testing.KafkaTestResource;
 import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
@@ -40,9 +31,7 @@ import io.restassured.response.Response;
 
 /** Rotation with the test profile's grace period of 3 s (application.properties) and a sweep every second. */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class SecretRotationTests {
 
     @Test
@@ -97,7 +86,7 @@ class SecretRotationTests {
         String rotated = given().auth().oauth2(TestTokens.admin(tenant)).post("/v1/endpoints/" + id + "/rotate-secret")
                 .then().statusCode(200).extract().path("secret");
 
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement query = db
                         .prepareStatement("select secret, previous_secret, headers from endpoint where id = ?")) {
             query.setString(1, id);
@@ -122,7 +111,7 @@ class SecretRotationTests {
     void shouldStoreOutboxPayloadsWithTheirSecretsSealed() throws Exception {
         // The relay deletes rows within milliseconds; hold its lock like another replica would, then look.
         String tenant = "t-" + UUID.randomUUID();
-        try (Connection replica = database()) {
+        try (Connection replica = PostgresTestResource.connect()) {
             replica.setAutoCommit(false);
             try (PreparedStatement lock = replica.prepareStatement("select pg_advisory_xact_lock(?)")) {
                 lock.setLong(1, 0x6865_7261_6c64_6f62L);
@@ -133,7 +122,7 @@ class SecretRotationTests {
                     .body(Map.of("url", "https://localhost/outbox", "eventTypes", List.of("*"))).post("/v1/endpoints")
                     .then().statusCode(201).extract();
             String id = created.path("id");
-            try (Connection db = database();
+            try (Connection db = PostgresTestResource.connect();
                     PreparedStatement query = db
                             .prepareStatement("select payload from outbox where aggregate_id = ?")) {
                 query.setString(1, id);
@@ -148,27 +137,7 @@ class SecretRotationTests {
         }
     }
 
-    private static boolean verifies(EndpointState state, Instant at, String subscriberSecret) {
-        List<WebhookSecret> live = state.secrets().stream().filter(s -> s.liveAt(at))
-                .map(s -> WebhookSecret.parse(s.secret())).toList();
-        byte[] body = "{\"type\":\"order.created\"}".getBytes(StandardCharsets.UTF_8);
-        long timestamp = at.getEpochSecond();
-        String header = WebhookSigner.signatureHeader(live, "msg_1", timestamp, body);
-        try {
-            new WebhookVerifier(List.of(WebhookSecret.parse(subscriberSecret)), Clock.fixed(at, ZoneOffset.UTC))
-                    .verify(body, "msg_1", Long.toString(timestamp), header);
-            return true;
-        } catch (WebhookVerificationException e) {
-            return false;
-        }
-    }
-
     private static EndpointState state(ConsumerRecord<String, String> record) {
         return EndpointTopic.state(record.value());
-    }
-
-    private static Connection database() throws Exception {
-        PostgresConnection pg = PostgresTestResource.database();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
     }
 }

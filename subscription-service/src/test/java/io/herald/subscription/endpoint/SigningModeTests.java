@@ -1,18 +1,15 @@
 package io.herald.subscription.endpoint;
 
+import static io.herald.subscription.endpoint.PublishedSecrets.verifies;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,15 +20,10 @@ import org.junit.jupiter.api.Test;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.signing.WebhookSecret;
-import io.herald.contracts.signing.WebhookSigner;
-import io.herald.contracts.signing.WebhookVerificationException;
-import io.herald.contracts.signing.WebhookVerifier;
-import io.herald.devstack.PostgresConnection;
 import io.herald.subscription.EndpointTopic;
-import io.herald.testing.KafkaTestResource;
 import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
@@ -42,9 +34,7 @@ import io.restassured.response.Response;
  * whpk_ public key). The test profile's rotation grace period is 3 s.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class SigningModeTests {
 
     private static final String PROBLEM_JSON = "application/problem+json";
@@ -71,7 +61,7 @@ class SigningModeTests {
         assertThat(verifies(state, Instant.now(), publicKey)).isTrue();
 
         String privateBase64 = privateKey.substring(5);
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement query = db
                         .prepareStatement("select secret, signing_mode from endpoint where id = ?")) {
             query.setString(1, id);
@@ -165,28 +155,7 @@ class SigningModeTests {
                 .post("/v1/endpoints").then().statusCode(201).extract();
     }
 
-    /** Whether what dispatch would sign with {@code state} at {@code at} verifies with the subscriber's key. */
-    private static boolean verifies(EndpointState state, Instant at, String subscriberKey) {
-        List<WebhookSecret> live = state.secrets().stream().filter(s -> s.liveAt(at))
-                .map(s -> WebhookSecret.parse(s.secret())).toList();
-        byte[] body = "{\"type\":\"order.created\"}".getBytes(StandardCharsets.UTF_8);
-        long timestamp = at.getEpochSecond();
-        String header = WebhookSigner.signatureHeader(live, "msg_1", timestamp, body);
-        try {
-            new WebhookVerifier(List.of(WebhookSecret.parse(subscriberKey)), Clock.fixed(at, ZoneOffset.UTC))
-                    .verify(body, "msg_1", Long.toString(timestamp), header);
-            return true;
-        } catch (WebhookVerificationException e) {
-            return false;
-        }
-    }
-
     private static EndpointState state(ConsumerRecord<String, String> record) {
         return EndpointTopic.state(record.value());
-    }
-
-    private static Connection database() throws Exception {
-        PostgresConnection pg = PostgresTestResource.database();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
     }
 }

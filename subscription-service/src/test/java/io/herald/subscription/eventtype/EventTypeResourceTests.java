@@ -24,17 +24,13 @@ import io.herald.contracts.messages.EventTypeState;
 import io.herald.contracts.messages.TenantSettingsState;
 import io.herald.kit.auth.Scopes;
 import io.herald.subscription.EndpointTopic;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class EventTypeResourceTests {
 
     static final Map<String, Object> ORDER_SCHEMA = Map.of("$schema", "https://json-schema.org/draft/2020-12/schema",

@@ -8,13 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Json;
@@ -24,17 +19,14 @@ import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.OperationalEvents;
 import io.herald.contracts.messages.OperationalEvents.EndpointDisabled;
 import io.herald.subscription.EndpointTopic;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.KafkaTestClient;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class EndpointDisabledConsumerTests {
 
     @Test
@@ -86,13 +78,7 @@ class EndpointDisabledConsumerTests {
                 disabledAt, disabledAt);
     }
 
-    private static void send(EventMessage event) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(Topics.EVENTS, event.kafkaKey(), Json.write(event))).get();
-        }
+    private static void send(EventMessage event) {
+        KafkaTestClient.publish(Topics.EVENTS, event.kafkaKey(), Json.write(event));
     }
 }

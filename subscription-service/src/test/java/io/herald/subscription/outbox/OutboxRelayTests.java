@@ -2,9 +2,9 @@ package io.herald.subscription.outbox;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,23 +18,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
-import io.herald.devstack.PostgresConnection;
 import io.herald.subscription.EndpointTopic;
-import io.herald.testing.KafkaTestResource;
+import io.herald.testing.KafkaTestClient;
 import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class OutboxRelayTests {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -66,20 +64,20 @@ class OutboxRelayTests {
     void shouldAnswerEachEndpointChangeOnlyOnceItIsInHeraldEndpoints() {
         String tenant = "t-" + UUID.randomUUID();
         String id;
-        try (EndpointTopic.Size topic = EndpointTopic.size()) {
+        try (KafkaTestClient.Reader topic = KafkaTestClient.fromBeginning(Topics.ENDPOINTS)) {
             // What the topic holds the moment each answer came, before the relay could finish after it.
-            long before = topic.records();
+            long before = topic.size();
             id = given().auth().oauth2(TestTokens.admin(tenant)).contentType(ContentType.JSON)
                     .body(Map.of("url", "https://localhost/answered", "eventTypes", List.of("order.created")))
                     .post("/v1/endpoints").then().statusCode(201).extract().path("id");
-            assertThat(topic.records()).as("records in herald.endpoints right after the 201").isEqualTo(before + 1);
+            assertThat(topic.size()).as("records in herald.endpoints right after the 201").isEqualTo(before + 1);
 
             given().auth().oauth2(TestTokens.admin(tenant)).contentType("application/merge-patch+json")
                     .body(Map.of("eventTypes", List.of("order.*"))).patch("/v1/endpoints/" + id).then().statusCode(200);
-            assertThat(topic.records()).as("right after the PATCH").isEqualTo(before + 2);
+            assertThat(topic.size()).as("right after the PATCH").isEqualTo(before + 2);
 
             given().auth().oauth2(TestTokens.admin(tenant)).delete("/v1/endpoints/" + id).then().statusCode(204);
-            assertThat(topic.records()).as("right after the DELETE").isEqualTo(before + 3);
+            assertThat(topic.size()).as("right after the DELETE").isEqualTo(before + 3);
         }
         List<ConsumerRecord<String, String>> afterPatch = EndpointTopic.recordsNow(id);
         assertThat(afterPatch).hasSize(3);
@@ -106,7 +104,7 @@ class OutboxRelayTests {
     @Test
     void shouldPublishOneEndpointsRowsInIdOrder() throws Exception {
         String id = "ep_order" + UUID.randomUUID().toString().replace("-", "").substring(0, 18);
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement insert = db
                         .prepareStatement("insert into outbox (aggregate_id, payload) values (?, ?)")) {
             for (int version = 0; version < 5; version++) {
@@ -128,7 +126,7 @@ class OutboxRelayTests {
     @Test
     void shouldNotRelayWhileAnotherReplicaHoldsTheRelayLock() throws Exception {
         String id = "ep_locked" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
-        try (Connection replica = database()) {
+        try (Connection replica = PostgresTestResource.connect()) {
             // Another replica in the middle of its relay transaction.
             replica.setAutoCommit(false);
             try (PreparedStatement lock = replica.prepareStatement("select pg_advisory_xact_lock(?)")) {
@@ -139,8 +137,8 @@ class OutboxRelayTests {
                     List.of(), 0, Instant.parse("2026-01-01T00:00:00Z"))));
 
             // Several scheduled runs pass; none may publish.
-            Thread.sleep(3_000);
-            assertThat(outboxRows(id)).isEqualTo(1);
+            await("the outbox row stays while the lock is held").during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5)).until(() -> outboxRows(id) == 1);
             assertThat(EndpointTopic.recordsNow(id)).isEmpty();
 
             replica.rollback();
@@ -155,7 +153,7 @@ class OutboxRelayTests {
     }
 
     private static void insertOutboxRow(String aggregateId, String payload) throws SQLException {
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement insert = db
                         .prepareStatement("insert into outbox (aggregate_id, payload) values (?, ?)")) {
             insert.setString(1, aggregateId);
@@ -164,21 +162,13 @@ class OutboxRelayTests {
         }
     }
 
-    private static void awaitOutboxEmpty(String aggregateId) throws SQLException, InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        long left;
-        do {
-            left = outboxRows(aggregateId);
-            if (left == 0) {
-                return;
-            }
-            Thread.sleep(100);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError(left + " outbox rows of " + aggregateId + " were not deleted after publishing");
+    private static void awaitOutboxEmpty(String aggregateId) {
+        await("the outbox rows of " + aggregateId + " deleted after publishing").atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100)).until(() -> outboxRows(aggregateId) == 0);
     }
 
     private static long outboxRows(String aggregateId) throws SQLException {
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement count = db.prepareStatement("select count(*) from outbox where aggregate_id = ?")) {
             count.setString(1, aggregateId);
             try (ResultSet rows = count.executeQuery()) {
@@ -186,10 +176,5 @@ class OutboxRelayTests {
                 return rows.getLong(1);
             }
         }
-    }
-
-    private static Connection database() throws SQLException {
-        PostgresConnection pg = PostgresTestResource.database();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
     }
 }

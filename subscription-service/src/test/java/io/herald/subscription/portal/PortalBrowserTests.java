@@ -42,10 +42,8 @@ import io.herald.contracts.messages.AttemptOutcome;
 import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.subscription.deadletter.DeliveriesTail;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -58,9 +56,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * ({@code apt-get install -y chromium chromium-driver}; {@code .ci/run} installs them).
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class PortalBrowserTests {
 
     static final Path CHROMEDRIVER = Path.of(System.getProperty("herald.chromedriver", "/usr/bin/chromedriver"));

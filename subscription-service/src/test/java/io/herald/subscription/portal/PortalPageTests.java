@@ -9,18 +9,13 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
-import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /** The portal page itself: served without a token (it holds no data), under a strict Content-Security-Policy. */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class PortalPageTests {
 
     private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>",

@@ -22,10 +22,8 @@ import org.junit.jupiter.api.Test;
 import io.herald.kit.auth.AuthenticationException;
 import io.herald.kit.auth.JwtVerifier;
 import io.herald.kit.auth.Scopes;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -35,9 +33,7 @@ import io.restassured.specification.RequestSpecification;
  * through the ordinary /v1 API, nothing else, and nothing once expired or when not signed by this service.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class PortalSessionTests {
 
     @Test

@@ -2,12 +2,12 @@ package io.herald.subscription.secret;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,13 +30,11 @@ import io.herald.contracts.messages.EndpointAuth;
 import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.secrets.Keyring;
-import io.herald.devstack.PostgresConnection;
 import io.herald.subscription.EndpointTopic;
 import io.herald.subscription.endpoint.EndpointResealJob;
-import io.herald.testing.KafkaTestResource;
 import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -48,10 +46,8 @@ import io.quarkus.test.junit.TestProfile;
  * plaintext.
  */
 @QuarkusTest
+@ServiceTestResources
 @TestProfile(KeyRotationTests.Profile.class)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
 class KeyRotationTests {
 
     static final String NEW_KEY = key(7);
@@ -143,17 +139,12 @@ class KeyRotationTests {
         }
     }
 
-    private void runJob() throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (job.running()) {
-            assertThat(Instant.now()).isBefore(deadline);
-            Thread.sleep(50);
-        }
+    private void runJob() {
+        await("the rotation job idle").atMost(WAIT).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(() -> !job.running());
         job.run();
-        do {
-            assertThat(Instant.now()).isBefore(deadline);
-            Thread.sleep(50);
-        } while (job.running());
+        await("the rotation job done").atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(50))
+                .until(() -> !job.running());
     }
 
     private static ConsumerRecord<String, String> last(List<ConsumerRecord<String, String>> records) {
@@ -168,7 +159,7 @@ class KeyRotationTests {
 
     private static void insertEndpoint(String id, String tenant, String secret, String previous, Instant expires,
             String headers, String auth) throws SQLException {
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement insert = db.prepareStatement("insert into endpoint (id, "
                         + "tenant, url, event_types, enabled, secret, previous_secret, previous_secret_expires_at, headers, "
                         + "auth, created_at, updated_at, version, state_schema_version) values (?, ?, "
@@ -185,7 +176,7 @@ class KeyRotationTests {
     }
 
     private static String[] columns(String id) throws SQLException {
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement select = db
                         .prepareStatement("select secret, previous_secret, headers, auth from endpoint where id = ?")) {
             select.setString(1, id);
@@ -197,7 +188,7 @@ class KeyRotationTests {
     }
 
     private static void update(String id, String secret) throws SQLException {
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement update = db.prepareStatement("update endpoint set secret = ? where id = ?")) {
             update.setString(1, secret);
             update.setString(2, id);
@@ -206,15 +197,10 @@ class KeyRotationTests {
     }
 
     private static void delete(String id) throws SQLException {
-        try (Connection db = database();
+        try (Connection db = PostgresTestResource.connect();
                 PreparedStatement delete = db.prepareStatement("delete from endpoint where id = ?")) {
             delete.setString(1, id);
             delete.executeUpdate();
         }
-    }
-
-    private static Connection database() throws SQLException {
-        PostgresConnection pg = PostgresTestResource.database();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
     }
 }

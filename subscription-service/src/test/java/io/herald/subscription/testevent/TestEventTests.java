@@ -18,18 +18,14 @@ import io.herald.contracts.Json;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.kit.auth.Scopes;
 import io.herald.subscription.deadletter.DeliveriesTail;
-import io.herald.testing.KafkaTestResource;
-import io.herald.testing.PostgresTestResource;
+import io.herald.testing.ServiceTestResources;
 import io.herald.testing.TestTokens;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /** {@code POST /v1/endpoints/{id}/test-events}: one delivery to exactly that endpoint on herald.deliveries. */
 @QuarkusTest
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = TestTokens.class, restrictToAnnotatedClass = false)
+@ServiceTestResources
 class TestEventTests {
 
     @Test
