@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,9 +18,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +109,7 @@ class DispatchCrashIT {
         });
         dispatch.start();
 
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = StringProducers.to(kafka.bootstrapServers())) {
             EndpointState endpoint = EndpointState.of("ep_crash", TENANT, receiver.url("/hooks/crash"),
                     List.of("order.*"), true, List.of(new EndpointSecret(WebhookSecret.generate(32).encoded(), null)),
                     1, Instant.now());
@@ -154,15 +151,6 @@ class DispatchCrashIT {
                 failures.get(), dispatch.logFile());
         assertThat(successes).hasSize(EVENTS);
         assertThat(failures.get()).as("first tries that failed and were retried").isPositive();
-    }
-
-    private static KafkaProducer<String, String> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(props);
     }
 
     private static void await(String what, BooleanSupplier condition, IntSupplier delivered)
