@@ -183,8 +183,10 @@ public interface DispatchConfig {
 
         /**
          * How often every dispatch consumer heartbeats to its group, in milliseconds; a third of the session or less.
+         * The other members learn that one left or died only from their heartbeat's answer, so on a graceful shutdown
+         * the partitions move within about this long.
          */
-        @WithDefault("3000")
+        @WithDefault("500")
         int heartbeatIntervalMs();
 
         /**
@@ -200,5 +202,14 @@ public interface DispatchConfig {
          */
         @WithDefault("30000")
         int transactionTimeoutMs();
+
+        /**
+         * On a graceful shutdown (SIGTERM), the longest wait for the deliveries this instance already took to finish
+         * before it leaves the delivery group, in milliseconds; it has stopped fetching by then, and what is still in
+         * flight past it is delivered again by the instance taking the partition over (at least once). Every other
+         * group is left at once ({@code io.herald.dispatch.failover.ShutdownHandover}).
+         */
+        @WithDefault("500")
+        int shutdownGraceMs();
     }
 }

@@ -252,8 +252,8 @@ class ScaleOutSuiteIT {
                             + " unknown paths %d.%n%s%n%s%n",
                     RATE, ENDPOINTS.size(), endpointIds.size(), BROKERS, REPLICAS, PARTITIONS,
                     BEFORE ? "before fast failover (10 s sessions, 3 s heartbeats, 30 s transactions, abort scan 10 s)"
-                            : "dispatch's defaults (10 s sessions, 3 s heartbeats, 30 s transactions; brokers scan"
-                                    + " for timed-out transactions every 200 ms)",
+                            : "dispatch's defaults (10 s sessions, 500 ms heartbeats, 30 s transactions, 500 ms"
+                                    + " shutdown grace; brokers scan for timed-out transactions every 200 ms)",
                     stackStart.toSeconds(), wall.toSeconds(), loadAverage[0], loadAverage[1], loadAverage[2],
                     ledger.badSignatures(), ledger.unknownPaths(), fanOut,
                     failures.isEmpty() ? "PASS" : "FAIL:\n- " + String.join("\n- ", failures));

@@ -1,0 +1,301 @@
+package io.herald.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.herald.contracts.Json;
+import io.herald.contracts.Topics;
+import io.herald.contracts.messages.EndpointSecret;
+import io.herald.contracts.messages.EndpointState;
+import io.herald.contracts.messages.EventMessage;
+import io.herald.contracts.secrets.Keyring;
+import io.herald.contracts.signing.WebhookSecret;
+import io.herald.devstack.HeraldTopics;
+import io.herald.devstack.KafkaBroker;
+import io.herald.devstack.ServiceEnv;
+import io.herald.devstack.ServiceProcess;
+import io.herald.testing.TestTokens;
+import io.herald.testing.WebhookReceiver;
+
+/**
+ * One step of a rolling restart of dispatch: two replicas (packaged jars, as processes) share six partitions under a
+ * steady load, and one gets SIGTERM, as Kubernetes sends it on a rolling update or a scale-down. It must hand its
+ * partitions over at once (issue 14): the other replica holds every partition of the delivery and fan-out groups within
+ * {@link #TAKEOVER_WITHIN}, the leaving one exits within {@link #EXIT_WITHIN}, and every event Kafka acknowledged is
+ * delivered to every endpoint. The longest time each endpoint went without a webhook is printed, not asserted: on a
+ * two-core machine shared with builds it is set by the machine as much as by the handover, the same load without any
+ * SIGTERM showing gaps of 1-2.7 s (docs/benchmarks.md, "Failover"). Events and endpoint state are written straight to
+ * Kafka, as ingest and subscription would.
+ */
+class DispatchHandoverIT {
+
+    private static final int PARTITIONS = 6;
+    /** Endpoints of the one tenant, each owed every event; their deliveries spread over the partitions. */
+    private static final int ENDPOINTS = 6;
+    private static final int EVENTS_PER_SECOND = 20;
+    /** Load before the SIGTERM: both replicas are delivering and warm. */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
+    /** Load after it. */
+    private static final Duration AFTER = Duration.ofSeconds(10);
+    /** Before issue 14's handover: 7.6-8.7 s (SmallRye closing nine channels one by one). */
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(4);
+    /**
+     * Until the other replica holds every partition of a group: the shutdown grace (500 ms), a heartbeat (500 ms), a
+     * rebalance. Before the handover the delivery group was left only 7 s after the SIGTERM, as dispatch shut down.
+     */
+    private static final Duration TAKEOVER_WITHIN = Duration.ofSeconds(3);
+    private static final String DELIVERY_GROUP = "herald-dispatch-delivery";
+    private static final String FAN_OUT_GROUP = "herald-dispatch-fanout";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String TENANT = "tenant-handover";
+    private static final Logger KAFKA_CLIENT_LOG = quiet("org.apache.kafka");
+    private static final Path WORK = Path.of("target", "e2e-handover").toAbsolutePath();
+
+    private static KafkaBroker kafka;
+    private static WebhookReceiver receiver;
+    private static List<ServiceProcess> dispatch;
+
+    private static Logger quiet(String category) {
+        Logger logger = Logger.getLogger(category);
+        logger.setLevel(Level.WARNING);
+        return logger;
+    }
+
+    @BeforeAll
+    static void startStack() {
+        assertThat(ServiceProcess.jarOf(ServiceEnv.DISPATCH)).as("the packaged dispatch-service").exists();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        kafka = KafkaBroker.create(WORK.resolve("kafka-" + run)).start();
+        HeraldTopics.create(kafka.bootstrapServers(), PARTITIONS);
+        receiver = WebhookReceiver.start();
+        Map<String, String> env = new ServiceEnv(kafka.bootstrapServers(), null, TestTokens.SECRET)
+                .envFor(ServiceEnv.DISPATCH);
+        dispatch = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            // Each its own name, hence its own transactional id, as pods of a Deployment have.
+            String name = ServiceEnv.DISPATCH + "-" + i;
+            dispatch.add(ServiceProcess.builder(ServiceEnv.DISPATCH).env(env).env("POD_NAME", name)
+                    .logFile(WORK.resolve("logs-" + run).resolve(name + ".log")).build());
+        }
+        ServiceStack.startAll(dispatch);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (dispatch != null) {
+            dispatch.forEach(ServiceProcess::stop);
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+        if (kafka != null) {
+            kafka.stop();
+        }
+    }
+
+    @Test
+    void shouldHandItsPartitionsOverAtOnceOnSigterm() throws Exception {
+        WebhookLedger ledger = new WebhookLedger(receiver);
+        List<String> paths = new ArrayList<>();
+        Keyring keyring = Keyring.parse(
+                new ServiceEnv(kafka.bootstrapServers(), null, TestTokens.SECRET).secretsEncryptionKey(), "test");
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicInteger sent = new AtomicInteger();
+        ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+        try (KafkaProducer<String, String> producer = StringProducers.to(kafka.bootstrapServers())) {
+            for (int i = 1; i <= ENDPOINTS; i++) {
+                String path = "/hooks/handover/e" + i;
+                String secret = WebhookSecret.generate(32).encoded();
+                ledger.expect(path, secret);
+                paths.add(path);
+                EndpointState endpoint = EndpointState.of("ep_handover_" + i, TENANT, receiver.url(path),
+                        List.of("order.*"), true, List.of(new EndpointSecret(secret, null)), 1, Instant.now());
+                producer.send(
+                        new ProducerRecord<>(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint.sealed(keyring))))
+                        .get();
+            }
+            for (ServiceProcess replica : dispatch) {
+                DispatchRouting.awaitEndpoints(replica, ENDPOINTS, TIMEOUT);
+            }
+
+            load.scheduleAtFixedRate(() -> {
+                int n = sent.getAndIncrement();
+                Instant now = Instant.now();
+                EventMessage event = EventMessage.of("evt_handover_" + n, TENANT, "order.created",
+                        Json.mapper().createObjectNode().put("n", n), null, now, now);
+                producer.send(new ProducerRecord<>(Topics.EVENTS, event.kafkaKey(), Json.write(event)),
+                        (metadata, failure) -> {
+                            if (failure == null) {
+                                acknowledged.add(event.id());
+                            }
+                        });
+            }, 0, 1_000_000L / EVENTS_PER_SECOND, TimeUnit.MICROSECONDS);
+            Thread.sleep(WARM_UP.toMillis());
+            for (String path : paths) {
+                assertThat(ledger.firstArrivals(path)).as("webhooks at %s before the SIGTERM", path).isNotEmpty();
+            }
+
+            ServiceProcess leaving = dispatch.get(0);
+            Instant sigterm = Instant.now();
+            CompletableFuture<Instant> deliveriesMoved = takenOver(DELIVERY_GROUP, sigterm.plus(TIMEOUT));
+            CompletableFuture<Instant> eventsMoved = takenOver(FAN_OUT_GROUP, sigterm.plus(TIMEOUT));
+            leaving.stop();
+            Duration exit = Duration.between(sigterm, Instant.now());
+            Duration deliveriesTakenOver = Duration.between(sigterm, deliveriesMoved.get());
+            Duration eventsTakenOver = Duration.between(sigterm, eventsMoved.get());
+            Thread.sleep(AFTER.toMillis());
+            load.shutdown();
+            assertThat(load.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+            producer.flush();
+            Instant loadStopped = Instant.now();
+
+            Instant deadline = Instant.now().plus(TIMEOUT);
+            while (undelivered(ledger, paths, acknowledged) > 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+
+            Map<String, Gap> gapBefore = new TreeMap<>();
+            Map<String, Gap> gapAfter = new TreeMap<>();
+            for (String path : paths) {
+                List<Instant> arrivals = ledger.firstArrivals(path);
+                gapBefore.put(path, longestGap(arrivals, sigterm.minus(WARM_UP).plusSeconds(5), sigterm));
+                gapAfter.put(path, longestGap(arrivals, sigterm.minusSeconds(1), loadStopped));
+            }
+            System.out.printf(Locale.ROOT,
+                    "Handover: %d events (%d acknowledged by Kafka) at %d/s to %d endpoints; replica 1 exited %d ms after"
+                            + " SIGTERM; replica 2 held all partitions of the delivery group %d ms and of the fan-out"
+                            + " group %d ms after it; longest gap per endpoint before it %s, from 1 s before it to the end of the"
+                            + " load %s; undelivered %s; duplicates %d; logs %s, %s%n",
+                    sent.get(), acknowledged.size(), EVENTS_PER_SECOND, ENDPOINTS, exit.toMillis(),
+                    deliveriesTakenOver.toMillis(), eventsTakenOver.toMillis(), described(gapBefore, sigterm),
+                    described(gapAfter, sigterm), undeliveredByPath(ledger, paths, acknowledged),
+                    ledger.repeated().size(), leaving.logFile(), dispatch.get(1).logFile());
+
+            // Notes for a failure, never asserted: postponements and retries would show as gaps too.
+            System.out.printf(Locale.ROOT, "Handover: the other replica's reschedules %s, retries %s%n",
+                    DispatchRouting.samples(dispatch.get(1), "herald_delivery_rescheduled"),
+                    DispatchRouting.samples(dispatch.get(1), "herald_retry_scheduled"));
+
+            assertThat(exit).as("time from SIGTERM to exit").isLessThanOrEqualTo(EXIT_WITHIN);
+            assertThat(deliveriesTakenOver)
+                    .as("time from SIGTERM until the other replica holds every partition of %s", DELIVERY_GROUP)
+                    .isLessThanOrEqualTo(TAKEOVER_WITHIN);
+            assertThat(eventsTakenOver)
+                    .as("time from SIGTERM until the other replica holds every partition of %s", FAN_OUT_GROUP)
+                    .isLessThanOrEqualTo(TAKEOVER_WITHIN);
+            assertThat(undelivered(ledger, paths, acknowledged))
+                    .as("webhooks of events Kafka acknowledged that never arrived").isZero();
+            assertThat(ledger.badSignatures()).isZero();
+        } finally {
+            load.shutdownNow();
+        }
+    }
+
+    /** Per endpoint, how many webhooks of acknowledged events have not arrived (for a failure's message). */
+    private static Map<String, Long> undeliveredByPath(WebhookLedger ledger, List<String> paths,
+            Set<String> acknowledged) {
+        Map<String, Long> missing = new TreeMap<>();
+        for (String path : paths) {
+            missing.put(path.substring(path.lastIndexOf('/') + 1),
+                    acknowledged.stream().filter(id -> ledger.receipt(path, id) == null).count());
+        }
+        return missing;
+    }
+
+    private static long undelivered(WebhookLedger ledger, List<String> paths, Set<String> acknowledged) {
+        return acknowledged.stream()
+                .mapToLong(id -> paths.stream().filter(path -> ledger.receipt(path, id) == null).count()).sum();
+    }
+
+    /**
+     * When {@code group} next has a single member holding all {@link #PARTITIONS} partitions, looked at every 50 ms on
+     * a thread of its own until {@code giveUp} (then completes with {@code giveUp}).
+     */
+    private static CompletableFuture<Instant> takenOver(String group, Instant giveUp) {
+        return CompletableFuture.supplyAsync(() -> {
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (Admin admin = Admin.create(props)) {
+                while (Instant.now().isBefore(giveUp)) {
+                    ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
+                            .get(5, TimeUnit.SECONDS).get(group);
+                    if (description.members().size() == 1 && description.members().iterator().next().assignment()
+                            .topicPartitions().size() == PARTITIONS) {
+                        return Instant.now();
+                    }
+                    Thread.sleep(50);
+                }
+                return giveUp;
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot describe the consumer group " + group, e);
+            }
+        }, Executors.newSingleThreadExecutor());
+    }
+
+    /** A time without arrivals at one endpoint. */
+    private record Gap(Instant from, Instant to) {
+
+        Duration length() {
+            return Duration.between(from, to);
+        }
+    }
+
+    /** The longest time without an arrival between {@code from} and {@code to}, both ends counted. */
+    private static Gap longestGap(List<Instant> arrivals, Instant from, Instant to) {
+        Gap longest = new Gap(from, from);
+        Instant previous = from;
+        for (Instant at : arrivals) {
+            if (at.isBefore(from)) {
+                continue;
+            }
+            if (at.isAfter(to)) {
+                break;
+            }
+            longest = longer(longest, new Gap(previous, at));
+            previous = at;
+        }
+        return longer(longest, new Gap(previous, to));
+    }
+
+    private static Gap longer(Gap a, Gap b) {
+        return b.length().compareTo(a.length()) > 0 ? b : a;
+    }
+
+    /** Per endpoint, its longest gap in ms and where it began, in s from the SIGTERM. */
+    private static Map<String, String> described(Map<String, Gap> gaps, Instant sigterm) {
+        Map<String, String> described = new TreeMap<>();
+        gaps.forEach((path, gap) -> described.put(path.substring(path.lastIndexOf('/') + 1),
+                String.format(Locale.ROOT, "%d ms from %+.1f s", gap.length().toMillis(),
+                        Duration.between(sigterm, gap.from()).toMillis() / 1000.0)));
+        return described;
+    }
+
+}
