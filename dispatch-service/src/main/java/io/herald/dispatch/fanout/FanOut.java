@@ -72,13 +72,6 @@ public class FanOut {
      */
     static final String FROM_THE_START = "";
 
-    /**
-     * Bounds of the batches polled while a transaction ran that the next transaction takes together: events, and bytes
-     * of their records. A single polled batch over them goes alone ({@code max.poll.records} bounds it).
-     */
-    static final int MAX_MERGED_EVENTS = 1000;
-    static final long MAX_MERGED_BYTES = 1024 * 1024;
-
     private static final Logger LOG = Logger.getLogger(FanOut.class);
 
     private final Multi<Message<List<String>>> batches;
@@ -167,10 +160,9 @@ public class FanOut {
 
     private void consume() {
         LOG.infof("Consuming %s", Topics.EVENTS);
-        // One transaction at a time (the transactional producer runs one per instance), of every batch polled
-        // meanwhile.
-        PolledBatches.consume(batches, MAX_MERGED_EVENTS, MAX_MERGED_BYTES, this::fanOut,
-                () -> clients.getConsumer(CHANNEL).resetToLastCommittedPositions());
+        // One batch at a time: the transactional producer runs a single transaction per instance.
+        batches.onItem().transformToUniAndConcatenate(this::fanOut).subscribe().with(ignored -> {
+        }, failure -> LOG.errorf(failure, "Fan-out stopped consuming %s", Topics.EVENTS));
     }
 
     /**
@@ -179,7 +171,7 @@ public class FanOut {
      * accepted gets its delivery. Should that take longer than {@code routing.catch-up-timeout-ms} (Kafka in trouble),
      * the batch goes out with the table as it is rather than stall every tenant's fan-out.
      */
-    private Uni<PolledBatches.Outcome> fanOut(Message<List<String>> batch) {
+    private Uni<Void> fanOut(Message<List<String>> batch) {
         Instant taken = clock.instant();
         long takenNanos = System.nanoTime();
         for (Instant written : KafkaRecords.eachRecord(batch, (timestamp, headers) -> timestamp, taken)) {
@@ -198,7 +190,7 @@ public class FanOut {
                 .invoke(() -> batchTime.record(System.nanoTime() - takenNanos, TimeUnit.NANOSECONDS));
     }
 
-    private Uni<PolledBatches.Outcome> fanOutNow(Message<List<String>> batch) {
+    private Uni<Void> fanOutNow(Message<List<String>> batch) {
         Plan plan = plan(batch.getPayload(), DispatchTracing.traceparents(batch), maxTransactionBytes);
         List<List<DeliveryMessage>> chunks = plan.chunks();
         deferrals.increment(plan.deferred());
@@ -222,16 +214,18 @@ public class FanOut {
             created.increment(count);
             continued.increment(plan.continuations().size());
             DispatchTracing.fannedOut(plan.spans());
-            return Uni.createFrom().completionStage(batch::ack).replaceWith(PolledBatches.Outcome.COMMITTED);
+            return Uni.createFrom().completionStage(batch::ack);
         }).onFailure().recoverWithUni(failure -> {
             // The transaction was aborted: the same events come again after the pause, from the last committed
-            // offsets, to which PolledBatches sets the consumer back (an abort of the batch's own transaction did it
-            // already; one of an earlier chunk did not). The nack only reports it (failure-strategy=ignore).
+            // offsets. An abort of the batch's own transaction set the consumer back already; one of an earlier chunk
+            // did not, so it is done here. The nack only reports it (failure-strategy=ignore).
             LOG.warnf(failure, "Fan-out of a batch of %d events aborted; reading them again",
                     batch.getPayload().size());
             DispatchTracing.aborted(plan.spans(), failure);
-            return pauseAfterAbort(batch).chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)))
-                    .replaceWith(PolledBatches.Outcome.ABORTED);
+            Uni<Void> rewind = chunks.size() == 1 ? Uni.createFrom().voidItem()
+                    : clients.getConsumer(CHANNEL).resetToLastCommittedPositions();
+            return rewind.onFailure().recoverWithNull().chain(() -> pauseAfterAbort(batch))
+                    .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
         });
     }
 
