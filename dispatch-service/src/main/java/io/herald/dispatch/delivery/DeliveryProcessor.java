@@ -63,6 +63,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 @ApplicationScoped
 public class DeliveryProcessor implements DueDeliveries {
 
+    /** The channel of herald.deliveries. */
+    public static final String CHANNEL = "deliveries-in";
+
     private static final Logger LOG = Logger.getLogger(DeliveryProcessor.class);
 
     private final Multi<Message<String>> deliveries;
@@ -82,8 +85,9 @@ public class DeliveryProcessor implements DueDeliveries {
     private final DispatchTracing tracing;
     private final DeliveryMeters meters;
     private final DeliveryBacklog backlog;
+    private volatile BoundedInFlight<Message<String>> inFlight;
 
-    DeliveryProcessor(@Channel("deliveries-in") Multi<Message<String>> deliveries, EndpointStateConsumer routing,
+    DeliveryProcessor(@Channel(CHANNEL) Multi<Message<String>> deliveries, EndpointStateConsumer routing,
             RoutingTable table, EndpointCredentials http, OrderedDeliveries ordered, OutcomePolicy outcomes,
             EndpointBreakers breakers, EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants,
             Clock clock, DispatchConfig config, DeliveryPolicyConfig policy, MeterRegistry registry,
@@ -111,10 +115,16 @@ public class DeliveryProcessor implements DueDeliveries {
         routing.whenLoaded().thenRun(this::consume);
     }
 
+    /** Records taken from herald.deliveries and not done yet; none before consuming starts. */
+    public int inFlight() {
+        BoundedInFlight<Message<String>> consuming = inFlight;
+        return consuming == null ? 0 : consuming.items();
+    }
+
     private void consume() {
         LOG.infof("Consuming %s", Topics.DELIVERIES);
-        BoundedInFlight<Message<String>> inFlight = BoundedInFlight.consume(Topics.DELIVERIES, deliveries,
-                config.concurrency(), config.maxBytesInFlight(), KafkaRecords::sizeOf, this::process);
+        inFlight = BoundedInFlight.consume(Topics.DELIVERIES, deliveries, config.concurrency(),
+                config.maxBytesInFlight(), KafkaRecords::sizeOf, this::process);
         Gauge.builder("herald.delivery.in.flight.bytes", inFlight, BoundedInFlight::bytes)
                 .description("Bytes of delivery records taken from herald.deliveries and not yet done")
                 .register(registry);

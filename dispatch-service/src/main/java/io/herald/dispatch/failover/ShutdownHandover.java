@@ -18,8 +18,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.jboss.logging.Logger;
 
 import io.herald.dispatch.DispatchConfig;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.herald.dispatch.delivery.DeliveryProcessor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
@@ -44,10 +43,6 @@ import io.smallrye.reactive.messaging.kafka.impl.ReactiveKafkaConsumer;
 @ApplicationScoped
 public class ShutdownHandover {
 
-    /** The channel of {@code herald.deliveries} (DeliveryProcessor): drained before it leaves. */
-    static final String DELIVERIES = "deliveries-in";
-    /** DeliveryProcessor's gauge of the records it took from {@code herald.deliveries} and has not done yet. */
-    static final String IN_FLIGHT = "herald.delivery.in.flight.records";
     private static final Duration CHECK_EVERY = Duration.ofMillis(20);
     /** Past the grace, how long leaving the groups may take before shutdown goes on without waiting. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -55,12 +50,12 @@ public class ShutdownHandover {
     private static final Logger LOG = Logger.getLogger(ShutdownHandover.class);
 
     private final KafkaClientService clients;
-    private final MeterRegistry registry;
+    private final DeliveryProcessor deliveries;
     private final Duration grace;
 
-    ShutdownHandover(KafkaClientService clients, MeterRegistry registry, DispatchConfig config) {
+    ShutdownHandover(KafkaClientService clients, DeliveryProcessor deliveries, DispatchConfig config) {
         this.clients = clients;
-        this.registry = registry;
+        this.deliveries = deliveries;
         this.grace = Duration.ofMillis(config.failover().shutdownGraceMs());
     }
 
@@ -87,7 +82,7 @@ public class ShutdownHandover {
             for (String channel : channels) {
                 KafkaConsumer<Object, Object> consumer = clients.getConsumer(channel);
                 left.add(leaving.submit(() -> {
-                    if (DELIVERIES.equals(channel)) {
+                    if (DeliveryProcessor.CHANNEL.equals(channel)) {
                         drain(consumer, started);
                     }
                     leave(channel, consumer);
@@ -132,26 +127,20 @@ public class ShutdownHandover {
         }
         long deadline = started + grace.toNanos();
         int idleChecks = 0;
-        double inFlight = inFlight();
+        int inFlight = deliveries.inFlight();
         // Twice in a row: a record fetched before the pause may be on its way from the connector's queue.
         while (idleChecks < 2 && System.nanoTime() < deadline) {
             Thread.sleep(CHECK_EVERY.toMillis());
-            inFlight = inFlight();
+            inFlight = deliveries.inFlight();
             idleChecks = inFlight > 0 ? 0 : idleChecks + 1;
         }
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (inFlight > 0) {
-            LOG.infof("Shutdown: %.0f deliveries still in flight after %d ms; the next owner of their partitions "
+            LOG.infof("Shutdown: %d deliveries still in flight after %d ms; the next owner of their partitions "
                     + "delivers them again", inFlight, waited);
         } else {
             LOG.infof("Shutdown: deliveries in flight done after %d ms", waited);
         }
-    }
-
-    private double inFlight() {
-        Gauge gauge = registry.find(IN_FLIGHT).gauge();
-        // NaN (no consumer any more) counts as none.
-        return gauge != null && gauge.value() > 0 ? gauge.value() : 0;
     }
 
     /**
