@@ -53,8 +53,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * <p>
  * Deliveries are processed concurrently, also within a partition, up to {@code delivery.concurrency} records and
  * {@code delivery.max-bytes-in-flight} bytes of payload at once; the {@code throttled} commit strategy commits an
- * offset only once every record before it was acknowledged. The channel is subscribed only once the routing table is
- * loaded, or deliveries to endpoints not yet read would be dropped as unknown.
+ * offset only once every record before it was acknowledged. Each delivery runs on its endpoint's lane
+ * ({@link DeliveryLanes}: one per event loop), not on the loop that consumes the channel. The channel is subscribed
+ * only once the routing table is loaded, or deliveries to endpoints not yet read would be dropped as unknown.
  * <p>
  * A record of an endpoint that delivers in order goes to {@link OrderedDeliveries} instead: it waits there behind the
  * endpoint's earlier deliveries, is sent the same way, waits in place for its retries, and is acknowledged only once
@@ -85,14 +86,16 @@ public class DeliveryProcessor implements DueDeliveries {
     private final DispatchTracing tracing;
     private final DeliveryMeters meters;
     private final DeliveryBacklog backlog;
+    private final DeliveryLanes lanes;
     private volatile BoundedInFlight<Message<String>> inFlight;
 
     DeliveryProcessor(@Channel(CHANNEL) Multi<Message<String>> deliveries, EndpointStateConsumer routing,
             RoutingTable table, EndpointCredentials http, OrderedDeliveries ordered, OutcomePolicy outcomes,
             EndpointBreakers breakers, EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants,
             Clock clock, DispatchConfig config, DeliveryPolicyConfig policy, MeterRegistry registry,
-            DispatchTracing tracing, DeliveryMeters meters, DeliveryBacklog backlog) {
+            DispatchTracing tracing, DeliveryMeters meters, DeliveryBacklog backlog, DeliveryLanes lanes) {
         this.backlog = backlog;
+        this.lanes = lanes;
         this.tracing = tracing;
         this.meters = meters;
         this.deliveries = deliveries;
@@ -158,8 +161,8 @@ public class DeliveryProcessor implements DueDeliveries {
         if (delivery == null) {
             return Uni.createFrom().completionStage(message::ack);
         }
-        return deliver(delivery).chain(() -> Uni.createFrom().completionStage(message::ack)).onFailure()
-                .recoverWithUni(failure -> {
+        return lanes.on(delivery.endpointId(), () -> deliver(delivery))
+                .chain(() -> Uni.createFrom().completionStage(message::ack)).onFailure().recoverWithUni(failure -> {
                     LOG.errorf(failure, "Recording the outcome of delivery %s failed", delivery.id());
                     return Uni.createFrom().completionStage(() -> message.nack(failure));
                 });
