@@ -118,7 +118,7 @@ class TracingIT {
         List<ReceivedSpan> deliveries = named(trace, "herald deliver");
         assertThat(post.service()).isEqualTo("herald-ingest");
         assertThat(post.parentSpanId()).as("ingest continues the producer's trace").isEqualTo(producerSpan);
-        assertThat(fanOut.service()).isEqualTo("dispatch-service");
+        assertThat(fanOut.service()).isEqualTo("herald-dispatch");
         assertThat(fanOut.parentSpanId()).as("fan-out is the child of the POST span").isEqualTo(post.spanId());
         assertThat(fanOut.attributes()).containsEntry("herald.event.id", eventId).containsEntry("herald.deliveries",
                 2L);
