@@ -61,6 +61,8 @@ public final class BenchE2E {
 
     static final String FANOUT_GROUP = "herald-dispatch-fanout";
     static final String DELIVERY_GROUP = "herald-dispatch-delivery";
+    /** The harness's own process in the CPU figures. */
+    static final String HARNESS = "harness (receiver + load)";
     static final String RAW_TOPIC = "bench.raw";
     static final String SECRET = "herald-bench-e2e-hs256-secret-0123456789abcdef";
     static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
@@ -87,6 +89,11 @@ public final class BenchE2E {
     final int errorPercent = intEnv("BENCH_ERROR_PERCENT", 10);
     final int connections = intEnv("BENCH_CONNECTIONS", 128);
     final String requestTimeoutMs = env("BENCH_DISPATCH_TIMEOUT_MS", "2000");
+    /**
+     * Dispatch processes sharing the work through their consumer groups, each with a transactional id of its own (the
+     * scaling figures; with more than one, dispatch's stage timers and timeline come from the first).
+     */
+    final int dispatchReplicas = intEnv("BENCH_DISPATCH_REPLICAS", 1);
     final String retryScheduleMs = env("BENCH_RETRY_SCHEDULE_MS", "1000,2000");
     /**
      * After an isolation step drained: how long healthy arrivals must stop before the step's deliveries are counted, so
@@ -119,7 +126,14 @@ public final class BenchE2E {
     /** One load step: what was offered and accepted, what arrived, the lag, the latency. */
     record Step(String name, int fanOut, double rate, LoadGenerator.Result load, double deliveredPerSecond,
             long fanOutLagEnd, long deliveryLagEnd, long lagMax, double lagSecondsEnd, double drainSeconds,
-            Histogram latency) {
+            Histogram latency, Map<String, Double> cpu) {
+
+        /** CPU per delivery during the load, in microseconds, summed over Herald's processes and the broker. */
+        double cpuMicrosPerDelivery() {
+            double cores = cpu.entrySet().stream().filter(e -> !e.getKey().equals(HARNESS))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            return deliveredPerSecond <= 0 ? Double.NaN : 1e6 * cores / deliveredPerSecond;
+        }
 
         double offeredDeliveries() {
             return rate * fanOut;
@@ -478,7 +492,8 @@ public final class BenchE2E {
             sampler.shutdownNow();
             sampler.awaitTermination(10, TimeUnit.SECONDS);
         }
-        cpuShare.put(name + "@" + (long) rate, cpuShare(cpuBefore, cpuTicks(), System.nanoTime() - cpuStart));
+        Map<String, Double> cpu = cpuShare(cpuBefore, cpuTicks(), System.nanoTime() - cpuStart);
+        cpuShare.put(name + "@" + (long) rate, cpu);
         long fanOutLag = lagAtEnd[0];
         long deliveryLag = lagAtEnd[1];
         double delivered = (arrivedAfter[0] - arrivedBefore) / result.seconds();
@@ -486,7 +501,7 @@ public final class BenchE2E {
         double drained = drain();
         Histogram latency = receiver.takeLatency();
         Step step = new Step(name, fanOut, rate, result, delivered, fanOutLag, deliveryLag,
-                Math.max(lagMax[0], fanOutLag + deliveryLag), lagSeconds, drained, latency);
+                Math.max(lagMax[0], fanOutLag + deliveryLag), lagSeconds, drained, latency, cpu);
         log(String.format(Locale.ROOT,
                 "%s at %.0f events/s: 202 %.0f/s, not accepted %d (non-202 %d, errors %d, skipped %d), delivered %.0f/s of %.0f offered, lag at end %d+%d"
                         + " (%.1f s), max %d, drained in %.1f s, p50 %s p99 %s p99.9 %s, ingest 202 p99 %s -> %s",
@@ -502,7 +517,7 @@ public final class BenchE2E {
         Map<String, Long> ticks = new LinkedHashMap<>();
         services.forEach((name, s) -> ticks.put(name, ticks(s.pid())));
         ticks.put("kafka", ticks(kafka.pid()));
-        ticks.put("harness (receiver + load)", ticks(ProcessHandle.current().pid()));
+        ticks.put(HARNESS, ticks(ProcessHandle.current().pid()));
         return ticks;
     }
 
@@ -580,12 +595,31 @@ public final class BenchE2E {
             });
             String[] jvm = env("BENCH_SERVICE_JVM_ARGS", String.join(" ", ServiceProcess.DEFAULT_JVM_ARGS)).trim()
                     .split("\\s+");
-            ServiceProcess service = ServiceProcess.builder(module).env(env).jvmArgs(jvm)
-                    .logFile(work.resolve(module + ".log")).build();
-            services.put(module, service);
-            service.start();
-            log(module + " " + service.baseUrl() + " pid " + service.pid() + " (" + String.join(" ", jvm) + ")");
+            int replicas = module.equals(ServiceEnv.DISPATCH) ? dispatchReplicas : 1;
+            for (int replica = 1; replica <= replicas; replica++) {
+                // The first keeps the module's name; with replicas, each gets a pod name (its transactional id).
+                String name = replica == 1 ? module : module + "-" + replica;
+                Map<String, String> own = new LinkedHashMap<>(env);
+                if (replicas > 1) {
+                    own.put("POD_NAME", module + "-" + replica);
+                }
+                ServiceProcess service = ServiceProcess.builder(module).env(own).jvmArgs(jvm)
+                        .logFile(work.resolve(name + ".log")).build();
+                services.put(name, service);
+                service.start();
+                log(name + " " + service.baseUrl() + " pid " + service.pid() + " (" + String.join(" ", jvm) + ")");
+            }
         }
+        if (dispatchReplicas > 1) {
+            notes.append("- ").append(dispatchReplicas).append(" dispatch processes (`BENCH_DISPATCH_REPLICAS`); ")
+                    .append("dispatch's stage timers and timeline are the first one's\n");
+        }
+    }
+
+    /** Every dispatch process: the module's name, then {@code <module>-2} and on. */
+    List<ServiceProcess> dispatches() {
+        return services.entrySet().stream().filter(e -> e.getKey().startsWith(ServiceEnv.DISPATCH))
+                .map(Map.Entry::getValue).toList();
     }
 
     /**
@@ -636,16 +670,21 @@ public final class BenchE2E {
         log("deleted " + ids.size() + " endpoints; dispatch routes none");
     }
 
-    /** Waits (at most 60 s) until dispatch's routing gauge {@code herald_routing_endpoints} satisfies {@code done}. */
+    /**
+     * Waits (at most 60 s) until the routing gauge {@code herald_routing_endpoints} of every dispatch process satisfies
+     * {@code done}.
+     */
     void awaitRouted(HttpClient http, DoublePredicate done, String what) throws Exception {
-        ServiceProcess dispatch = services.get(ServiceEnv.DISPATCH);
         Instant deadline = Instant.now().plusSeconds(60);
-        double seen;
-        while (!done.test(seen = routedEndpoints(http, dispatch))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("dispatch routes " + seen + " endpoints 60 s after " + what);
+        for (ServiceProcess dispatch : dispatches()) {
+            double seen;
+            while (!done.test(seen = routedEndpoints(http, dispatch))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(
+                            dispatch.logFile().getFileName() + " routes " + seen + " endpoints 60 s after " + what);
+                }
+                Thread.sleep(200);
             }
-            Thread.sleep(200);
         }
     }
 
@@ -737,15 +776,16 @@ public final class BenchE2E {
                 .append(tenants * endpointsPerTenant).append(" endpoints, ").append(tenants).append(" tenants)\n\n");
         r.append("| fan-out | offered events/s | offered deliveries/s | 202/s | not accepted | deliveries/s | "
                 + "of receiver raw | lag at end (fan-out + delivery) | max lag | drained in | p50 | p99 | p99.9 | "
-                + "sustained |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "sustained | CPU per delivery |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Step s : concat(sweep1, sweep10)) {
             r.append(String.format(Locale.ROOT,
                     "| %d | %,.0f | %,.0f | %,.0f | %d | %,.0f | %.0f %% | %d + %d "
-                            + "(%.1f s) | %d | %.0f s | %s | %s | %s | %s |%n",
+                            + "(%.1f s) | %d | %.0f s | %s | %s | %s | %s | %.0f us |%n",
                     s.fanOut(), s.rate(), s.offeredDeliveries(), s.acceptedPerSecond(), s.lost(),
                     s.deliveredPerSecond(), 100 * s.deliveredPerSecond() / rawReceiver, s.fanOutLagEnd(),
                     s.deliveryLagEnd(), s.lagSecondsEnd(), s.lagMax(), s.drainSeconds(), ms(s.latency(), 50),
-                    ms(s.latency(), 99), ms(s.latency(), 99.9), s.sustained(maxLagSeconds) ? "yes" : "no"));
+                    ms(s.latency(), 99), ms(s.latency(), 99.9), s.sustained(maxLagSeconds) ? "yes" : "no",
+                    s.cpuMicrosPerDelivery()));
         }
         double best1 = bestSustained(sweep1);
         double best10 = bestSustained(sweep10);
@@ -753,6 +793,8 @@ public final class BenchE2E {
                 + "<= 1 %% not accepted): fan-out 1 **%,.0f deliveries/s** (%.0f %% of the receiver's raw limit), "
                 + "fan-out %d **%,.0f deliveries/s** (%.0f %%).%n", maxLagSeconds, best1, 100 * best1 / rawReceiver,
                 endpointsPerTenant, best10, 100 * best10 / rawReceiver));
+        r.append("CPU per delivery: the CPU time of the services and the broker during the load (not the harness), "
+                + "per delivery that arrived.\n");
 
         r.append(String.format(Locale.ROOT,
                 "%n## 3. Latency at %,.0f events/s (fan-out 1, %d s): scheduled send -> " + "receiver arrival%n%n",
@@ -827,6 +869,13 @@ public final class BenchE2E {
                     Runtime.getRuntime().availableProcessors()));
             r.append(cpu.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
                     .reduce((a, b) -> a + ", " + b).orElse("")).append(".\n");
+            double perSecond = latency.deliveredPerSecond();
+            r.append("\nCPU per delivery during step 3: ");
+            r.append(cpu.entrySet().stream().filter(e -> !e.getKey().equals(HARNESS))
+                    .map(e -> String.format(Locale.ROOT, "%s %.0f us", e.getKey(), 1e6 * e.getValue() / perSecond))
+                    .reduce((a, b) -> a + ", " + b).orElse(""));
+            r.append(String.format(Locale.ROOT, "; **%.0f us** in all (Herald and the broker, not the harness).%n",
+                    latency.cpuMicrosPerDelivery()));
         }
         r.append("\nServices run with `")
                 .append(env("BENCH_SERVICE_JVM_ARGS", String.join(" ", ServiceProcess.DEFAULT_JVM_ARGS)))
