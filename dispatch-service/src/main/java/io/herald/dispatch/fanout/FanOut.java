@@ -92,6 +92,7 @@ public class FanOut {
     private final Counter deferrals;
     private final Duration deferPause;
     private final Counter behindRouting;
+    private final Counter outsideGroup;
     private final Timer queued;
     private final Timer batchTime;
     private final Timer catchUp;
@@ -121,6 +122,10 @@ public class FanOut {
                 .register(registry);
         this.behindRouting = Counter.builder("herald.fanout.routing.lagging")
                 .description("Fan-out batches that went out before the routing table caught up with herald.endpoints")
+                .register(registry);
+        this.outsideGroup = Counter.builder("herald.fanout.outside.group")
+                .description("Polled batches of events dropped unfanned: polled while this instance's fan-out consumer "
+                        + "had just lost its group membership, so their offsets could not be fenced")
                 .register(registry);
         this.queued = Timer.builder("herald.fanout.queued")
                 .description("Time from an event's write to herald.events until fan-out takes it").register(registry);
@@ -172,6 +177,9 @@ public class FanOut {
      * the batch goes out with the table as it is rather than stall every tenant's fan-out.
      */
     private Uni<Void> fanOut(Message<List<String>> batch) {
+        if (polledOutsideTheGroup(batch)) {
+            return dropPolledOutsideTheGroup(batch);
+        }
         Instant taken = clock.instant();
         long takenNanos = System.nanoTime();
         for (Instant written : KafkaRecords.eachRecord(batch, (timestamp, headers) -> timestamp, taken)) {
@@ -227,6 +235,40 @@ public class FanOut {
             return rewind.onFailure().recoverWithNull().chain(() -> pauseAfterAbort(batch))
                     .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
         });
+    }
+
+    /**
+     * Whether the batch was polled while the fan-out consumer had no group generation (-1): its heartbeat had just
+     * learnt that the group expelled it (a session timeout: a frozen or starved instance, a long GC pause) while its
+     * poll returned records of partitions it no longer owned. SmallRye's connector sends a batch's offsets to the
+     * transaction with the consumer's group metadata when that carries the batch's generation, and a transactional
+     * offset commit without a generation and member id is accepted by the group coordinator unchecked (older producers
+     * sent none), so such a batch would be committed while the partition's new owner fans the same events out:
+     * duplicate deliveries in {@code herald.deliveries} (issue 14, the scale-out suite's 33-69 pairs written twice).
+     * Every batch polled as a member carries a generation of 0 or more, and its offsets are checked against the group's
+     * membership.
+     */
+    static boolean polledOutsideTheGroup(Message<?> batch) {
+        @SuppressWarnings("rawtypes")
+        Optional<IncomingKafkaRecordBatchMetadata> metadata = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class);
+        return metadata.isPresent() && metadata.get().getConsumerGroupGenerationId() < 0;
+    }
+
+    /**
+     * Drops a batch {@linkplain #polledOutsideTheGroup polled outside the group} without a transaction: its partitions'
+     * owner, this instance once it joined again or another, reads its events from the committed offsets. The consumer
+     * is set back to those offsets too, in case it still holds a partition of the batch.
+     */
+    private Uni<Void> dropPolledOutsideTheGroup(Message<List<String>> batch) {
+        outsideGroup.increment();
+        LOG.warnf(
+                "Fan-out: a batch of %d events of %s was polled after its consumer was expelled from its group; "
+                        + "dropped unfanned, its partitions' owner reads them again from the committed offsets",
+                batch.getPayload().size(), Topics.EVENTS);
+        IllegalStateException reason = new IllegalStateException(
+                "Polled without a consumer-group generation: offsets that cannot be fenced are never committed");
+        return clients.getConsumer(CHANNEL).resetToLastCommittedPositions().onFailure().recoverWithNull()
+                .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(reason)));
     }
 
     /**
