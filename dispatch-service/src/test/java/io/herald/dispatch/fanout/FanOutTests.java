@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -181,6 +184,26 @@ class FanOutTests {
         assertThat(FanOut.polledOutsideTheGroup(polledIn(7))).isFalse();
         assertThat(FanOut.polledOutsideTheGroup(Message.of(List.of("{}")))).as("no Kafka metadata: not a poll")
                 .isFalse();
+    }
+
+    @Test
+    void shouldBeginNoTransactionOnceHandedOverButLeaveTheBatchToTheNextOwner() {
+        // No transactions, no consumer: a batch taken after the hand-over must touch neither.
+        AtomicReference<Throwable> nacked = new AtomicReference<>();
+        AtomicBoolean acked = new AtomicBoolean();
+        Message<List<String>> batch = polledIn(3).withAck(() -> {
+            acked.set(true);
+            return CompletableFuture.completedFuture(null);
+        }).withNack(failure -> {
+            nacked.set(failure);
+            return CompletableFuture.completedFuture(null);
+        });
+
+        fanOut.handOver();
+        fanOut.fanOut(batch).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(acked).isFalse();
+        assertThat(nacked.get()).hasMessageContaining("next owner");
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
