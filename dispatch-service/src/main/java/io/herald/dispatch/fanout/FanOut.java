@@ -264,9 +264,9 @@ public class FanOut {
      * transaction with the consumer's group metadata when that carries the batch's generation, and a transactional
      * offset commit without a generation and member id is accepted by the group coordinator unchecked (older producers
      * sent none), so such a batch would be committed while the partition's new owner fans the same events out:
-     * duplicate deliveries in {@code herald.deliveries} (issue 14, the scale-out suite's 33-69 pairs written twice).
-     * Every batch polled as a member carries a generation of 0 or more, and its offsets are checked against the group's
-     * membership.
+     * duplicate deliveries in {@code herald.deliveries} (issue 14: the likely source of the scale-out suite's 33-69
+     * pairs written twice, not reproduced). Every batch polled as a member carries a generation of 0 or more, and its
+     * offsets are checked against the group's membership.
      */
     static boolean polledOutsideTheGroup(Message<?> batch) {
         @SuppressWarnings("rawtypes")
