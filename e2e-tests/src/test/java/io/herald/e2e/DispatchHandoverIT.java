@@ -52,8 +52,11 @@ import io.herald.testing.WebhookReceiver;
  * {@link #TAKEOVER_WITHIN}, the leaving one exits within {@link #EXIT_WITHIN}, and every event Kafka acknowledged is
  * delivered to every endpoint. The longest time each endpoint went without a webhook is printed, not asserted: on a
  * two-core machine shared with builds it is set by the machine as much as by the handover, the same load without any
- * SIGTERM showing gaps of 1-2.7 s (docs/benchmarks.md, "Failover"). Events and endpoint state are written straight to
- * Kafka, as ingest and subscription would.
+ * SIGTERM showing gaps of 1-2.7 s (docs/benchmarks.md, "Failover"); for each endpoint's longest gap it prints when each
+ * of its delivery records was written, became readable ({@code read_committed}) and was delivered, and its partition's
+ * high watermark, last stable offset, committed offset and open transactions meanwhile ({@link DeliveriesProbe}).
+ * Fan-out must stay exactly once through the handover: no (event, endpoint) pair has two committed records. Events and
+ * endpoint state are written straight to Kafka, as ingest and subscription would.
  */
 class DispatchHandoverIT {
 
@@ -130,7 +133,8 @@ class DispatchHandoverIT {
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger sent = new AtomicInteger();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-        try (KafkaProducer<String, String> producer = StringProducers.to(kafka.bootstrapServers())) {
+        try (KafkaProducer<String, String> producer = StringProducers.to(kafka.bootstrapServers());
+                DeliveriesProbe probe = DeliveriesProbe.start(kafka.bootstrapServers(), DELIVERY_GROUP, PARTITIONS)) {
             for (int i = 1; i <= ENDPOINTS; i++) {
                 String path = "/hooks/handover/e" + i;
                 String secret = WebhookSecret.generate(32).encoded();
@@ -199,6 +203,16 @@ class DispatchHandoverIT {
                     described(gapAfter, sigterm), undeliveredByPath(ledger, paths, acknowledged),
                     ledger.repeated().size(), leaving.logFile(), dispatch.get(1).logFile());
 
+            for (int i = 1; i <= ENDPOINTS; i++) {
+                printStall(probe, ledger, "ep_handover_" + i, paths.get(i - 1), gapAfter.get(paths.get(i - 1)),
+                        sigterm);
+            }
+            System.out.printf(Locale.ROOT,
+                    "Handover: fan-out wrote %d committed delivery records, %d (event, endpoint)"
+                            + " pairs more than once: %s%n",
+                    probe.seen().size(), probe.duplicatePairs().size(),
+                    probe.duplicatePairs().keySet().stream().limit(10).toList());
+
             // Notes for a failure, never asserted: postponements and retries would show as gaps too.
             System.out.printf(Locale.ROOT, "Handover: the other replica's reschedules %s, retries %s%n",
                     DispatchRouting.samples(dispatch.get(1), "herald_delivery_rescheduled"),
@@ -214,8 +228,62 @@ class DispatchHandoverIT {
             assertThat(undelivered(ledger, paths, acknowledged))
                     .as("webhooks of events Kafka acknowledged that never arrived").isZero();
             assertThat(ledger.badSignatures()).isZero();
+            assertThat(probe.duplicatePairs())
+                    .as("(event, endpoint) pairs with more than one committed record in %s: fan-out exactly once",
+                            Topics.DELIVERIES)
+                    .isEmpty();
         } finally {
             load.shutdownNow();
+        }
+    }
+
+    /**
+     * Where an endpoint's longest gap went: its delivery records written from 1 s before the gap to its end, each with
+     * when it was written, readable (read_committed) and first delivered, and its partition's offsets meanwhile.
+     */
+    private static void printStall(DeliveriesProbe probe, WebhookLedger ledger, String endpointId, String path, Gap gap,
+            Instant zero) {
+        Integer partition = probe.partitionOf(endpointId);
+        System.out.printf(Locale.ROOT, "Stall of %s (partition %s): %d ms from %+.3f s to %+.3f s%n", endpointId,
+                partition, gap.length().toMillis(), DeliveriesProbe.seconds(zero, gap.from()),
+                DeliveriesProbe.seconds(zero, gap.to()));
+        for (DeliveriesProbe.Seen s : probe.seenFor(endpointId)) {
+            if (s.written().isBefore(gap.from().minusSeconds(1)) || s.written().isAfter(gap.to())) {
+                continue;
+            }
+            WebhookLedger.Receipt receipt = ledger.receipt(path, s.eventId());
+            System.out.printf(Locale.ROOT, "  p%d@%d %s written %+.3f readable %+.3f delivered %s%n", s.partition(),
+                    s.offset(), s.eventId(), DeliveriesProbe.seconds(zero, s.written()),
+                    DeliveriesProbe.seconds(zero, s.readable()), receipt == null ? "never"
+                            : String.format(Locale.ROOT, "%+.3f", DeliveriesProbe.seconds(zero, receipt.first())));
+        }
+        if (partition == null) {
+            return;
+        }
+        // Each record of the partition with when it was first delivered (to whichever endpoint it is for).
+        List<DeliveriesProbe.Seen> records = probe.seen().stream().filter(s -> s.partition() == partition).toList();
+        List<String> pathsOf = records.stream().map(
+                s -> path.replaceAll("e\\d+$", "e") + s.endpointId().substring(s.endpointId().lastIndexOf('_') + 1))
+                .toList();
+        String last = "";
+        for (DeliveriesProbe.Sample sample : probe.samples(partition, gap.from().minusSeconds(1), gap.to())) {
+            // The offset below which every record of the partition had been delivered at the sample.
+            long deliveredThrough = -1;
+            for (int i = 0; i < records.size(); i++) {
+                WebhookLedger.Receipt receipt = ledger.receipt(pathsOf.get(i), records.get(i).eventId());
+                if (receipt == null || receipt.first().isAfter(sample.at())) {
+                    break;
+                }
+                deliveredThrough = records.get(i).offset() + 1;
+            }
+            String now = String.format(Locale.ROOT, "hw %d lso %d committed %d delivered-through %d open %s",
+                    sample.highWatermark(), sample.lastStable(), sample.committed(), deliveredThrough,
+                    sample.openTransactions());
+            if (!now.equals(last)) {
+                System.out.printf(Locale.ROOT, "  %+.3f p%d %s%n", DeliveriesProbe.seconds(zero, sample.at()),
+                        partition, now);
+                last = now;
+            }
         }
     }
 

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.herald.dispatch.DispatchConfig;
 import io.herald.dispatch.delivery.DeliveryProcessor;
+import io.herald.dispatch.fanout.FanOut;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
@@ -36,9 +37,10 @@ import io.smallrye.reactive.messaging.kafka.impl.ReactiveKafkaConsumer;
  * are assigned the partitions at their next heartbeat ({@code failover.heartbeat-interval-ms}). Nothing is lost:
  * whatever was not done is read again by the new owner, from the committed offsets. A fan-out transaction still open
  * when the fan-out consumer left cannot commit its offsets under a membership that ended, so it is aborted, and the
- * closing producer aborts one it still holds; its events are fanned out by the new owner, once. Records waiting in a
- * retry tier are read again by the tier's new owner. SmallRye's own shutdown of the channels then finds them closed and
- * has little left to do.
+ * closing producer aborts one it still holds; its events are fanned out by the new owner, once. No fan-out transaction
+ * begins after the shutdown began ({@link FanOut#handOver()}): the batches already polled are left to the new owner.
+ * Records waiting in a retry tier are read again by the tier's new owner. SmallRye's own shutdown of the channels then
+ * finds them closed and has little left to do.
  */
 @ApplicationScoped
 public class ShutdownHandover {
@@ -51,11 +53,13 @@ public class ShutdownHandover {
 
     private final KafkaClientService clients;
     private final DeliveryProcessor deliveries;
+    private final FanOut fanOut;
     private final Duration grace;
 
-    ShutdownHandover(KafkaClientService clients, DeliveryProcessor deliveries, DispatchConfig config) {
+    ShutdownHandover(KafkaClientService clients, DeliveryProcessor deliveries, FanOut fanOut, DispatchConfig config) {
         this.clients = clients;
         this.deliveries = deliveries;
+        this.fanOut = fanOut;
         this.grace = Duration.ofMillis(config.failover().shutdownGraceMs());
     }
 
@@ -68,6 +72,8 @@ public class ShutdownHandover {
      */
     void handOver() {
         long started = System.nanoTime();
+        // First: a fan-out transaction begun from here on could not commit, and would hold the others' deliveries back.
+        fanOut.handOver();
         List<String> channels = List.copyOf(clients.getConsumerChannels());
         if (channels.isEmpty()) {
             return;

@@ -8,7 +8,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Json;
@@ -23,6 +32,7 @@ import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.RoutingTable;
 import io.herald.dispatch.tracing.DispatchTracing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
 class FanOutTests {
 
@@ -163,6 +173,45 @@ class FanOutTests {
                 .containsExactly("other-0", "other-1");
         assertThat(plan.deferred()).isEqualTo(1);
         assertThat(plan.continuations()).extracting(EventMessage::id).containsExactly("evt_noisy", "evt_other");
+    }
+
+    @Test
+    void shouldTellABatchPolledWithoutAGroupGenerationFromOnePolledAsAMember() {
+        // What SmallRye's connector stamps on a batch whose poll returned after the heartbeat learnt of an expulsion:
+        // its offsets would go to the transaction without a generation, which the coordinator never checks.
+        assertThat(FanOut.polledOutsideTheGroup(polledIn(-1))).isTrue();
+        assertThat(FanOut.polledOutsideTheGroup(polledIn(0))).isFalse();
+        assertThat(FanOut.polledOutsideTheGroup(polledIn(7))).isFalse();
+        assertThat(FanOut.polledOutsideTheGroup(Message.of(List.of("{}")))).as("no Kafka metadata: not a poll")
+                .isFalse();
+    }
+
+    @Test
+    void shouldBeginNoTransactionOnceHandedOverButLeaveTheBatchToTheNextOwner() {
+        // No transactions, no consumer: a batch taken after the hand-over must touch neither.
+        AtomicReference<Throwable> nacked = new AtomicReference<>();
+        AtomicBoolean acked = new AtomicBoolean();
+        Message<List<String>> batch = polledIn(3).withAck(() -> {
+            acked.set(true);
+            return CompletableFuture.completedFuture(null);
+        }).withNack(failure -> {
+            nacked.set(failure);
+            return CompletableFuture.completedFuture(null);
+        });
+
+        fanOut.handOver();
+        fanOut.fanOut(batch).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(acked).isFalse();
+        assertThat(nacked.get()).hasMessageContaining("next owner");
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static Message<List<String>> polledIn(int generation) {
+        TopicPartition partition = new TopicPartition("herald.events", 0);
+        IncomingKafkaRecordBatchMetadata metadata = new IncomingKafkaRecordBatchMetadata<>(ConsumerRecords.empty(),
+                "events-in", 0, Map.of(partition, new OffsetAndMetadata(41)), generation);
+        return Message.of(List.of("{}"), Metadata.of(metadata));
     }
 
     private static EventMessage event(String id, String tenant, String orderingKey, int dataBytes) {
