@@ -48,7 +48,7 @@ import io.herald.testing.WebhookReceiver;
 /**
  * One step of a rolling restart of dispatch: two replicas (packaged jars, as processes) share six partitions under a
  * steady load, and one gets SIGTERM, as Kubernetes sends it on a rolling update or a scale-down. It must hand its
- * partitions over at once (issue 14): the other replica holds every partition of the delivery and fan-out groups within
+ * partitions over at once: the other replica holds every partition of the delivery and fan-out groups within
  * {@link #TAKEOVER_WITHIN}, the leaving one exits within {@link #EXIT_WITHIN}, and every event Kafka acknowledged is
  * delivered to every endpoint. The longest time each endpoint went without a webhook is printed, not asserted: on a
  * two-core machine shared with builds it is set by the machine as much as by the handover, the same load without any
@@ -68,7 +68,7 @@ class DispatchHandoverIT {
     private static final Duration WARM_UP = Duration.ofSeconds(10);
     /** Load after it. */
     private static final Duration AFTER = Duration.ofSeconds(10);
-    /** Before issue 14's handover: 7.6-8.7 s (SmallRye closing nine channels one by one). */
+    /** Before the handover: 7.6-8.7 s (SmallRye closing nine channels one by one). */
     private static final Duration EXIT_WITHIN = Duration.ofSeconds(4);
     /**
      * Until the other replica holds every partition of a group: the shutdown grace (500 ms), a heartbeat (500 ms), a

@@ -41,7 +41,7 @@ import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
 
 /**
- * Fan-out stays exactly once when a dispatch replica becomes a zombie and when it crashes (issue 14): two replicas
+ * Fan-out stays exactly once when a dispatch replica becomes a zombie and when it crashes: two replicas
  * (packaged jars, as processes) under a steady load; replica 1 is frozen (SIGSTOP) past its group session a few times,
  * so the group expels it and replica 2 takes its partitions while its fan-out transaction and poll are suspended, then
  * thawed (SIGCONT), and finally killed (SIGKILL) and started again under the same name. Every (event, endpoint) pair

@@ -170,8 +170,9 @@ public class FanOut {
      * polled before cannot commit its offsets any more. Begun all the same, its transaction would write the batch's
      * deliveries, fail at the offset commit and be aborted only then, seconds later on a shutting-down instance, while
      * its open transaction holds back every {@code read_committed} reader of the partitions of
-     * {@code herald.deliveries} it wrote to: the deliveries of the replica taking over included (issue 14, 4.4 s
-     * measured). The batches are left to the partitions' next owner, which reads them from the committed offsets.
+     * {@code herald.deliveries} it wrote to: the deliveries of the replica taking over included (seconds, in
+     * DispatchHandoverIT). The batches are left to the partitions' next owner, which reads them from the committed
+     * offsets.
      */
     public void handOver() {
         handedOver = true;
@@ -264,8 +265,8 @@ public class FanOut {
      * transaction with the consumer's group metadata when that carries the batch's generation, and a transactional
      * offset commit without a generation and member id is accepted by the group coordinator unchecked (older producers
      * sent none), so such a batch would be committed while the partition's new owner fans the same events out:
-     * duplicate deliveries in {@code herald.deliveries} (issue 14: the likely source of the scale-out suite's 33-69
-     * pairs written twice, not reproduced). Every batch polled as a member carries a generation of 0 or more, and its
+     * duplicate deliveries in {@code herald.deliveries} (the likely source of the pairs the scale-out suite
+     * found written twice; not reproduced). Every batch polled as a member carries a generation of 0 or more, and its
      * offsets are checked against the group's membership.
      */
     static boolean polledOutsideTheGroup(Message<?> batch) {
