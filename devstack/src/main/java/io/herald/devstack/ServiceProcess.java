@@ -31,10 +31,12 @@ public final class ServiceProcess extends ChildProcess {
     /**
      * A service's JVM options unless told otherwise. Without {@code -Xms} the JVM commits 1/64 of the machine's memory
      * as its initial heap (the whole 256 MiB on a 24 GiB machine), and an idle service then holds ~330 MB resident.
-     * Starting small and letting Serial GC give back free heap keeps idle services near 170-240 MB.
+     * Starting small keeps idle services near 170-270 MB. The free-heap ratios are the JVM's defaults, as in the chart:
+     * squeezed to 10-30 % free, the heap needed a full collection at each growth of the live set (docs/benchmarks.md,
+     * "End to end").
      */
     public static final List<String> DEFAULT_JVM_ARGS = List.of("-Xms24m", "-Xmx256m", "-XX:+UseSerialGC",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30");
+            "-XX:MinHeapFreeRatio=40", "-XX:MaxHeapFreeRatio=70");
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final int LOG_TAIL_LINES = 50;
 

@@ -265,9 +265,9 @@ public class FanOut {
      * transaction with the consumer's group metadata when that carries the batch's generation, and a transactional
      * offset commit without a generation and member id is accepted by the group coordinator unchecked (older producers
      * sent none), so such a batch would be committed while the partition's new owner fans the same events out:
-     * duplicate deliveries in {@code herald.deliveries} (the likely source of the pairs the scale-out suite
-     * found written twice; not reproduced). Every batch polled as a member carries a generation of 0 or more, and its
-     * offsets are checked against the group's membership.
+     * duplicate deliveries in {@code herald.deliveries} (the likely source of the pairs the scale-out suite found
+     * written twice; not reproduced). Every batch polled as a member carries a generation of 0 or more, and its offsets
+     * are checked against the group's membership.
      */
     static boolean polledOutsideTheGroup(Message<?> batch) {
         @SuppressWarnings("rawtypes")
