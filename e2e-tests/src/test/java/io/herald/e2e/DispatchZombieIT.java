@@ -41,13 +41,13 @@ import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
 
 /**
- * Fan-out stays exactly once when a dispatch replica becomes a zombie and when it crashes: two replicas
- * (packaged jars, as processes) under a steady load; replica 1 is frozen (SIGSTOP) past its group session a few times,
- * so the group expels it and replica 2 takes its partitions while its fan-out transaction and poll are suspended, then
- * thawed (SIGCONT), and finally killed (SIGKILL) and started again under the same name. Every (event, endpoint) pair
- * must have exactly one committed record in {@code herald.deliveries} (read as {@code read_committed}, as dispatch
- * reads it) and every event Kafka acknowledged must reach every endpoint. Short sessions (2 s) keep it quick; the
- * scale-out suite found 33-69 pairs written twice through the same faults (docs/benchmarks.md).
+ * Fan-out stays exactly once when a dispatch replica becomes a zombie and when it crashes: two replicas (packaged jars,
+ * as processes) under a steady load; replica 1 is frozen (SIGSTOP) past its group session a few times, so the group
+ * expels it and replica 2 takes its partitions while its fan-out transaction and poll are suspended, then thawed
+ * (SIGCONT), and finally killed (SIGKILL) and started again under the same name. Every (event, endpoint) pair must have
+ * exactly one committed record in {@code herald.deliveries} (read as {@code read_committed}, as dispatch reads it) and
+ * every event Kafka acknowledged must reach every endpoint. Short sessions (2 s) keep it quick; the scale-out suite
+ * found 33-69 pairs written twice through the same faults (docs/benchmarks.md).
  */
 class DispatchZombieIT {
 
