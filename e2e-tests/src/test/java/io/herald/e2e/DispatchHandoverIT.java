@@ -101,13 +101,7 @@ class DispatchHandoverIT {
         receiver = WebhookReceiver.start();
         Map<String, String> env = new ServiceEnv(kafka.bootstrapServers(), null, TestTokens.SECRET)
                 .envFor(ServiceEnv.DISPATCH);
-        dispatch = new ArrayList<>();
-        for (int i = 1; i <= 2; i++) {
-            // Each its own name, hence its own transactional id, as pods of a Deployment have.
-            String name = ServiceEnv.DISPATCH + "-" + i;
-            dispatch.add(ServiceProcess.builder(ServiceEnv.DISPATCH).env(env).env("POD_NAME", name)
-                    .logFile(WORK.resolve("logs-" + run).resolve(name + ".log")).build());
-        }
+        dispatch = ServiceStack.dispatchReplicas(2, env, Map.of(), WORK.resolve("logs-" + run));
         ServiceStack.startAll(dispatch);
     }
 

@@ -84,14 +84,9 @@ class DispatchZombieIT {
         receiver = WebhookReceiver.start();
         Map<String, String> env = new ServiceEnv(kafka.bootstrapServers(), null, TestTokens.SECRET)
                 .envFor(ServiceEnv.DISPATCH);
-        dispatch = new ArrayList<>();
-        for (int i = 1; i <= 2; i++) {
-            // Each its own name, hence its own transactional id, as pods of a Deployment have.
-            String name = ServiceEnv.DISPATCH + "-" + i;
-            dispatch.add(ServiceProcess.builder(ServiceEnv.DISPATCH).env(env).env("POD_NAME", name)
-                    .env("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS", Long.toString(SESSION.toMillis()))
-                    .logFile(WORK.resolve("logs-" + run).resolve(name + ".log")).build());
-        }
+        dispatch = ServiceStack.dispatchReplicas(2, env,
+                Map.of("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS", Long.toString(SESSION.toMillis())),
+                WORK.resolve("logs-" + run));
         ServiceStack.startAll(dispatch);
     }
 

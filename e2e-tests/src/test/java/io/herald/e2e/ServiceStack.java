@@ -152,6 +152,22 @@ final class ServiceStack implements AutoCloseable {
      * Starts {@code services} all at once and waits until each is ready: on a fresh stack nothing orders them (no
      * endpoints to load yet; each service migrates its own schema), and JVM starts overlap well even on two cores.
      */
+    /**
+     * {@code count} dispatch processes, {@code dispatch-service-1} and on, each with a pod name of its own and so its
+     * own transactional id, as the pods of a Deployment have; with {@code env} and then {@code extra}, logging into
+     * {@code logs}. Not started yet.
+     */
+    static List<ServiceProcess> dispatchReplicas(int count, Map<String, String> env, Map<String, String> extra,
+            Path logs) {
+        List<ServiceProcess> replicas = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String name = ServiceEnv.DISPATCH + "-" + i;
+            replicas.add(ServiceProcess.builder(ServiceEnv.DISPATCH).env(env).env("POD_NAME", name).env(extra)
+                    .logFile(logs.resolve(name + ".log")).build());
+        }
+        return replicas;
+    }
+
     static void startAll(List<ServiceProcess> services) {
         ExecutorService starter = Executors.newFixedThreadPool(services.size());
         try {
