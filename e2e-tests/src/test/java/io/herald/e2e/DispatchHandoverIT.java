@@ -26,18 +26,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
-import io.herald.contracts.messages.EndpointSecret;
-import io.herald.contracts.messages.EndpointState;
-import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.secrets.Keyring;
-import io.herald.contracts.signing.WebhookSecret;
 import io.herald.devstack.HeraldTopics;
 import io.herald.devstack.KafkaBroker;
 import io.herald.devstack.ServiceEnv;
@@ -129,33 +123,12 @@ class DispatchHandoverIT {
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         try (KafkaProducer<String, String> producer = StringProducers.to(kafka.bootstrapServers());
                 DeliveriesProbe probe = DeliveriesProbe.start(kafka.bootstrapServers(), DELIVERY_GROUP, PARTITIONS)) {
-            for (int i = 1; i <= ENDPOINTS; i++) {
-                String path = "/hooks/handover/e" + i;
-                String secret = WebhookSecret.generate(32).encoded();
-                ledger.expect(path, secret);
-                paths.add(path);
-                EndpointState endpoint = EndpointState.of("ep_handover_" + i, TENANT, receiver.url(path),
-                        List.of("order.*"), true, List.of(new EndpointSecret(secret, null)), 1, Instant.now());
-                producer.send(
-                        new ProducerRecord<>(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint.sealed(keyring))))
-                        .get();
-            }
+            paths.addAll(StringProducers.endpoints(producer, keyring, receiver, ledger, "handover", TENANT, ENDPOINTS));
             for (ServiceProcess replica : dispatch) {
                 DispatchRouting.awaitEndpoints(replica, ENDPOINTS, TIMEOUT);
             }
 
-            load.scheduleAtFixedRate(() -> {
-                int n = sent.getAndIncrement();
-                Instant now = Instant.now();
-                EventMessage event = EventMessage.of("evt_handover_" + n, TENANT, "order.created",
-                        Json.mapper().createObjectNode().put("n", n), null, now, now);
-                producer.send(new ProducerRecord<>(Topics.EVENTS, event.kafkaKey(), Json.write(event)),
-                        (metadata, failure) -> {
-                            if (failure == null) {
-                                acknowledged.add(event.id());
-                            }
-                        });
-            }, 0, 1_000_000L / EVENTS_PER_SECOND, TimeUnit.MICROSECONDS);
+            StringProducers.eventsAtRate(load, producer, "handover", TENANT, EVENTS_PER_SECOND, sent, acknowledged);
             Thread.sleep(WARM_UP.toMillis());
             for (String path : paths) {
                 assertThat(ledger.firstArrivals(path)).as("webhooks at %s before the SIGTERM", path).isNotEmpty();

@@ -21,18 +21,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.herald.contracts.Json;
 import io.herald.contracts.Topics;
-import io.herald.contracts.messages.EndpointSecret;
-import io.herald.contracts.messages.EndpointState;
-import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.secrets.Keyring;
-import io.herald.contracts.signing.WebhookSecret;
 import io.herald.devstack.HeraldTopics;
 import io.herald.devstack.KafkaBroker;
 import io.herald.devstack.ServiceEnv;
@@ -115,33 +109,12 @@ class DispatchZombieIT {
         try (KafkaProducer<String, String> producer = StringProducers.to(kafka.bootstrapServers());
                 DeliveriesProbe probe = DeliveriesProbe.start(kafka.bootstrapServers(), "herald-dispatch-delivery",
                         PARTITIONS)) {
-            for (int i = 1; i <= ENDPOINTS; i++) {
-                String path = "/hooks/zombie/e" + i;
-                String secret = WebhookSecret.generate(32).encoded();
-                ledger.expect(path, secret);
-                paths.add(path);
-                EndpointState endpoint = EndpointState.of("ep_zombie_" + i, TENANT, receiver.url(path),
-                        List.of("order.*"), true, List.of(new EndpointSecret(secret, null)), 1, Instant.now());
-                producer.send(
-                        new ProducerRecord<>(Topics.ENDPOINTS, endpoint.id(), Json.write(endpoint.sealed(keyring))))
-                        .get();
-            }
+            paths.addAll(StringProducers.endpoints(producer, keyring, receiver, ledger, "zombie", TENANT, ENDPOINTS));
             for (ServiceProcess replica : dispatch) {
                 DispatchRouting.awaitEndpoints(replica, ENDPOINTS, TIMEOUT);
             }
 
-            load.scheduleAtFixedRate(() -> {
-                int n = sent.getAndIncrement();
-                Instant now = Instant.now();
-                EventMessage event = EventMessage.of("evt_zombie_" + n, TENANT, "order.created",
-                        Json.mapper().createObjectNode().put("n", n), null, now, now);
-                producer.send(new ProducerRecord<>(Topics.EVENTS, event.kafkaKey(), Json.write(event)),
-                        (metadata, failure) -> {
-                            if (failure == null) {
-                                acknowledged.add(event.id());
-                            }
-                        });
-            }, 0, 1_000_000L / EVENTS_PER_SECOND, TimeUnit.MICROSECONDS);
+            StringProducers.eventsAtRate(load, producer, "zombie", TENANT, EVENTS_PER_SECOND, sent, acknowledged);
             ServiceProcess zombie = dispatch.get(0);
             Thread.sleep(BETWEEN.toMillis());
             for (int i = 0; i < FREEZES; i++) {
