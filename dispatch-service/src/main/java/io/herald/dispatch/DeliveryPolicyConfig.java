@@ -121,7 +121,10 @@ public interface DeliveryPolicyConfig {
         @WithDefault("16")
         int maxInFlightPerEndpoint();
 
-        /** How far a delivery over the concurrency cap is pushed back the first time, in milliseconds. */
+        /**
+         * How far a delivery over the concurrency cap is pushed back the first time at most, in milliseconds: each
+         * waits a random part of it (from a tenth up), so deliveries turned away together come back spread out.
+         */
         @WithDefault("1000")
         long busyRescheduleMs();
 

@@ -199,8 +199,8 @@ public class DeliveryProcessor implements DueDeliveries {
             }
             return limits.enter(endpoint.id()).chain(entered -> {
                 if (!entered) {
-                    return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()), "busy",
-                            later);
+                    return outcomes.postponeCrowded(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()),
+                            "busy", later);
                 }
                 return guarded(delivery, endpoint, later).eventually(() -> limits.leave(endpoint.id()));
             }).eventually(() -> tenants.leave(delivery.tenant(), bytes));
@@ -239,7 +239,7 @@ public class DeliveryProcessor implements DueDeliveries {
                     }
                     if (failure instanceof HostBusyException) {
                         breakers.release(endpoint.id());
-                        return outcomes.postpone(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()),
+                        return outcomes.postponeCrowded(delivery, Duration.ofMillis(policy.limits().busyRescheduleMs()),
                                 "host-busy", later);
                     }
                     return outcomes.concluded(delivery, endpoint, attemptedAt,

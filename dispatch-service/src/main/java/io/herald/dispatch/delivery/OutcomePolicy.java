@@ -204,6 +204,20 @@ public class OutcomePolicy {
      * {@code asked} however often the delivery was postponed before (it still counts as one more postponement).
      */
     Uni<Void> postpone(DeliveryMessage delivery, Duration asked, boolean growing, String reason, HandOff handOff) {
+        return postpone(delivery, asked, growing, Spread.TAIL, reason, handOff);
+    }
+
+    /**
+     * As {@link #postpone(DeliveryMessage, Duration, String, HandOff)}, for a delivery turned away because its endpoint
+     * or its host had every slot taken at that moment: the wait is spread over the whole back-off
+     * ({@link Spread#FULL}).
+     */
+    Uni<Void> postponeCrowded(DeliveryMessage delivery, Duration asked, String reason, HandOff handOff) {
+        return postpone(delivery, asked, true, Spread.FULL, reason, handOff);
+    }
+
+    private Uni<Void> postpone(DeliveryMessage delivery, Duration asked, boolean growing, Spread spread, String reason,
+            HandOff handOff) {
         Instant now = clock.instant();
         Instant since = delivery.postponedSince() != null ? delivery.postponedSince() : now;
         Duration deadline = Duration.ofMillis(policy.limits().postponeDeadlineMs());
@@ -215,9 +229,8 @@ public class OutcomePolicy {
         }
         long afterMs = growing ? backoffMs(asked.toMillis(), delivery.postponements(), policy.limits().postponeMaxMs())
                 : asked.toMillis();
-        // Up to 10 % later, so deliveries pushed back together do not all come back at once.
-        long spreadMs = Math.round(afterMs * 0.1 * ThreadLocalRandom.current().nextDouble());
-        Duration wait = handOff.postponement(Duration.ofMillis(afterMs + spreadMs));
+        Duration wait = handOff
+                .postponement(Duration.ofMillis(spread.waitMs(afterMs, ThreadLocalRandom.current().nextDouble())));
         DeliveryMessage later = delivery.postponedTo(now.plus(wait), now)
                 .withFailingSince(failing.since(delivery.endpointId()));
         meters.postponed(reason);
@@ -233,6 +246,26 @@ public class OutcomePolicy {
         meters.postponed("ordered-queue-full");
         return deadLetters.publish(delivery, DeadLetterReason.ORDERED_QUEUE_FULL, null, error, now)
                 .chain(() -> attempt(delivery, now, AttemptOutcome.DROPPED, NO_RESPONSE, error, null));
+    }
+
+    /** How a postponement's wait is spread, so that deliveries pushed back together do not all come back at once. */
+    enum Spread {
+        /**
+         * Up to a tenth longer than the back-off: its cause (a breaker, a rate limit, a tenant's share) named a time.
+         */
+        TAIL,
+        /**
+         * From a tenth of the back-off to all of it: the endpoint was full only for that moment, so a burst turned away
+         * together (a backlog read at once after a rebalance) comes back as a stream the endpoint can take, not as the
+         * same burst a second later, turned away again with twice the wait.
+         */
+        FULL;
+
+        /** The wait for a back-off of {@code afterMs}, {@code random} drawn uniformly from [0, 1). */
+        long waitMs(long afterMs, double random) {
+            return this == TAIL ? afterMs + Math.round(afterMs * 0.1 * random)
+                    : Math.round(afterMs * (0.1 + 0.9 * random));
+        }
     }
 
     /** {@code askedMs} doubled {@code postponements} times, at most {@code maxMs} (unless asked for more). */

@@ -19,4 +19,19 @@ class OutcomePolicyTests {
     void shouldNeverWaitLessThanTheCauseAsks() {
         assertThat(OutcomePolicy.backoffMs(600_000, 3, 300_000)).isEqualTo(600_000);
     }
+
+    @Test
+    void shouldSpreadACrowdedPostponementOverTheWholeBackOff() {
+        assertThat(OutcomePolicy.Spread.FULL.waitMs(1000, 0.0)).isEqualTo(100);
+        assertThat(OutcomePolicy.Spread.FULL.waitMs(1000, 0.5)).isEqualTo(550);
+        assertThat(OutcomePolicy.Spread.FULL.waitMs(1000, 0.999_999)).isEqualTo(1000);
+        assertThat(OutcomePolicy.Spread.FULL.waitMs(4000, 0.5)).isEqualTo(2200);
+    }
+
+    @Test
+    void shouldWaitAtLeastTheBackOffWhenTheCauseNamedATime() {
+        assertThat(OutcomePolicy.Spread.TAIL.waitMs(1000, 0.0)).isEqualTo(1000);
+        assertThat(OutcomePolicy.Spread.TAIL.waitMs(1000, 0.5)).isEqualTo(1050);
+        assertThat(OutcomePolicy.Spread.TAIL.waitMs(1000, 0.999_999)).isEqualTo(1100);
+    }
 }
