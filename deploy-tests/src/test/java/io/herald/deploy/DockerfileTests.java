@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The services' Dockerfiles run the Quarkus fast-jar as a non-root user, on the port the chart expects, on any Java 17
  * base image, and the image names deploy/images.sh builds are the ones the chart pulls. The images themselves are built
- * and run by container-tests (the "containers" profile, where podman is installed).
+ * and run by container-tests (the "containers" profile).
  */
 class DockerfileTests {
 
