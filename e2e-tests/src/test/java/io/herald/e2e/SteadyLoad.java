@@ -115,7 +115,9 @@ final class SteadyLoad implements AutoCloseable {
             return;
         }
         String body = "{\"id\":\"" + id + "\",\"type\":\"load.tick\",\"data\":{\"n\":" + n + "}}";
-        int replica = (int) (n % events.size());
+        // Rotated per round over the tenants, so each tenant's events go to every replica in turn (with n alone, the
+        // same tenants would always meet the same replica, as no load balancer pins them).
+        int replica = (int) ((n / tenants.size()) % events.size());
         send(events.get(replica), tenant, body).exceptionallyCompose(error -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                     : error;
