@@ -1,7 +1,6 @@
 package io.herald.contracts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,7 +16,7 @@ import io.herald.contracts.json.ExactNumbers;
  */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = configure(JsonMapper.builder().build());
+    private static final MessageJson STANDALONE = new MessageJson(configure(JsonMapper.builder().build()));
 
     private Json() {
     }
@@ -31,24 +30,23 @@ public final class Json {
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL);
     }
 
+    /**
+     * The conventions on a mapper of their own, for plain Java (dev stack, clients, tests); a service injects its
+     * {@link MessageJson}.
+     */
+    public static MessageJson standalone() {
+        return STANDALONE;
+    }
+
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return STANDALONE.mapper();
     }
 
     public static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Cannot serialize " + value.getClass().getSimpleName(), e);
-        }
+        return STANDALONE.write(value);
     }
 
     public static <T> T read(String json, Class<T> type) {
-        try {
-            return MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(),
-                    e);
-        }
+        return STANDALONE.read(json, type);
     }
 }

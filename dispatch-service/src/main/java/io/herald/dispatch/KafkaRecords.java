@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import jakarta.inject.Singleton;
+
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.tracing.TraceContext;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -21,11 +23,15 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /** How dispatch reads and writes Kafka record values: JSON, poison records skipped, every record keyed. */
-public final class KafkaRecords {
+@Singleton
+public class KafkaRecords {
 
     private static final Logger LOG = Logger.getLogger(KafkaRecords.class);
 
-    private KafkaRecords() {
+    private final MessageJson messages;
+
+    public KafkaRecords(MessageJson messages) {
+        this.messages = messages;
     }
 
     /**
@@ -34,12 +40,12 @@ public final class KafkaRecords {
      *
      * @param missing names the required fields the value lacks, or null when it has them all
      */
-    public static <T> T readOrSkip(String json, Class<T> type, String topic, Function<T, String> missing) {
+    public <T> T readOrSkip(String json, Class<T> type, String topic, Function<T, String> missing) {
         try {
             if (json == null) {
                 throw new IllegalArgumentException("no value");
             }
-            T value = Json.read(json, type);
+            T value = messages.read(json, type);
             String lacking = missing.apply(value);
             if (lacking != null) {
                 throw new IllegalArgumentException(lacking + " required");
@@ -52,7 +58,7 @@ public final class KafkaRecords {
     }
 
     /** A delivery record's value (herald.deliveries or a retry tier), or null (logged) when it cannot be one. */
-    public static DeliveryMessage delivery(String json, String topic) {
+    public DeliveryMessage delivery(String json, String topic) {
         return readOrSkip(json, DeliveryMessage.class, topic,
                 d -> d.id() == null || d.endpointId() == null || d.tenant() == null || d.webhookId() == null
                         || d.payload() == null ? "id, endpointId, tenant, webhookId and payload" : null);
@@ -65,18 +71,18 @@ public final class KafkaRecords {
     }
 
     /** {@code value} as the JSON value of a record for {@code topic} with key {@code key}. */
-    public static Message<String> keyed(Object value, String topic, String key) {
+    public Message<String> keyed(Object value, String topic, String key) {
         return keyed(value, topic, key, null);
     }
 
     /** As {@link #keyed(Object, String, String)}, with a {@code traceparent} header unless it is null. */
-    public static Message<String> keyed(Object value, String topic, String key, String traceparent) {
+    public Message<String> keyed(Object value, String topic, String key, String traceparent) {
         var metadata = OutgoingKafkaRecordMetadata.<String> builder().withTopic(topic).withKey(key);
         if (traceparent != null) {
             metadata.withHeaders(
                     new RecordHeaders().add(TraceContext.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII)));
         }
-        return Message.of(Json.write(value)).addMetadata(metadata.build());
+        return Message.of(messages.write(value)).addMetadata(metadata.build());
     }
 
     /**

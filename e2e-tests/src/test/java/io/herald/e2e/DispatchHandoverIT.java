@@ -12,15 +12,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,13 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Topics;
-import io.herald.contracts.secrets.Keyring;
-import io.herald.devstack.HeraldTopics;
-import io.herald.devstack.KafkaBroker;
-import io.herald.devstack.ServiceEnv;
 import io.herald.devstack.ServiceProcess;
-import io.herald.testing.TestTokens;
-import io.herald.testing.WebhookReceiver;
 
 /**
  * One step of a rolling restart of dispatch: two replicas (packaged jars, as processes) share six partitions under a
@@ -73,57 +64,36 @@ class DispatchHandoverIT {
     private static final String FAN_OUT_GROUP = "herald-dispatch-fanout";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String TENANT = "tenant-handover";
-    private static final Logger KAFKA_CLIENT_LOG = quiet("org.apache.kafka");
     private static final Path WORK = Path.of("target", "e2e-handover").toAbsolutePath();
 
-    private static KafkaBroker kafka;
-    private static WebhookReceiver receiver;
+    private static DispatchReplicaStack stack;
     private static List<ServiceProcess> dispatch;
-
-    private static Logger quiet(String category) {
-        Logger logger = Logger.getLogger(category);
-        logger.setLevel(Level.WARNING);
-        return logger;
-    }
 
     @BeforeAll
     static void startStack() {
-        assertThat(ServiceProcess.jarOf(ServiceEnv.DISPATCH)).as("the packaged dispatch-service").exists();
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        kafka = KafkaBroker.create(WORK.resolve("kafka-" + run)).start();
-        HeraldTopics.create(kafka.bootstrapServers(), PARTITIONS);
-        receiver = WebhookReceiver.start();
-        Map<String, String> env = new ServiceEnv(kafka.bootstrapServers(), null, TestTokens.SECRET)
-                .envFor(ServiceEnv.DISPATCH);
-        dispatch = ServiceStack.dispatchReplicas(2, env, Map.of(), WORK.resolve("logs-" + run));
-        ServiceStack.startAll(dispatch);
+        stack = DispatchReplicaStack.start(WORK, PARTITIONS, Map.of());
+        dispatch = stack.dispatch;
     }
 
     @AfterAll
     static void stopStack() {
-        if (dispatch != null) {
-            dispatch.forEach(ServiceProcess::stop);
-        }
-        if (receiver != null) {
-            receiver.close();
-        }
-        if (kafka != null) {
-            kafka.stop();
+        if (stack != null) {
+            stack.close();
         }
     }
 
     @Test
     void shouldHandItsPartitionsOverAtOnceOnSigterm() throws Exception {
-        WebhookLedger ledger = new WebhookLedger(receiver);
+        WebhookLedger ledger = new WebhookLedger(stack.receiver);
         List<String> paths = new ArrayList<>();
-        Keyring keyring = Keyring.parse(
-                new ServiceEnv(kafka.bootstrapServers(), null, TestTokens.SECRET).secretsEncryptionKey(), "test");
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger sent = new AtomicInteger();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-        try (KafkaProducer<String, String> producer = StringProducers.to(kafka.bootstrapServers());
-                DeliveriesProbe probe = DeliveriesProbe.start(kafka.bootstrapServers(), DELIVERY_GROUP, PARTITIONS)) {
-            paths.addAll(StringProducers.endpoints(producer, keyring, receiver, ledger, "handover", TENANT, ENDPOINTS));
+        try (KafkaProducer<String, String> producer = StringProducers.to(stack.kafka.bootstrapServers());
+                DeliveriesProbe probe = DeliveriesProbe.start(stack.kafka.bootstrapServers(), DELIVERY_GROUP,
+                        PARTITIONS)) {
+            paths.addAll(StringProducers.endpoints(producer, stack.keyring(), stack.receiver, ledger, "handover",
+                    TENANT, ENDPOINTS));
             for (ServiceProcess replica : dispatch) {
                 DispatchRouting.awaitEndpoints(replica, ENDPOINTS, TIMEOUT);
             }
@@ -148,10 +118,7 @@ class DispatchHandoverIT {
             producer.flush();
             Instant loadStopped = Instant.now();
 
-            Instant deadline = Instant.now().plus(TIMEOUT);
-            while (undelivered(ledger, paths, acknowledged) > 0 && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-            }
+            ledger.awaitDelivered(acknowledged, paths, TIMEOUT);
 
             Map<String, Gap> gapBefore = new TreeMap<>();
             Map<String, Gap> gapAfter = new TreeMap<>();
@@ -192,7 +159,7 @@ class DispatchHandoverIT {
             assertThat(eventsTakenOver)
                     .as("time from SIGTERM until the other replica holds every partition of %s", FAN_OUT_GROUP)
                     .isLessThanOrEqualTo(TAKEOVER_WITHIN);
-            assertThat(undelivered(ledger, paths, acknowledged))
+            assertThat(ledger.undelivered(acknowledged, paths))
                     .as("webhooks of events Kafka acknowledged that never arrived").isZero();
             assertThat(ledger.badSignatures()).isZero();
             assertThat(probe.duplicatePairs())
@@ -265,11 +232,6 @@ class DispatchHandoverIT {
         return missing;
     }
 
-    private static long undelivered(WebhookLedger ledger, List<String> paths, Set<String> acknowledged) {
-        return acknowledged.stream()
-                .mapToLong(id -> paths.stream().filter(path -> ledger.receipt(path, id) == null).count()).sum();
-    }
-
     /**
      * When {@code group} next has a single member holding all {@link #PARTITIONS} partitions, looked at every 50 ms on
      * a thread of its own until {@code giveUp} (then completes with {@code giveUp}).
@@ -277,7 +239,7 @@ class DispatchHandoverIT {
     private static CompletableFuture<Instant> takenOver(String group, Instant giveUp) {
         return CompletableFuture.supplyAsync(() -> {
             Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
             try (Admin admin = Admin.create(props)) {
                 while (Instant.now().isBefore(giveUp)) {
                     ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()

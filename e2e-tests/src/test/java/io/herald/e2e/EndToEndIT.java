@@ -60,14 +60,11 @@ class EndToEndIT {
         subscription = stack.subscription();
         dispatch = stack.dispatch();
         stack.printProcesses("e2e");
-        receiver = WebhookReceiver.start();
+        receiver = stack.receiver();
     }
 
     @AfterAll
     static void stopStack() {
-        if (receiver != null) {
-            receiver.close();
-        }
         if (stack != null) {
             stack.close();
         }

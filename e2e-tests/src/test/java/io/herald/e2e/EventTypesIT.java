@@ -52,14 +52,11 @@ class EventTypesIT {
         ingest = stack.ingest();
         subscription = stack.subscription();
         dispatch = stack.dispatch();
-        receiver = WebhookReceiver.start();
+        receiver = stack.receiver();
     }
 
     @AfterAll
     static void stopStack() {
-        if (receiver != null) {
-            receiver.close();
-        }
         if (stack != null) {
             stack.close();
         }

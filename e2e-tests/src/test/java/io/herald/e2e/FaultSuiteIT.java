@@ -22,8 +22,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,7 +158,7 @@ class FaultSuiteIT {
         try (SteadyLoad load = new SteadyLoad(stack.ingest().baseUrl(), tokens, "evt_flt_" + stack.run() + "_")) {
             load.start(RATE);
             runPhase(phases, "baseline (no fault)", load, ledger, null);
-            awaitTraffic(load, ledger);
+            ledger.awaitTraffic(load, ENDPOINTS, RATE, Duration.ofSeconds(60));
             Instant soakUntil = began.plus(Duration.ofMinutes(SOAK_MINUTES));
             int cycle = 1;
             do {
@@ -220,26 +223,6 @@ class FaultSuiteIT {
                 .collect(Collectors.joining(" "));
     }
 
-    /** Faults start once events flow end to end: a second's worth delivered. */
-    private static void awaitTraffic(SteadyLoad load, WebhookLedger ledger) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            List<SteadyLoad.Answer> answers = load.answers();
-            long delivered = answers.stream()
-                    .filter(a -> a.acknowledged()
-                            && ENDPOINTS.get(a.tenant()).stream().allMatch(p -> ledger.receipt(p, a.eventId()) != null))
-                    .count();
-            if (delivered >= RATE) {
-                return;
-            }
-            Map<String, Long> outcomes = answers.stream()
-                    .collect(Collectors.groupingBy(SteadyLoad.Answer::outcome, TreeMap::new, Collectors.counting()));
-            assertThat(Instant.now()).as("%d events delivered before the faults; answers so far %s, delivered %d", RATE,
-                    outcomes, delivered).isBefore(deadline);
-            Thread.sleep(250);
-        }
-    }
-
     private static void restart(Phase phase, ServiceProcess service, List<String> failures)
             throws InterruptedException {
         service.kill();
@@ -254,15 +237,17 @@ class FaultSuiteIT {
     }
 
     /** Polls GET /v1/endpoints until it answers 200; notes how long that took, or adds a failure. */
-    private static void awaitApi(Phase phase, Instant since, String event, List<String> failures)
-            throws InterruptedException {
-        Instant deadline = since.plus(API_RECOVERY_TIMEOUT);
+    private static void awaitApi(Phase phase, Instant since, String event, List<String> failures) {
         // The first try may meet a pooled connection to the killed process: a failure without a status is retried.
-        ApiAnswer answer = getEndpoints(TENANT_A);
-        while (answer.status() != 200 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-            answer = getEndpoints(TENANT_A);
+        AtomicReference<ApiAnswer> last = new AtomicReference<>();
+        try {
+            Awaitility.await().atMost(API_RECOVERY_TIMEOUT).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> last.updateAndGet(ignored -> getEndpoints(TENANT_A)).status() == 200);
+        } catch (ConditionTimeoutException e) {
+            // Noted as a failure below, with the last answer.
         }
+        ApiAnswer answer = last.get();
         if (answer.status() == 200) {
             phase.notes.add(String.format(Locale.ROOT, "GET /v1/endpoints 200 %.1f s after %s",
                     seconds(since, Instant.now()), event));
@@ -377,7 +362,8 @@ class FaultSuiteIT {
                     seconds(phase.start, i + 1 < phases.size() ? end : loadStopped), acknowledged, counts(refused),
                     expected, delivered, lost, duplicates, repeatsInPhase, counts(deliveredUnacknowledged),
                     since(phase.faultAt, first202), since(phase.faultAt, firstDelivery),
-                    longestGap(arrivals, phase.start, end), String.join("; ", phase.notes)));
+                    WebhookLedger.longestGap(arrivals, phase.start, end).toMillis() / 1000.0,
+                    String.join("; ", phase.notes)));
         }
         if (ledger.badSignatures() > 0) {
             failures.add(ledger.badSignatures() + " webhooks failed signature verification");
@@ -464,26 +450,6 @@ class FaultSuiteIT {
                             .map(Instant::toString).orElse("")));
         });
         Files.write(file, lines, StandardCharsets.UTF_8);
-    }
-
-    /** The longest time in seconds without a new webhook between {@code from} and the last one before {@code to}. */
-    private static double longestGap(List<Instant> arrivals, Instant from, Instant to) {
-        Instant previous = from;
-        Duration longest = Duration.ZERO;
-        for (Instant at : arrivals) {
-            if (at.isBefore(from)) {
-                continue;
-            }
-            if (!at.isBefore(to)) {
-                break;
-            }
-            Duration gap = Duration.between(previous, at);
-            if (gap.compareTo(longest) > 0) {
-                longest = gap;
-            }
-            previous = at;
-        }
-        return longest.toMillis() / 1000.0;
     }
 
     /** {@code 0}, or the total followed by the count per kind. */

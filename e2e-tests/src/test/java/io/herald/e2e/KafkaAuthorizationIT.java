@@ -90,14 +90,11 @@ class KafkaAuthorizationIT {
         USERS.forEach((module, user) -> env.put(module, serviceEnv(user)));
         stack = ServiceStack.start(WORK, PostgresServer.forTests(WORK.resolve("postgres")), "herald_e2e_acl", env,
                 KafkaAuthorizationIT::saslBroker, KafkaAuthorizationIT::createUsersAndAcls);
-        receiver = WebhookReceiver.start();
+        receiver = stack.receiver();
     }
 
     @AfterAll
     static void stopStack() {
-        if (receiver != null) {
-            receiver.close();
-        }
         if (stack != null) {
             stack.close();
         }

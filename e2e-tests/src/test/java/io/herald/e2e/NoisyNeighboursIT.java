@@ -2,6 +2,7 @@ package io.herald.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,12 +102,10 @@ class NoisyNeighboursIT {
             given().baseUri(subscription.baseUrl()).auth().oauth2(token).queryParam("since", start.toString()).when()
                     .post("/v1/endpoints/" + endpointId + "/recover").then().statusCode(202);
 
-            Instant deadline = Instant.now().plus(TIMEOUT);
-            while (delivered(receiver, backAt).size() < events && Instant.now().isBefore(deadline)) {
-                Thread.sleep(200);
-            }
-            assertThat(delivered(receiver, backAt).stream().map(r -> r.header("webhook-id")).distinct())
-                    .as("every event, delivered after recover").hasSize(events);
+            await().atMost(TIMEOUT).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(
+                            delivered(receiver, backAt).stream().map(r -> r.header("webhook-id")).distinct())
+                                    .as("every event, delivered after recover").hasSize(events));
         }
     }
 
@@ -155,19 +156,16 @@ class NoisyNeighboursIT {
                 .when().post("/v1/events").then().statusCode(202);
     }
 
-    private static void awaitDeadLetters(String token, String endpointId, int count) throws InterruptedException {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        int seen = 0;
-        while (Instant.now().isBefore(deadline)) {
-            List<?> page = given().baseUri(subscription.baseUrl()).auth().oauth2(token)
-                    .queryParam("endpointId", endpointId).queryParam("limit", 100).when().get("/v1/dead-letters").then()
-                    .statusCode(200).extract().path("data");
-            seen = page.size();
-            if (seen >= count) {
-                return;
-            }
-            Thread.sleep(250);
+    private static void awaitDeadLetters(String token, String endpointId, int count) {
+        AtomicInteger seen = new AtomicInteger();
+        try {
+            await().atMost(TIMEOUT).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .until(() -> seen.updateAndGet(ignored -> given().baseUri(subscription.baseUrl()).auth()
+                            .oauth2(token).queryParam("endpointId", endpointId).queryParam("limit", 100).when()
+                            .get("/v1/dead-letters").then().statusCode(200).extract().<List<?>> path("data")
+                            .size()) >= count);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(seen + " of " + count + " dead letters for endpoint " + endpointId, e);
         }
-        throw new AssertionError(seen + " of " + count + " dead letters for endpoint " + endpointId);
     }
 }

@@ -26,6 +26,7 @@ import io.herald.devstack.PostgresServer;
 import io.herald.devstack.ServiceEnv;
 import io.herald.devstack.ServiceProcess;
 import io.herald.testing.TestTokens;
+import io.herald.testing.WebhookReceiver;
 
 /**
  * The whole platform as processes for an end-to-end test: a Kafka broker on its own data directory, a database of its
@@ -52,6 +53,7 @@ final class ServiceStack implements AutoCloseable {
     private final PostgresServer postgres;
     private final String database;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private WebhookReceiver receiver;
 
     private ServiceStack(Path work, PostgresServer postgres, String databasePrefix,
             Map<String, Map<String, String>> extraEnv, Function<Path, KafkaBroker> brokerFactory,
@@ -124,6 +126,14 @@ final class ServiceStack implements AutoCloseable {
         return service(ServiceEnv.DISPATCH);
     }
 
+    /** The subscriber's server the test registers its endpoints on: started on first use, closed with the stack. */
+    synchronized WebhookReceiver receiver() {
+        if (receiver == null) {
+            receiver = WebhookReceiver.start();
+        }
+        return receiver;
+    }
+
     /** One line per process: where it listens, its pid, resident memory and log. */
     void printProcesses(String prefix) {
         services.forEach(s -> System.out.printf(Locale.ROOT, "%s: %s on %s, pid %d, RSS %d MB, log %s%n", prefix,
@@ -138,6 +148,11 @@ final class ServiceStack implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (receiver != null) {
+                receiver.close();
+            }
+        }
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).stop();
         }
@@ -148,10 +163,6 @@ final class ServiceStack implements AutoCloseable {
         postgres.close();
     }
 
-    /**
-     * Starts {@code services} all at once and waits until each is ready: on a fresh stack nothing orders them (no
-     * endpoints to load yet; each service migrates its own schema), and JVM starts overlap well even on two cores.
-     */
     /**
      * {@code count} dispatch processes, {@code dispatch-service-1} and on, each with a pod name of its own and so its
      * own transactional id, as the pods of a Deployment have; with {@code env} and then {@code extra}, logging into
@@ -168,6 +179,10 @@ final class ServiceStack implements AutoCloseable {
         return replicas;
     }
 
+    /**
+     * Starts {@code services} all at once and waits until each is ready: on a fresh stack nothing orders them (no
+     * endpoints to load yet; each service migrates its own schema), and JVM starts overlap well even on two cores.
+     */
     static void startAll(List<ServiceProcess> services) {
         ExecutorService starter = Executors.newFixedThreadPool(services.size());
         try {

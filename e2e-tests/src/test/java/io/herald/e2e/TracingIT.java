@@ -59,14 +59,11 @@ class TracingIT {
         stack = ServiceStack.start(WORK, PostgresServer.forTests(WORK.resolve("postgres")), "herald_tracing",
                 Map.of(ServiceEnv.INGEST, tracing, ServiceEnv.SUBSCRIPTION, tracing, ServiceEnv.DISPATCH, tracing));
         stack.printProcesses("tracing");
-        receiver = WebhookReceiver.start();
+        receiver = stack.receiver();
     }
 
     @AfterAll
     static void stopStack() {
-        if (receiver != null) {
-            receiver.close();
-        }
         if (stack != null) {
             stack.close();
         }

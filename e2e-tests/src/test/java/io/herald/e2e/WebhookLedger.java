@@ -3,10 +3,18 @@ package io.herald.e2e;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.herald.contracts.WebhookHeaders;
 import io.herald.contracts.signing.WebhookVerificationException;
@@ -127,12 +135,55 @@ final class WebhookLedger {
         return missing;
     }
 
+    /** Webhooks of {@code eventIds} that have not arrived yet, each event being owed to every one of {@code paths}. */
+    long undelivered(Collection<String> eventIds, List<String> paths) {
+        return eventIds.stream().mapToLong(id -> paths.stream().filter(path -> receipt(path, id) == null).count())
+                .sum();
+    }
+
+    /**
+     * Waits, at most {@code timeout}, until every webhook of {@code eventIds} has arrived at every one of
+     * {@code paths}.
+     */
+    void awaitDelivered(Collection<String> eventIds, List<String> paths, Duration timeout) {
+        try {
+            poll(timeout, Duration.ZERO).until(() -> undelivered(eventIds, paths) == 0);
+        } catch (ConditionTimeoutException e) {
+            // Not a failure here: the caller asserts on what never arrived.
+        }
+    }
+
+    /** Events acknowledged so far whose webhooks have arrived at every path of their tenant. */
+    long deliveredEverywhere(List<SteadyLoad.Answer> answers, Map<String, List<String>> pathsByTenant) {
+        return answers.stream()
+                .filter(a -> a.acknowledged()
+                        && pathsByTenant.get(a.tenant()).stream().allMatch(p -> receipt(p, a.eventId()) != null))
+                .count();
+    }
+
+    /**
+     * Waits until {@code events} of the load's events have arrived at every path of their tenant (faults start once
+     * events flow end to end); fails past {@code timeout} with the answers and deliveries so far.
+     */
+    void awaitTraffic(SteadyLoad load, Map<String, List<String>> pathsByTenant, int events, Duration timeout) {
+        try {
+            poll(timeout, Duration.ZERO).until(() -> deliveredEverywhere(load.answers(), pathsByTenant) >= events);
+        } catch (ConditionTimeoutException e) {
+            List<SteadyLoad.Answer> answers = load.answers();
+            Map<String, Long> outcomes = answers.stream()
+                    .collect(Collectors.groupingBy(SteadyLoad.Answer::outcome, TreeMap::new, Collectors.counting()));
+            throw new AssertionError(String.format(Locale.ROOT,
+                    "%d events delivered before the faults, not within %d s; answers so far %s, delivered %d", events,
+                    timeout.toSeconds(), outcomes, deliveredEverywhere(answers, pathsByTenant)), e);
+        }
+    }
+
     /** Waits, at most {@code timeout}, until every webhook of the load's acknowledged events has arrived. */
-    void awaitDelivered(SteadyLoad load, Map<String, List<String>> pathsByTenant, Duration timeout)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (undelivered(load.answers(), pathsByTenant, Instant.MAX) > 0 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
+    void awaitDelivered(SteadyLoad load, Map<String, List<String>> pathsByTenant, Duration timeout) {
+        try {
+            poll(timeout, Duration.ZERO).until(() -> undelivered(load.answers(), pathsByTenant, Instant.MAX) == 0);
+        } catch (ConditionTimeoutException e) {
+            // Not a failure here: the caller's report counts what never arrived.
         }
     }
 
@@ -141,16 +192,37 @@ final class WebhookLedger {
      * at most {@code maximum}; returns how many are still outstanding then (0: the backlog was delivered).
      */
     long awaitBacklog(SteadyLoad load, Map<String, List<String>> pathsByTenant, Instant cut, Duration minimum,
-            Duration maximum) throws InterruptedException {
-        Instant minUntil = Instant.now().plus(minimum);
-        Instant deadline = Instant.now().plus(maximum);
-        while (true) {
-            Instant now = Instant.now();
-            long outstanding = undelivered(load.answers(), pathsByTenant, cut);
-            if (!now.isBefore(minUntil) && outstanding == 0 || now.isAfter(deadline)) {
-                return outstanding;
-            }
-            Thread.sleep(250);
+            Duration maximum) {
+        try {
+            poll(maximum, minimum).until(() -> undelivered(load.answers(), pathsByTenant, cut) == 0);
+        } catch (ConditionTimeoutException e) {
+            // Reported by the caller with the count below.
         }
+        return undelivered(load.answers(), pathsByTenant, cut);
+    }
+
+    /** The longest time without a new arrival from {@code from} to the last arrival before {@code to}. */
+    static Duration longestGap(List<Instant> arrivals, Instant from, Instant to) {
+        Instant previous = from;
+        Duration longest = Duration.ZERO;
+        for (Instant at : arrivals) {
+            if (at.isBefore(from)) {
+                continue;
+            }
+            if (!at.isBefore(to)) {
+                break;
+            }
+            Duration gap = Duration.between(previous, at);
+            if (gap.compareTo(longest) > 0) {
+                longest = gap;
+            }
+            previous = at;
+        }
+        return longest;
+    }
+
+    private static ConditionFactory poll(Duration atMost, Duration first) {
+        return Awaitility.await().atMost(atMost).pollInSameThread().pollDelay(first)
+                .pollInterval(Duration.ofMillis(250));
     }
 }

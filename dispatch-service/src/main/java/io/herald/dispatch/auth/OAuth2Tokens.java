@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.egress.EgressUrl;
 import io.herald.contracts.messages.EndpointAuth;
 import io.herald.dispatch.http.WebhookHttpClient;
@@ -54,11 +54,13 @@ public class OAuth2Tokens {
 
     private final WebhookHttpClient http;
     private final Clock clock;
+    private final MessageJson json;
     private final Cache<String, Token> tokens = Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(1))
             .maximumSize(100_000).build();
     private final Map<String, CompletableFuture<Token>> requests = new ConcurrentHashMap<>();
 
-    OAuth2Tokens(WebhookHttpClient http, Clock clock) {
+    OAuth2Tokens(WebhookHttpClient http, Clock clock, MessageJson json) {
+        this.json = json;
         this.http = http;
         this.clock = clock;
     }
@@ -130,7 +132,7 @@ public class OAuth2Tokens {
         }
         JsonNode answer;
         try {
-            answer = Json.mapper().readTree(response.bodyExcerpt() == null ? "" : response.bodyExcerpt());
+            answer = json.mapper().readTree(response.bodyExcerpt() == null ? "" : response.bodyExcerpt());
         } catch (Exception e) {
             answer = null;
         }

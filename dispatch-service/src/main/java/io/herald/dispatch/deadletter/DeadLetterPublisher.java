@@ -29,9 +29,11 @@ public class DeadLetterPublisher {
     private final MutinyEmitter<String> emitter;
     private final MeterRegistry registry;
     private final DeadLetterNotices notices;
+    private final KafkaRecords records;
 
     DeadLetterPublisher(@Channel("dlq-out") MutinyEmitter<String> emitter, MeterRegistry registry,
-            DeadLetterNotices notices) {
+            DeadLetterNotices notices, KafkaRecords records) {
+        this.records = records;
         this.emitter = emitter;
         this.notices = notices;
         this.registry = registry;
@@ -51,7 +53,7 @@ public class DeadLetterPublisher {
             String lastError, Instant now) {
         DeadLetterMessage deadLetter = new DeadLetterMessage(DeadLetterMessage.SCHEMA_VERSION, delivery, lastStatusCode,
                 lastError, now, reason);
-        return emitter.sendMessage(KafkaRecords.keyed(deadLetter, Topics.DLQ, delivery.endpointId()))
+        return emitter.sendMessage(records.keyed(deadLetter, Topics.DLQ, delivery.endpointId()))
                 .invoke(() -> Counter.builder("herald.dlq.deliveries")
                         .description("Deliveries written to the dead-letter topic, by reason")
                         .tag("reason", reason.name()).register(registry).increment())

@@ -17,10 +17,13 @@ public class AttemptPublisher {
 
     private final MutinyEmitter<String> emitter;
     private final DispatchTracing tracing;
+    private final KafkaRecords records;
 
-    AttemptPublisher(@Channel("attempts-out") MutinyEmitter<String> emitter, DispatchTracing tracing) {
+    AttemptPublisher(@Channel("attempts-out") MutinyEmitter<String> emitter, DispatchTracing tracing,
+            KafkaRecords records) {
         this.emitter = emitter;
         this.tracing = tracing;
+        this.records = records;
     }
 
     /**
@@ -29,6 +32,6 @@ public class AttemptPublisher {
      */
     public Uni<Void> publish(AttemptMessage attempt) {
         AttemptMessage traced = tracing.attempted(attempt);
-        return emitter.sendMessage(KafkaRecords.keyed(traced, Topics.ATTEMPTS, traced.endpointId()));
+        return emitter.sendMessage(records.keyed(traced, Topics.ATTEMPTS, traced.endpointId()));
     }
 }

@@ -87,13 +87,16 @@ public class DeliveryProcessor implements DueDeliveries {
     private final DeliveryMeters meters;
     private final DeliveryBacklog backlog;
     private final DeliveryLanes lanes;
+    private final KafkaRecords records;
     private volatile BoundedInFlight<Message<String>> inFlight;
 
     DeliveryProcessor(@Channel(CHANNEL) Multi<Message<String>> deliveries, EndpointStateConsumer routing,
             RoutingTable table, EndpointCredentials http, OrderedDeliveries ordered, OutcomePolicy outcomes,
             EndpointBreakers breakers, EndpointLimits limits, FailingEndpoints failing, TenantBudgets tenants,
             Clock clock, DispatchConfig config, DeliveryPolicyConfig policy, MeterRegistry registry,
-            DispatchTracing tracing, DeliveryMeters meters, DeliveryBacklog backlog, DeliveryLanes lanes) {
+            DispatchTracing tracing, DeliveryMeters meters, DeliveryBacklog backlog, DeliveryLanes lanes,
+            KafkaRecords records) {
+        this.records = records;
         this.backlog = backlog;
         this.lanes = lanes;
         this.tracing = tracing;
@@ -254,7 +257,7 @@ public class DeliveryProcessor implements DueDeliveries {
     }
 
     /** The delivery of a record's value, or null (logged) for a record that cannot be one: it is skipped. */
-    public static DeliveryMessage read(String json) {
-        return KafkaRecords.delivery(json, Topics.DELIVERIES);
+    private DeliveryMessage read(String json) {
+        return records.delivery(json, Topics.DELIVERIES);
     }
 }

@@ -43,9 +43,11 @@ public class DeliveryPublisher {
     private final RoutingTable table;
     private final Clock clock;
     private final Counter postponed;
+    private final KafkaRecords records;
 
     DeliveryPublisher(EndpointBreakers breakers, FailingEndpoints failing, RoutingTable table, Clock clock,
-            MeterRegistry registry) {
+            MeterRegistry registry, KafkaRecords records) {
+        this.records = records;
         this.breakers = breakers;
         this.failing = failing;
         this.table = table;
@@ -64,13 +66,13 @@ public class DeliveryPublisher {
         String endpointId = delivery.endpointId();
         Optional<Duration> open = breakers.openFor(endpointId, MIN_OPEN_LEFT);
         if (open.isEmpty() || table.get(endpointId).map(EndpointState::ordered).orElse(true)) {
-            transaction.send(KafkaRecords.keyed(delivery, Topics.DELIVERIES, endpointId));
+            transaction.send(records.keyed(delivery, Topics.DELIVERIES, endpointId));
             return;
         }
         Instant now = clock.instant();
         Duration wait = RetryTiers.backOff(open.get());
         DeliveryMessage later = delivery.postponedTo(now.plus(wait), now).withFailingSince(failing.since(endpointId));
-        transaction.send(KafkaRecords.keyed(later, Topics.retryTier(RetryTiers.tierFor(wait)), endpointId));
+        transaction.send(records.keyed(later, Topics.retryTier(RetryTiers.tierFor(wait)), endpointId));
         postponed.increment();
     }
 }

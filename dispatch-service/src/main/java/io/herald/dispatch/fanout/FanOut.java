@@ -97,6 +97,7 @@ public class FanOut {
     private final Timer batchTime;
     private final Timer catchUp;
     private final Duration catchUpTimeout;
+    private final KafkaRecords records;
     /** Set once this instance hands its partitions over on shutdown: no fan-out transaction begins after that. */
     private volatile boolean handedOver;
 
@@ -104,7 +105,8 @@ public class FanOut {
             @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
             EndpointStateConsumer routing, RoutingTable table, DeliveryPublisher publisher, Clock clock,
             MeterRegistry registry, DispatchConfig config, KafkaClientService clients, EndpointFilter filters,
-            DispatchTracing tracing, TenantBudgets budgets, DeliveryBacklog backlog) {
+            DispatchTracing tracing, TenantBudgets budgets, DeliveryBacklog backlog, KafkaRecords records) {
+        this.records = records;
         this.budgets = budgets;
         this.backlog = backlog;
         this.filters = filters;
@@ -235,8 +237,8 @@ public class FanOut {
         return earlier.chain(() -> transactions.withTransaction(batch, transaction -> {
             for (int i = 0; i < plan.continuations().size(); i++) {
                 EventMessage event = plan.continuations().get(i);
-                transaction.send(KafkaRecords.keyed(event, Topics.EVENTS, event.kafkaKey(),
-                        plan.continuationTraceparents().get(i)));
+                transaction.send(
+                        records.keyed(event, Topics.EVENTS, event.kafkaKey(), plan.continuationTraceparents().get(i)));
             }
             return send(last, transaction);
         })).onItem().transformToUni(count -> {
@@ -453,8 +455,8 @@ public class FanOut {
     }
 
     /** The event of a record, or null (logged) for one that cannot be an event: it is skipped. */
-    private static EventMessage read(String json) {
-        return KafkaRecords.readOrSkip(json, EventMessage.class, Topics.EVENTS,
+    private EventMessage read(String json) {
+        return records.readOrSkip(json, EventMessage.class, Topics.EVENTS,
                 e -> e.id() == null || e.tenant() == null || e.type() == null || e.occurredAt() == null
                         ? "id, tenant, type and occurredAt"
                         : null);

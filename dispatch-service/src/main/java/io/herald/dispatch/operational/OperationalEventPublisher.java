@@ -8,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.OperationalEvents;
@@ -34,11 +34,15 @@ public class OperationalEventPublisher {
 
     private final MutinyEmitter<String> emitter;
     private final MeterRegistry registry;
+    private final KafkaRecords records;
+    private final MessageJson json;
 
-    OperationalEventPublisher(@Channel("operational-events-out") MutinyEmitter<String> emitter,
-            MeterRegistry registry) {
+    OperationalEventPublisher(@Channel("operational-events-out") MutinyEmitter<String> emitter, MeterRegistry registry,
+            KafkaRecords records, MessageJson json) {
         this.emitter = emitter;
         this.registry = registry;
+        this.records = records;
+        this.json = json;
     }
 
     /** Registers the counters at startup, so they are exported (at 0) before the first event. */
@@ -56,8 +60,8 @@ public class OperationalEventPublisher {
      *        fact again gives the same id and subscribers can deduplicate
      */
     public Uni<Void> publish(String id, String tenant, String type, Object data, String endpointId, Instant now) {
-        EventMessage event = EventMessage.of(id, tenant, type, Json.mapper().valueToTree(data), endpointId, now, now);
-        return emitter.sendMessage(KafkaRecords.keyed(event, Topics.EVENTS, event.kafkaKey()))
+        EventMessage event = EventMessage.of(id, tenant, type, json.mapper().valueToTree(data), endpointId, now, now);
+        return emitter.sendMessage(records.keyed(event, Topics.EVENTS, event.kafkaKey()))
                 .invoke(() -> counter(type).increment());
     }
 

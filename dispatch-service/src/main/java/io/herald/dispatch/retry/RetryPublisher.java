@@ -24,10 +24,13 @@ public class RetryPublisher {
 
     private final MutinyEmitter<String> emitter;
     private final MeterRegistry registry;
+    private final KafkaRecords records;
 
-    RetryPublisher(@Channel("retries-out") MutinyEmitter<String> emitter, MeterRegistry registry) {
+    RetryPublisher(@Channel("retries-out") MutinyEmitter<String> emitter, MeterRegistry registry,
+            KafkaRecords records) {
         this.emitter = emitter;
         this.registry = registry;
+        this.records = records;
     }
 
     /**
@@ -47,7 +50,7 @@ public class RetryPublisher {
     }
 
     private Uni<String> send(DeliveryMessage delivery, String tier) {
-        return emitter.sendMessage(KafkaRecords.keyed(delivery, Topics.retryTier(tier), delivery.endpointId()))
+        return emitter.sendMessage(records.keyed(delivery, Topics.retryTier(tier), delivery.endpointId()))
                 .replaceWith(tier)
                 .invoke(t -> Counter.builder("herald.retry.scheduled")
                         .description("Deliveries handed to a retry tier, by tier").tag("tier", t).register(registry)

@@ -70,13 +70,14 @@ public class RetryTierConsumer {
     private final int maxWaitingPerPartition;
     private final long maxBytesPerTier;
     private final MeterRegistry registry;
+    private final KafkaRecords records;
 
     RetryTierConsumer(@Channel("retry-5s") Multi<Message<String>> tier5s,
             @Channel("retry-1m") Multi<Message<String>> tier1m, @Channel("retry-5m") Multi<Message<String>> tier5m,
             @Channel("retry-30m") Multi<Message<String>> tier30m, @Channel("retry-2h") Multi<Message<String>> tier2h,
             @Channel("retry-10h") Multi<Message<String>> tier10h, EndpointStateConsumer routing,
             DueDeliveries deliveries, RetryPublisher retries, KafkaClientService clients, Clock clock,
-            DeliveryPolicyConfig config, MeterRegistry registry) {
+            DeliveryPolicyConfig config, MeterRegistry registry, KafkaRecords records) {
         List<Multi<Message<String>>> channels = List.of(tier5s, tier1m, tier5m, tier30m, tier2h, tier10h);
         if (!Topics.RETRY_TIERS.equals(List.of("5s", "1m", "5m", "30m", "2h", "10h"))) {
             throw new IllegalStateException("Retry tiers changed in contracts: " + Topics.RETRY_TIERS
@@ -95,6 +96,7 @@ public class RetryTierConsumer {
         this.maxWaitingPerPartition = config.retry().maxWaitingPerPartition();
         this.maxBytesPerTier = config.retry().maxBytesPerTier();
         this.registry = registry;
+        this.records = records;
     }
 
     /** The channel consuming one tier's topic. */
@@ -126,7 +128,7 @@ public class RetryTierConsumer {
     }
 
     private Uni<Void> whenDue(String tier, Message<String> message) {
-        DeliveryMessage delivery = KafkaRecords.delivery(message.getPayload(),
+        DeliveryMessage delivery = records.delivery(message.getPayload(),
                 message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getTopic)
                         .orElse("a retry tier"));
         Instant now = clock.instant();

@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.Topics;
 import io.herald.contracts.kafka.TopicCatchUp;
 import io.herald.contracts.messages.EndpointState;
@@ -59,6 +59,7 @@ public class EndpointStateConsumer {
     private final DispatchConfig.Routing config;
     private final Map<String, Object> kafkaConfig;
     private final MeterRegistry registry;
+    private final MessageJson json;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile TopicCatchUp catchUp;
     private volatile boolean running;
@@ -67,7 +68,8 @@ public class EndpointStateConsumer {
 
     EndpointStateConsumer(RoutingTable table, DispatchConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry,
-            EndpointStateOpener opener) {
+            EndpointStateOpener opener, MessageJson json) {
+        this.json = json;
         this.table = table;
         this.opener = opener;
         this.config = config.routing();
@@ -187,7 +189,7 @@ public class EndpointStateConsumer {
         }
         EndpointState state;
         try {
-            state = record.value() == null ? null : opener.open(Json.read(record.value(), EndpointState.class));
+            state = record.value() == null ? null : opener.open(json.read(record.value(), EndpointState.class));
         } catch (IllegalArgumentException | SealedValueException e) {
             LOG.warnf("Ignoring an unreadable state of endpoint %s at %s-%d@%d: %s", record.key(), record.topic(),
                     record.partition(), record.offset(), e.getMessage());

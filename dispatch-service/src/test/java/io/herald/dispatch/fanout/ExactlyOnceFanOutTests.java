@@ -24,6 +24,7 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.dispatch.DeliveryTestBase;
+import io.herald.dispatch.KafkaRecords;
 import io.herald.dispatch.guard.EndpointBreakers;
 import io.herald.dispatch.guard.FailingEndpoints;
 import io.herald.dispatch.routing.RoutingTable;
@@ -54,6 +55,8 @@ class ExactlyOnceFanOutTests extends DeliveryTestBase {
     Clock clock;
     @Inject
     MeterRegistry registry;
+    @Inject
+    KafkaRecords records;
 
     @Test
     void shouldDiscardTheDeliveriesOfAnAbortedBatchAndFanItsEventsOutAgainExactlyOnce() throws Exception {
@@ -62,7 +65,8 @@ class ExactlyOnceFanOutTests extends DeliveryTestBase {
         EndpointState second = register(endpoint(tenant, receiver.url("/second"), List.of("order.*"), secret()));
         // Fails at the second delivery of the 16th event: the transaction already holds that event's first delivery
         // (and those of the events before it in the same batch).
-        FailingOnce failing = new FailingOnce(tenant, EVENTS + 2, breakers, failingEndpoints, table, clock, registry);
+        FailingOnce failing = new FailingOnce(tenant, EVENTS + 2, breakers, failingEndpoints, table, clock, registry,
+                records);
         QuarkusMock.installMockForType(failing, DeliveryPublisher.class);
         List<EventMessage> events = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
@@ -101,8 +105,8 @@ class ExactlyOnceFanOutTests extends DeliveryTestBase {
         private final AtomicInteger failures = new AtomicInteger();
 
         FailingOnce(String tenant, int failAt, EndpointBreakers breakers, FailingEndpoints failing, RoutingTable table,
-                Clock clock, MeterRegistry registry) {
-            super(breakers, failing, table, clock, registry);
+                Clock clock, MeterRegistry registry, KafkaRecords records) {
+            super(breakers, failing, table, clock, registry, records);
             this.tenant = tenant;
             this.failAt = failAt;
         }

@@ -26,6 +26,7 @@ import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.WebhookPayload;
+import io.herald.dispatch.KafkaRecords;
 import io.herald.dispatch.guard.DeliveryBacklog;
 import io.herald.dispatch.guard.TenantBudgets;
 import io.herald.dispatch.routing.EndpointFilter;
@@ -37,10 +38,11 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
 class FanOutTests {
 
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
+    private static final KafkaRecords RECORDS = new KafkaRecords(Json.standalone());
     private final RoutingTable table = new RoutingTable();
     private final FanOut fanOut = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
             new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()), DispatchTracing.off(),
-            null, null);
+            null, null, RECORDS);
 
     @Test
     void shouldCreateOneFirstDeliveryPerMatchingEndpointWithTheRenderedPayload() {
@@ -117,7 +119,7 @@ class FanOutTests {
         DeliveryBacklog backlog = new DeliveryBacklog(Duration.ofSeconds(1), Duration.ofHours(1));
         FanOut held = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
                 new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()),
-                DispatchTracing.off(), null, backlog);
+                DispatchTracing.off(), null, backlog, RECORDS);
         for (int i = 0; i < 10; i++) {
             table.apply("big-" + i, endpoint("big-" + i, "noisy", List.of("order.*"), true));
         }
@@ -156,7 +158,7 @@ class FanOutTests {
         TenantBudgets budgets = new TenantBudgets(1, 1 << 20);
         FanOut held = new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC),
                 new SimpleMeterRegistry(), null, null, new EndpointFilter(new SimpleMeterRegistry()),
-                DispatchTracing.off(), budgets, null);
+                DispatchTracing.off(), budgets, null, RECORDS);
         for (int i = 0; i < 4; i++) {
             table.apply("noisy-" + i, endpoint("noisy-" + i, "noisy", List.of("order.*"), true));
             table.apply("other-" + i, endpoint("other-" + i, "other", List.of("order.*"), true));

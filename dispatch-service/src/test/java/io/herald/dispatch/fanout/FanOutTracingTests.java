@@ -16,6 +16,7 @@ import io.herald.contracts.messages.EndpointSecret;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.tracing.TraceContext;
+import io.herald.dispatch.KafkaRecords;
 import io.herald.dispatch.routing.EndpointFilter;
 import io.herald.dispatch.routing.RoutingTable;
 import io.herald.dispatch.tracing.DispatchTracing;
@@ -29,6 +30,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 class FanOutTracingTests {
 
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
+    private static final KafkaRecords RECORDS = new KafkaRecords(Json.standalone());
     /** What ingest writes on the herald.events record: the span of POST /v1/events. */
     private static final String INGEST = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -94,7 +96,7 @@ class FanOutTracingTests {
 
     private FanOut fanOut(DispatchTracing tracing) {
         return new FanOut(null, null, null, table, null, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry(),
-                null, null, new EndpointFilter(new SimpleMeterRegistry()), tracing, null, null);
+                null, null, new EndpointFilter(new SimpleMeterRegistry()), tracing, null, null, RECORDS);
     }
 
     private static SpanData span(List<SpanData> spans, String eventId) {

@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EventCatalogKeys;
 import io.herald.contracts.messages.EventTypeState;
@@ -44,13 +44,16 @@ public class EventCatalogConsumer {
     private final CatalogConfig config;
     private final Map<String, Object> kafkaConfig;
     private final MeterRegistry registry;
+    private final MessageJson json;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
 
     EventCatalogConsumer(EventCatalog catalog, CatalogConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry,
+            MessageJson json) {
+        this.json = json;
         this.catalog = catalog;
         this.config = config;
         this.kafkaConfig = kafkaConfig;
@@ -142,10 +145,10 @@ public class EventCatalogConsumer {
         try {
             if (key.isSettings()) {
                 catalog.applySettings(record.key(),
-                        record.value() == null ? null : Json.read(record.value(), TenantSettingsState.class));
+                        record.value() == null ? null : json.read(record.value(), TenantSettingsState.class));
             } else {
                 catalog.apply(record.key(),
-                        record.value() == null ? null : Json.read(record.value(), EventTypeState.class));
+                        record.value() == null ? null : json.read(record.value(), EventTypeState.class));
             }
         } catch (IllegalArgumentException e) {
             LOG.warnf("Ignoring an unreadable %s record %s at %d@%d: %s", Topics.EVENT_TYPES, record.key(),

@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.IngestConfig;
 import io.herald.ingest.idempotency.Answer;
@@ -73,9 +73,11 @@ public class EventResource {
     private final TenantRateLimiter rateLimiter;
     private final IdempotencyService idempotency;
     private final int maxBatchEvents;
+    private final MessageJson json;
 
     public EventResource(EventService events, CurrentCaller currentCaller, TenantRateLimiter rateLimiter,
-            IdempotencyService idempotency, IngestConfig config) {
+            IdempotencyService idempotency, IngestConfig config, MessageJson json) {
+        this.json = json;
         this.events = events;
         this.currentCaller = currentCaller;
         this.rateLimiter = rateLimiter;
@@ -101,7 +103,7 @@ public class EventResource {
                 .run(caller.tenant(), idempotencyKey, () -> RequestFingerprint.of("POST /v1/events", request),
                         () -> events.publish(event)
                                 .map(e -> Answer.of(Response.Status.ACCEPTED.getStatusCode(),
-                                        Json.write(new EventAccepted(e.id())))))
+                                        json.write(new EventAccepted(e.id())))))
                 .map(answer -> toResponse(answer, null));
     }
 
@@ -135,8 +137,8 @@ public class EventResource {
                 .run(caller.tenant(), idempotencyKey, () -> RequestFingerprint.of("POST /v1/events/batch", request),
                         () -> events.publishBatch(prepared).map(result -> {
                             boolean retryable = result.results().stream().anyMatch(r -> r.status() >= 500);
-                            String json = Json.write(result);
-                            return retryable ? Answer.retryable(207, json) : Answer.of(207, json);
+                            String results = json.write(result);
+                            return retryable ? Answer.retryable(207, results) : Answer.of(207, results);
                         }))
                 .map(answer -> toResponse(answer, answer.isFinal() ? null : events.retryAfter().toSeconds()));
     }

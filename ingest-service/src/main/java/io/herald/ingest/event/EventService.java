@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.ingest.IngestConfig;
 import io.herald.ingest.IngestMetrics;
@@ -63,10 +63,12 @@ public class EventService {
     private final int maxInFlight;
     private final CatalogGuard catalog;
     private final EventTraceparent traces;
+    private final MessageJson json;
 
     public EventService(@Channel(CHANNEL) MutinyEmitter<String> emitter, IngestConfig config, Clock clock,
-            MeterRegistry registry, CatalogGuard catalog, EventTraceparent traces) {
+            MeterRegistry registry, CatalogGuard catalog, EventTraceparent traces, MessageJson json) {
         this.emitter = emitter;
+        this.json = json;
         this.traces = traces;
         this.catalog = catalog;
         this.clock = clock;
@@ -136,7 +138,7 @@ public class EventService {
             Uni<Void> acknowledged;
             try {
                 acknowledged = emitter
-                        .sendMessage(traces.onRecord(KafkaRecord.of(event.kafkaKey(), Json.write(event))));
+                        .sendMessage(traces.onRecord(KafkaRecord.of(event.kafkaKey(), json.write(event))));
             } catch (RuntimeException e) {
                 acknowledged = Uni.createFrom().failure(e);
             }

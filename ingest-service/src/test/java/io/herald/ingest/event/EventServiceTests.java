@@ -177,7 +177,7 @@ class EventServiceTests {
     private EventService service(FakeEmitter emitter, long publishTimeoutMs, int maxInFlight) {
         return new EventService(emitter, TestConfig.ingest(publishTimeoutMs, 7, maxInFlight),
                 Clock.fixed(NOW, ZoneOffset.UTC), registry, CatalogGuard.over(new EventCatalog(), registry),
-                EventTraceparent.OFF);
+                EventTraceparent.OFF, Json.standalone());
     }
 
     /** Answers every send with the Uni the test chose, standing for the broker's acknowledgement. */

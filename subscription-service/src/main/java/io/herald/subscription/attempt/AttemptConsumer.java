@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.AttemptMessage;
 import io.herald.subscription.database.PollWriter;
@@ -41,8 +42,11 @@ public class AttemptConsumer {
     private final AttemptRepository attempts;
     private final AttemptPartitions partitions;
     private final PollWriter<AttemptMessage> writer;
+    private final MessageJson json;
 
-    public AttemptConsumer(AttemptRepository attempts, AttemptPartitions partitions, MeterRegistry registry) {
+    public AttemptConsumer(AttemptRepository attempts, AttemptPartitions partitions, MeterRegistry registry,
+            MessageJson json) {
+        this.json = json;
         this.attempts = attempts;
         this.partitions = partitions;
         this.writer = new PollWriter<>("attempts", this::write, AttemptConsumer::describe,
@@ -86,8 +90,8 @@ public class AttemptConsumer {
     }
 
     /** The records that can be stored; unreadable or incomplete ones and those past the retention are skipped. */
-    static List<AttemptMessage> readable(List<String> values, Instant cutoff) {
-        List<AttemptMessage> result = PollWriter.readable(values, Topics.ATTEMPTS, AttemptMessage.class,
+    private List<AttemptMessage> readable(List<String> values, Instant cutoff) {
+        List<AttemptMessage> result = PollWriter.readable(json, values, Topics.ATTEMPTS, AttemptMessage.class,
                 attempt -> attempt.id() != null && attempt.attemptedAt() != null && attempt.tenant() != null
                         && attempt.endpointId() != null && attempt.eventId() != null && attempt.eventType() != null
                         && attempt.deliveryId() != null && attempt.webhookId() != null,

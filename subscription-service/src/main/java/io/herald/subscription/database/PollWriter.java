@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.micrometer.core.instrument.Counter;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -53,13 +53,13 @@ public final class PollWriter<T> {
      * The values of a poll of {@code topic} that parse as {@code type} and are {@code complete}; an unreadable or
      * incomplete one is logged (with {@code id}) and skipped, as nothing a retry could fix.
      */
-    public static <T> List<T> readable(List<String> values, String topic, Class<T> type, Predicate<T> complete,
-            Function<T, Object> id) {
+    public static <T> List<T> readable(MessageJson json, List<String> values, String topic, Class<T> type,
+            Predicate<T> complete, Function<T, Object> id) {
         List<T> result = new ArrayList<>(values.size());
         for (String value : values) {
             T record;
             try {
-                record = value == null ? null : Json.read(value, type);
+                record = value == null ? null : json.read(value, type);
             } catch (RuntimeException e) {
                 LOG.warnf("Skipping an unreadable record on %s: %s", topic, e.getMessage());
                 continue;

@@ -2,7 +2,7 @@ package io.herald.subscription.deadletter;
 
 import java.time.Instant;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
 
@@ -18,8 +18,8 @@ public record DeadLetter(String id, String tenant, String endpointId, String del
         String delivery, Instant replayedAt, DeadLetterReason reason) {
 
     /** What a replay publishes: the same delivery and webhook id, attempts reset, due at once. */
-    public DeliveryMessage replayMessage() {
-        DeliveryMessage last = Json.read(delivery, DeliveryMessage.class);
+    public DeliveryMessage replayMessage(MessageJson json) {
+        DeliveryMessage last = json.read(delivery, DeliveryMessage.class);
         return new DeliveryMessage(DeliveryMessage.SCHEMA_VERSION, last.id(), last.webhookId(), last.tenant(),
                 last.endpointId(), last.eventId(), last.eventType(), last.payload(), 0, last.createdAt(), null);
     }

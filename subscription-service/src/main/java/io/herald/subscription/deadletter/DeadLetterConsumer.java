@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeliveryMessage;
@@ -30,8 +31,10 @@ public class DeadLetterConsumer {
     public static final String DEAD_LETTERS_PARKED_METRIC = "herald.dead-letters.parked";
 
     private final PollWriter<DeadLetterMessage> writer;
+    private final MessageJson json;
 
-    public DeadLetterConsumer(DeadLetterRepository letters, Clock clock, MeterRegistry registry) {
+    public DeadLetterConsumer(DeadLetterRepository letters, Clock clock, MeterRegistry registry, MessageJson json) {
+        this.json = json;
         this.writer = new PollWriter<>("dead letters", batch -> letters.insert(batch, clock.instant()),
                 DeadLetterConsumer::describe,
                 Counter.builder(DEAD_LETTERS_PARKED_METRIC)
@@ -50,8 +53,8 @@ public class DeadLetterConsumer {
                 + ", endpoint " + delivery.endpointId() + ", event " + delivery.eventId();
     }
 
-    static List<DeadLetterMessage> readable(List<String> values) {
-        return PollWriter.readable(values, Topics.DLQ, DeadLetterMessage.class, letter -> {
+    private List<DeadLetterMessage> readable(List<String> values) {
+        return PollWriter.readable(json, values, Topics.DLQ, DeadLetterMessage.class, letter -> {
             DeliveryMessage delivery = letter.delivery();
             return delivery != null && letter.deadAt() != null && delivery.id() != null && delivery.tenant() != null
                     && delivery.endpointId() != null && delivery.webhookId() != null && delivery.eventId() != null

@@ -13,7 +13,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.DeadLetterMessage;
 import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.contracts.messages.DeliveryMessage;
@@ -41,9 +41,11 @@ public class DeadLetterRepository {
             + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, null, $13, $14) on conflict do nothing";
 
     private final Pool pool;
+    private final MessageJson json;
 
-    public DeadLetterRepository(Pool pool) {
+    public DeadLetterRepository(Pool pool, MessageJson json) {
         this.pool = pool;
+        this.json = json;
     }
 
     public Pool pool() {
@@ -67,7 +69,7 @@ public class DeadLetterRepository {
                     .addString(ReceiverText.sanitize(delivery.eventId()))
                     .addString(ReceiverText.sanitize(delivery.eventType())).addInteger(delivery.attempts())
                     .addInteger(letter.lastStatusCode()).addString(ReceiverText.sanitize(letter.lastError()))
-                    .addOffsetDateTime(utc(letter.deadAt())).addString(Json.write(delivery))
+                    .addOffsetDateTime(utc(letter.deadAt())).addString(json.write(delivery))
                     .addString(letter.reasonOrDefault().name()).addOffsetDateTime(utc(now)));
         }
         return pool.preparedQuery(INSERT).executeBatch(rows).map(DeadLetterRepository::rowCountOfBatch);

@@ -8,6 +8,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.DeadLetterReason;
 import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.paging.KeysetCursor;
@@ -38,13 +39,15 @@ public class DeadLetterService {
     private final DeliveryReplayPublisher publisher;
     private final DeadLetterConfig config;
     private final Clock clock;
+    private final MessageJson json;
 
     public DeadLetterService(DeadLetterRepository letters, DeliveryReplayPublisher publisher, DeadLetterConfig config,
-            Clock clock) {
+            Clock clock, MessageJson json) {
         this.letters = letters;
         this.publisher = publisher;
         this.config = config;
         this.clock = clock;
+        this.json = json;
     }
 
     public Uni<DeadLetterPage> list(String tenant, String endpointId, Boolean replayed, DeadLetterReason reason,
@@ -72,7 +75,7 @@ public class DeadLetterService {
                             return Uni.createFrom().failure(endpointDisabled(letter.endpointId()));
                         }
                         Instant now = now();
-                        return publisher.publish(List.of(letter.replayMessage()))
+                        return publisher.publish(List.of(letter.replayMessage(json)))
                                 .chain(() -> letters.markReplayed(transaction, List.of(letter.id()), now))
                                 .replaceWith(letter.replayed(now));
                     });
@@ -110,7 +113,7 @@ public class DeadLetterService {
                         return Uni.createFrom().item(0);
                     }
                     Instant now = now();
-                    return publisher.publish(batch.stream().map(DeadLetter::replayMessage).toList()).chain(
+                    return publisher.publish(batch.stream().map(l -> l.replayMessage(json)).toList()).chain(
                             () -> letters.markReplayed(transaction, batch.stream().map(DeadLetter::id).toList(), now))
                             .replaceWith(batch.size());
                 }));

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.kit.problem.ProblemException;
@@ -25,9 +25,11 @@ public class DeliveryReplayPublisher {
 
     private final MutinyEmitter<Record<String, String>> emitter;
     private final DeadLetterConfig config;
+    private final MessageJson json;
 
     public DeliveryReplayPublisher(@Channel(CHANNEL) MutinyEmitter<Record<String, String>> emitter,
-            DeadLetterConfig config) {
+            DeadLetterConfig config, MessageJson json) {
+        this.json = json;
         this.emitter = emitter;
         this.config = config;
     }
@@ -35,7 +37,7 @@ public class DeliveryReplayPublisher {
     /** Completes once Kafka acknowledged every message; a 503 problem if it does not within the publish timeout. */
     public Uni<Void> publish(List<DeliveryMessage> deliveries) {
         List<KeyedSends.Keyed> records = deliveries.stream()
-                .map(delivery -> new KeyedSends.Keyed(Topics.DELIVERIES, delivery.endpointId(), Json.write(delivery)))
+                .map(delivery -> new KeyedSends.Keyed(Topics.DELIVERIES, delivery.endpointId(), json.write(delivery)))
                 .toList();
         return KeyedSends
                 .sendAll(emitter, records, config.publishTimeout(),

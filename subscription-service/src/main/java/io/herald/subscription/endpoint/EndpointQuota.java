@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.kit.problem.Problem;
 import io.herald.kit.problem.Problem.FieldError;
 import io.herald.kit.problem.ProblemException;
@@ -40,8 +40,10 @@ public class EndpointQuota {
     private final int maxPerTenant;
     private final int maxEndpointBytes;
     private final SecretCipher cipher;
+    private final MessageJson json;
 
-    public EndpointQuota(SubscriptionConfig config, SecretCipher cipher) {
+    public EndpointQuota(SubscriptionConfig config, SecretCipher cipher, MessageJson json) {
+        this.json = json;
         this.maxPerTenant = config.endpoints().maxPerTenant();
         this.maxEndpointBytes = config.endpoints().maxEndpointBytes();
         this.cipher = cipher;
@@ -75,7 +77,7 @@ public class EndpointQuota {
      * {@code herald.endpoints} plus its description), takes more than the configured bytes.
      */
     public void checkSize(Endpoint endpoint, Instant now) {
-        JsonNode state = Json.mapper().valueToTree(endpoint.toState(cipher, now));
+        JsonNode state = json.mapper().valueToTree(endpoint.toState(cipher, now));
         List<Sized> fields = new ArrayList<>();
         int total = bytes(state.toString());
         if (endpoint.description != null) {

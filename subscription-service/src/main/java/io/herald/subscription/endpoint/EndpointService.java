@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.EndpointAuth;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.contracts.secrets.SealedValueException;
@@ -48,9 +48,12 @@ public class EndpointService {
     private final EndpointAuthRules authRules;
     private final Duration rotationGrace;
     private final Clock clock;
+    private final MessageJson json;
 
     public EndpointService(EndpointRepository endpoints, OutboxRepository outbox, OutboxRelay relay,
-            SecretCipher cipher, EndpointQuota quota, EndpointAuthRules authRules, SecretsConfig secrets, Clock clock) {
+            SecretCipher cipher, EndpointQuota quota, EndpointAuthRules authRules, SecretsConfig secrets, Clock clock,
+            MessageJson json) {
+        this.json = json;
         this.authRules = authRules;
         this.endpoints = endpoints;
         this.quota = quota;
@@ -340,7 +343,7 @@ public class EndpointService {
     }
 
     private Uni<Endpoint> publish(Endpoint endpoint, Instant now) {
-        return outbox.append(endpoint.id, Json.write(endpoint.toState(cipher, now).sealed(cipher.keyring())), now)
+        return outbox.append(endpoint.id, json.write(endpoint.toState(cipher, now).sealed(cipher.keyring())), now)
                 .replaceWith(endpoint);
     }
 

@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EventCatalogKeys;
 import io.herald.kit.problem.ProblemException;
@@ -30,8 +30,11 @@ public class EventTypeService {
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
     private final Clock clock;
+    private final MessageJson json;
 
-    public EventTypeService(EventTypeRepository types, OutboxRepository outbox, OutboxRelay relay, Clock clock) {
+    public EventTypeService(EventTypeRepository types, OutboxRepository outbox, OutboxRelay relay, Clock clock,
+            MessageJson json) {
+        this.json = json;
         this.types = types;
         this.outbox = outbox;
         this.relay = relay;
@@ -109,12 +112,12 @@ public class EventTypeService {
     }
 
     private Uni<EventType> publish(EventType type, Instant now) {
-        return outbox.append(EventCatalogKeys.eventType(type.tenant, type.name), Json.write(type.toState()), now,
+        return outbox.append(EventCatalogKeys.eventType(type.tenant, type.name), json.write(type.toState()), now,
                 Topics.EVENT_TYPES).replaceWith(type);
     }
 
-    private static String examplesJson(List<JsonNode> examples) {
-        ArrayNode array = Json.mapper().createArrayNode();
+    private String examplesJson(List<JsonNode> examples) {
+        ArrayNode array = json.mapper().createArrayNode();
         examples.forEach(array::add);
         return array.toString();
     }

@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.OperationalEvents;
 import io.herald.contracts.messages.OperationalEvents.EndpointDisabled;
@@ -35,8 +35,10 @@ public class EndpointDisabledConsumer {
 
     private final EndpointService endpoints;
     private final Vertx vertx;
+    private final MessageJson json;
 
-    public EndpointDisabledConsumer(EndpointService endpoints, Vertx vertx) {
+    public EndpointDisabledConsumer(EndpointService endpoints, Vertx vertx, MessageJson json) {
+        this.json = json;
         this.endpoints = endpoints;
         this.vertx = vertx;
     }
@@ -49,7 +51,7 @@ public class EndpointDisabledConsumer {
         }
         EndpointDisabled disabled;
         try {
-            disabled = Json.mapper().treeToValue(event.data(), EndpointDisabled.class);
+            disabled = json.mapper().treeToValue(event.data(), EndpointDisabled.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             LOG.warnf("Skipping %s event %s: its data is not an EndpointDisabled", event.type(), event.id());
             return Uni.createFrom().voidItem();
@@ -82,12 +84,12 @@ public class EndpointDisabledConsumer {
         });
     }
 
-    private static EventMessage read(String value) {
+    private EventMessage read(String value) {
         if (value == null) {
             return null;
         }
         try {
-            return Json.read(value, EventMessage.class);
+            return json.read(value, EventMessage.class);
         } catch (IllegalArgumentException e) {
             // Not ours to judge: ingest validated it, dispatch reads it too. Nothing here to disable.
             return null;

@@ -5,7 +5,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.EndpointState;
 import io.herald.subscription.secret.SecretCipher;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
@@ -17,9 +17,11 @@ import io.smallrye.mutiny.Uni;
 public class OutboxRepository implements PanacheRepository<OutboxEvent> {
 
     private final SecretCipher cipher;
+    private final MessageJson json;
 
-    public OutboxRepository(SecretCipher cipher) {
+    public OutboxRepository(SecretCipher cipher, MessageJson json) {
         this.cipher = cipher;
+        this.json = json;
     }
 
     /**
@@ -55,8 +57,8 @@ public class OutboxRepository implements PanacheRepository<OutboxEvent> {
         if (row.payload == null || row.payload.startsWith("{")) {
             return row.payload;
         }
-        EndpointState legacy = Json.read(cipher.decrypt(row.payload, row.aggregateId), EndpointState.class);
-        return Json.write(legacy.sealed(cipher.keyring()));
+        EndpointState legacy = json.read(cipher.decrypt(row.payload, row.aggregateId), EndpointState.class);
+        return json.write(legacy.sealed(cipher.keyring()));
     }
 
     /** True if this transaction now holds the relay lock; released at commit or rollback. Never waits. */

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.Topics;
 import io.herald.contracts.messages.EventCatalogKeys;
 import io.herald.kit.auth.Caller;
@@ -51,9 +51,11 @@ public class TenantSettingsResource {
     private final CurrentCaller currentCaller;
     private final RequestValidation validation;
     private final Clock clock;
+    private final MessageJson json;
 
     public TenantSettingsResource(TenantSettingsRepository settings, OutboxRepository outbox, OutboxRelay relay,
-            CurrentCaller currentCaller, RequestValidation validation, Clock clock) {
+            CurrentCaller currentCaller, RequestValidation validation, Clock clock, MessageJson json) {
+        this.json = json;
         this.settings = settings;
         this.outbox = outbox;
         this.relay = relay;
@@ -95,7 +97,7 @@ public class TenantSettingsResource {
             }
             row.updatedAt = now;
             return settings.flush().chain(() -> outbox.append(EventCatalogKeys.settings(row.tenant),
-                    Json.write(row.toState()), now, Topics.EVENT_TYPES)).replaceWith(row);
+                    json.write(row.toState()), now, Topics.EVENT_TYPES)).replaceWith(row);
         })).invoke(relay::trigger).map(TenantSettingsResponse::of);
     }
 }

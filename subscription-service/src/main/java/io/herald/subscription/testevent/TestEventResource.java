@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.herald.contracts.Json;
+import io.herald.contracts.MessageJson;
 import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.contracts.messages.EventMessage;
 import io.herald.contracts.messages.EventTypePattern;
@@ -58,9 +58,11 @@ public class TestEventResource {
     private final DeliveryReplayPublisher publisher;
     private final CurrentCaller currentCaller;
     private final Clock clock;
+    private final MessageJson json;
 
     public TestEventResource(EndpointService endpoints, DeliveryReplayPublisher publisher, CurrentCaller currentCaller,
-            Clock clock) {
+            Clock clock, MessageJson json) {
+        this.json = json;
         this.endpoints = endpoints;
         this.publisher = publisher;
         this.currentCaller = currentCaller;
@@ -87,8 +89,8 @@ public class TestEventResource {
                         List.of(new FieldError("eventType", "must be a dotted event type such as order.created")));
             }
             ObjectNode payloadData = request.data() == null
-                    ? Json.mapper().createObjectNode().put("message", "This is a test event sent by Herald")
-                    : Json.mapper().valueToTree(request.data());
+                    ? json.mapper().createObjectNode().put("message", "This is a test event sent by Herald")
+                    : json.mapper().valueToTree(request.data());
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             EventMessage event = EventMessage.of("evt_test_" + UUID.randomUUID().toString().replace("-", ""),
                     caller.tenant(), type, payloadData, null, now, now);
