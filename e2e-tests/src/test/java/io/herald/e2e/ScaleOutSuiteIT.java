@@ -283,21 +283,9 @@ class ScaleOutSuiteIT {
         }
     }
 
-    private static void awaitTraffic(SteadyLoad load, WebhookLedger ledger) throws InterruptedException {
+    private static void awaitTraffic(SteadyLoad load, WebhookLedger ledger) {
         // Nine JVMs just started on two cores: the first fan-out transactions and HTTP clients are slow.
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (true) {
-            long delivered = load.answers().stream()
-                    .filter(a -> a.acknowledged()
-                            && ENDPOINTS.get(a.tenant()).stream().allMatch(p -> ledger.receipt(p, a.eventId()) != null))
-                    .count();
-            if (delivered >= RATE) {
-                return;
-            }
-            assertThat(Instant.now()).as("%d events delivered before the faults, only %d", RATE, delivered)
-                    .isBefore(deadline);
-            Thread.sleep(250);
-        }
+        ledger.awaitTraffic(load, ENDPOINTS, RATE, Duration.ofSeconds(120));
     }
 
     private void killAndRestart(Phase phase, ServiceProcess replica) throws InterruptedException {
@@ -432,7 +420,7 @@ class ScaleOutSuiteIT {
             Duration endpointGap = Duration.ZERO;
             String gapEndpoint = "";
             for (Map.Entry<String, List<Instant>> path : arrivalsByPath.entrySet()) {
-                Duration gap = longestGap(path.getValue(), phase.start, end);
+                Duration gap = WebhookLedger.longestGap(path.getValue(), phase.start, end);
                 if (gap.compareTo(endpointGap) > 0) {
                     endpointGap = gap;
                     gapEndpoint = path.getKey();
@@ -454,7 +442,8 @@ class ScaleOutSuiteIT {
                     "| %s | %.0f s | %d | %s | %d | %d | %d | %d | %s | %.1f s | %.1f s | %.1f s | %s |%n", phase.name,
                     seconds(phase.start, end), acknowledged, counts(refused), expected, delivered, lost, duplicates,
                     since(phase.faultAt, firstDelivery), wait.toMillis() / 1000.0, endpointGap.toMillis() / 1000.0,
-                    longestGap(arrivals, phase.start, end).toMillis() / 1000.0, String.join("; ", phase.notes)));
+                    WebhookLedger.longestGap(arrivals, phase.start, end).toMillis() / 1000.0,
+                    String.join("; ", phase.notes)));
         }
         if (ledger.badSignatures() > 0) {
             failures.add(ledger.badSignatures() + " webhooks failed signature verification");
@@ -560,26 +549,6 @@ class ScaleOutSuiteIT {
                 }
             }
         }
-    }
-
-    /** The longest time without a new arrival from {@code from} to the last arrival before {@code to}. */
-    private static Duration longestGap(List<Instant> arrivals, Instant from, Instant to) {
-        Instant previous = from;
-        Duration longest = Duration.ZERO;
-        for (Instant at : arrivals) {
-            if (at.isBefore(from)) {
-                continue;
-            }
-            if (!at.isBefore(to)) {
-                break;
-            }
-            Duration gap = Duration.between(previous, at);
-            if (gap.compareTo(longest) > 0) {
-                longest = gap;
-            }
-            previous = at;
-        }
-        return longest;
     }
 
     private static double[] loadAverage() {
