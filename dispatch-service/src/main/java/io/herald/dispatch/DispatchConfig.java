@@ -190,6 +190,15 @@ public interface DispatchConfig {
         int heartbeatIntervalMs();
 
         /**
+         * The partition assignor of every dispatch consumer group (Kafka's {@code partition.assignment.strategy}). The
+         * cooperative-sticky assignor moves only the partitions that change owner when a replica joins or leaves; the
+         * others keep delivering through the rebalance, where an eager assignor stops every member and has it read its
+         * partitions again from the committed offsets.
+         */
+        @WithDefault("org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
+        String partitionAssignmentStrategy();
+
+        /**
          * The longest a fan-out transaction may stay open, in milliseconds, counted from its first write. One left open
          * by a killed instance holds back every read_committed reader of the partitions it wrote to (every instance's
          * deliveries) until the broker aborts it: at most this plus the brokers'

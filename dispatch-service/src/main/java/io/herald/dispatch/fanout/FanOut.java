@@ -15,7 +15,6 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import io.herald.contracts.Topics;
@@ -38,9 +37,7 @@ import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
-import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
 
 /**
@@ -75,7 +72,7 @@ public class FanOut {
     private static final Logger LOG = Logger.getLogger(FanOut.class);
 
     private final Multi<Message<List<String>>> batches;
-    private final KafkaTransactions<String> transactions;
+    private final FanOutTransactions transactions;
     private final EndpointStateConsumer routing;
     private final RoutingTable table;
     private final DeliveryPublisher publisher;
@@ -84,7 +81,7 @@ public class FanOut {
     private final Counter continued;
     private final Duration abortBackoff;
     private final long maxTransactionBytes;
-    private final KafkaClientService clients;
+    private final FanOutPositions positions;
     private final EndpointFilter filters;
     private final DispatchTracing tracing;
     private final TenantBudgets budgets;
@@ -93,6 +90,7 @@ public class FanOut {
     private final Duration deferPause;
     private final Counter behindRouting;
     private final Counter outsideGroup;
+    private final Counter polledBeforeRewind;
     private final Timer queued;
     private final Timer batchTime;
     private final Timer catchUp;
@@ -101,10 +99,9 @@ public class FanOut {
     /** Set once this instance hands its partitions over on shutdown: no fan-out transaction begins after that. */
     private volatile boolean handedOver;
 
-    FanOut(@Channel("events-in") Multi<Message<List<String>>> batches,
-            @Channel("deliveries-out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
+    FanOut(@Channel("events-in") Multi<Message<List<String>>> batches, FanOutTransactions transactions,
             EndpointStateConsumer routing, RoutingTable table, DeliveryPublisher publisher, Clock clock,
-            MeterRegistry registry, DispatchConfig config, KafkaClientService clients, EndpointFilter filters,
+            MeterRegistry registry, DispatchConfig config, FanOutPositions positions, EndpointFilter filters,
             DispatchTracing tracing, TenantBudgets budgets, DeliveryBacklog backlog, KafkaRecords records) {
         this.records = records;
         this.budgets = budgets;
@@ -131,6 +128,10 @@ public class FanOut {
                 .description("Polled batches of events dropped unfanned: polled while this instance's fan-out consumer "
                         + "had just lost its group membership, so their offsets could not be fenced")
                 .register(registry);
+        this.polledBeforeRewind = Counter.builder("herald.fanout.polled.before.rewind").description(
+                "Polled batches of events dropped unfanned: polled before the consumer was set back to its "
+                        + "committed offsets after an aborted fan-out, so they start past the events read again")
+                .register(registry);
         this.queued = Timer.builder("herald.fanout.queued")
                 .description("Time from an event's write to herald.events until fan-out takes it").register(registry);
         this.batchTime = Timer.builder("herald.fanout.batch")
@@ -144,7 +145,7 @@ public class FanOut {
         this.deferPause = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().deferPauseMs());
         this.abortBackoff = config == null ? Duration.ZERO : Duration.ofMillis(config.fanOut().abortBackoffMs());
         this.maxTransactionBytes = config == null ? Long.MAX_VALUE : config.fanOut().maxTransactionBytes();
-        this.clients = clients;
+        this.positions = positions;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -203,6 +204,9 @@ public class FanOut {
         if (polledOutsideTheGroup(batch)) {
             return dropPolledOutsideTheGroup(batch);
         }
+        if (positions.polledBeforeRewind(batch)) {
+            return dropPolledBeforeRewind(batch);
+        }
         Instant taken = clock.instant();
         long takenNanos = System.nanoTime();
         for (Instant written : KafkaRecords.eachRecord(batch, (timestamp, headers) -> timestamp, taken)) {
@@ -230,11 +234,11 @@ public class FanOut {
                 : Uni.createFrom().voidItem();
         // All but the last chunk in transactions of their own; the last commits the batch's offsets with it.
         for (List<DeliveryMessage> chunk : chunks.subList(0, chunks.size() - 1)) {
-            earlier = earlier.chain(() -> transactions.withTransaction(transaction -> send(chunk, transaction)))
+            earlier = earlier.chain(() -> transactions.run(transaction -> send(chunk, transaction)))
                     .invoke(count -> created.increment(count)).replaceWithVoid();
         }
         List<DeliveryMessage> last = chunks.get(chunks.size() - 1);
-        return earlier.chain(() -> transactions.withTransaction(batch, transaction -> {
+        return earlier.chain(() -> transactions.run(batch, transaction -> {
             for (int i = 0; i < plan.continuations().size(); i++) {
                 EventMessage event = plan.continuations().get(i);
                 transaction.send(
@@ -248,14 +252,14 @@ public class FanOut {
             return Uni.createFrom().completionStage(batch::ack);
         }).onFailure().recoverWithUni(failure -> {
             // The transaction was aborted: the same events come again after the pause, from the last committed
-            // offsets. An abort of the batch's own transaction set the consumer back already; one of an earlier chunk
-            // did not, so it is done here. The nack only reports it (failure-strategy=ignore).
+            // offsets. The connector set the consumer back already if the batch's own transaction was aborted, not if
+            // an earlier chunk's was or the failure came before; set back (again) here, remembering where to, so that
+            // batches polled before are not committed past these events. The nack only reports it
+            // (failure-strategy=ignore).
             LOG.warnf(failure, "Fan-out of a batch of %d events aborted; reading them again",
                     batch.getPayload().size());
             DispatchTracing.aborted(plan.spans(), failure);
-            Uni<Void> rewind = chunks.size() == 1 ? Uni.createFrom().voidItem()
-                    : clients.getConsumer(CHANNEL).resetToLastCommittedPositions();
-            return rewind.onFailure().recoverWithNull().chain(() -> pauseAfterAbort(batch))
+            return positions.rewind().onFailure().recoverWithNull().chain(() -> pauseAfterAbort(batch))
                     .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(failure)));
         });
     }
@@ -290,8 +294,20 @@ public class FanOut {
                 batch.getPayload().size(), Topics.EVENTS);
         IllegalStateException reason = new IllegalStateException(
                 "Polled without a consumer-group generation: offsets that cannot be fenced are never committed");
-        return clients.getConsumer(CHANNEL).resetToLastCommittedPositions().onFailure().recoverWithNull()
+        return positions.rewind().onFailure().recoverWithNull()
                 .chain(() -> Uni.createFrom().completionStage(() -> batch.nack(reason)));
+    }
+
+    /**
+     * Drops a batch {@linkplain FanOutPositions#polledBeforeRewind polled before the consumer was set back} after an
+     * aborted fan-out: its events after the aborted ones come again, in order, from the offsets it was set back to.
+     */
+    private Uni<Void> dropPolledBeforeRewind(Message<List<String>> batch) {
+        polledBeforeRewind.increment();
+        LOG.debugf("Fan-out: a batch of %d events polled before the consumer was set back dropped unfanned; read again",
+                batch.getPayload().size());
+        return Uni.createFrom().completionStage(() -> batch.nack(new IllegalStateException(
+                "Polled before the consumer was set back to its committed offsets: read again from there")));
     }
 
     /**
@@ -308,15 +324,14 @@ public class FanOut {
             return pause;
         }
         int polledIn = metadata.get().getConsumerGroupGenerationId();
-        return clients.getConsumer(CHANNEL).consumerGroupMetadata().map(group -> group.generationId() != polledIn)
-                .onFailure().recoverWithItem(false).chain(rebalanced -> {
-                    if (rebalanced) {
-                        LOG.debugf("Fan-out aborted by a rebalance (generation %d, now another): reading again at once",
-                                polledIn);
-                        return Uni.createFrom().voidItem();
-                    }
-                    return pause;
-                });
+        return positions.rebalancedSince(polledIn).chain(rebalanced -> {
+            if (rebalanced) {
+                LOG.debugf("Fan-out aborted by a rebalance (generation %d, now another): reading again at once",
+                        polledIn);
+                return Uni.createFrom().voidItem();
+            }
+            return pause;
+        });
     }
 
     private Uni<Integer> send(List<DeliveryMessage> deliveries, TransactionalEmitter<String> transaction) {

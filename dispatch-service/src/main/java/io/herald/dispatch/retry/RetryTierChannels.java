@@ -25,6 +25,7 @@ public class RetryTierChannels implements ConfigSource {
             Map.entry("auto.offset.reset", "earliest"), Map.entry("enable.auto.commit", "false"),
             Map.entry("session.timeout.ms", "${herald.dispatch.failover.session-timeout-ms}"),
             Map.entry("heartbeat.interval.ms", "${herald.dispatch.failover.heartbeat-interval-ms}"),
+            Map.entry("partition.assignment.strategy", "${herald.dispatch.failover.partition-assignment-strategy}"),
             Map.entry("isolation.level", "read_committed"), Map.entry("commit-strategy", "throttled"),
             Map.entry("auto.commit.interval.ms", "200"), Map.entry("throttled.unprocessed-record-max-age.ms", "0"),
             Map.entry("failure-strategy", "fail"), Map.entry("poll-timeout", "100"),

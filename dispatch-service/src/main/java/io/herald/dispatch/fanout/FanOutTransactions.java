@@ -1,0 +1,83 @@
+package io.herald.dispatch.fanout;
+
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
+
+/**
+ * Fan-out's Kafka transactions on {@code herald.deliveries}, each of which either committed or failed.
+ * <p>
+ * SmallRye's connector (4.33) aborts a transaction whose commit fails (a rebalance between poll and commit, an offset
+ * commit refused by the group coordinator, a broker timeout) and then reports it as done, as if committed: its
+ * after-abort step, which sets the consumer back to the committed offsets, does not run either. Fan-out would then
+ * acknowledge a batch whose deliveries were never written and read on past its events, losing them. So each transaction
+ * is checked against the producer's own count of committed transactions (Kafka's {@code txn-commit-time-ns-total},
+ * recorded only by a commit that succeeded); transactions run one at a time, so it moved iff this one committed. One
+ * that did not fails here, and fan-out reads its events again.
+ */
+@ApplicationScoped
+public class FanOutTransactions {
+
+    /** The channel of herald.deliveries, written by fan-out's transactional producer. */
+    static final String CHANNEL = "deliveries-out";
+    private static final String COMMITS = "txn-commit-time-ns-total";
+    private static final String GROUP = "producer-metrics";
+
+    private final KafkaTransactions<String> transactions;
+    private final KafkaClientService clients;
+
+    FanOutTransactions(
+            @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
+            KafkaClientService clients) {
+        this.transactions = transactions;
+        this.clients = clients;
+    }
+
+    /** A transaction of {@code work}'s sends alone. */
+    <R> Uni<R> run(Function<TransactionalEmitter<String>, Uni<R>> work) {
+        return committed(() -> transactions.withTransaction(work));
+    }
+
+    /** A transaction of {@code work}'s sends that also commits the polled {@code batch}'s offsets. */
+    <R> Uni<R> run(Message<?> batch, Function<TransactionalEmitter<String>, Uni<R>> work) {
+        return committed(() -> transactions.withTransaction(batch, work));
+    }
+
+    private <R> Uni<R> committed(Supplier<Uni<R>> transaction) {
+        return Uni.createFrom().deferred(() -> {
+            double before = commits();
+            return transaction.get().onItem()
+                    .transformToUni(result -> commits() > before ? Uni.createFrom().item(result)
+                            : Uni.createFrom().failure(new IllegalStateException(
+                                    "The fan-out transaction did not commit (its commit failed and it was aborted)")));
+        });
+    }
+
+    /**
+     * How many nanoseconds the producer spent in commits that succeeded, in all. Looked up each time: the connector may
+     * replace its producer.
+     */
+    private double commits() {
+        Metric metric = clients.getProducer(CHANNEL).unwrap().metrics().entrySet().stream()
+                .filter(e -> isCommits(e.getKey())).map(e -> (Metric) e.getValue()).findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "The Kafka producer of " + CHANNEL + " has no metric " + GROUP + "/" + COMMITS));
+        return ((Number) metric.metricValue()).doubleValue();
+    }
+
+    private static boolean isCommits(MetricName name) {
+        return COMMITS.equals(name.name()) && GROUP.equals(name.group());
+    }
+}
