@@ -40,6 +40,8 @@ import io.herald.contracts.Json;
 import io.herald.devstack.PostgresServer;
 import io.herald.devstack.ServiceEnv;
 import io.herald.devstack.ServiceProcess;
+import io.herald.e2e.FaultSuites.Fault;
+import io.herald.e2e.FaultSuites.Phase;
 import io.herald.kit.auth.Scopes;
 import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
@@ -96,26 +98,6 @@ class FaultSuiteIT {
     private static ServiceStack stack;
     private static Duration stackStart;
     private static WebhookReceiver receiver;
-
-    /** A phase of the run: a fault (or none), the time it was injected, when the faulty part was back. */
-    private static final class Phase {
-        final String name;
-        final Instant start;
-        Instant faultAt;
-        Instant backAt;
-        final List<String> notes = new ArrayList<>();
-
-        Phase(String name, Instant start) {
-            this.name = name;
-            this.start = start;
-        }
-    }
-
-    /** What a phase does to the stack; returns once the faulty part is back. */
-    @FunctionalInterface
-    private interface Fault {
-        void inject(Phase phase) throws Exception;
-    }
 
     @BeforeAll
     static void startStack() {
@@ -196,23 +178,11 @@ class FaultSuiteIT {
         assertThat(failures).as("fault suite failures (table in %s)", REPORT).isEmpty();
     }
 
-    private void runPhase(List<Phase> phases, String name, SteadyLoad load, WebhookLedger ledger, Fault fault)
+    private void runPhase(List<Phase> phases, String name, SteadyLoad load, WebhookLedger ledger, Fault<Phase> fault)
             throws Exception {
         Phase phase = new Phase(name, Instant.now());
         phases.add(phase);
-        if (fault != null) {
-            phase.faultAt = Instant.now();
-            fault.inject(phase);
-            phase.backAt = Instant.now();
-        }
-        // Settled once the backlog the fault left is delivered: every event acknowledged before the faulty part was
-        // back. Later events keep flowing; whether they all arrive is decided once at the end.
-        Instant cut = phase.backAt != null ? phase.backAt : phase.start;
-        long outstanding = ledger.awaitBacklog(load, ENDPOINTS, cut, MIN_SETTLE, MAX_SETTLE);
-        if (outstanding > 0) {
-            phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
-                    + " webhooks outstanding)");
-        }
+        FaultSuites.run(phase, fault, load, ledger, ENDPOINTS, MIN_SETTLE, MAX_SETTLE);
         phase.notes.add("dispatch since its start: " + dispatchCounters());
     }
 

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +29,47 @@ final class FaultSuites {
             .connectTimeout(Duration.ofSeconds(1)).build();
 
     private FaultSuites() {
+    }
+
+    /** A phase of a suite's run: a fault (or none), the time it was injected, when the faulty part was back. */
+    static class Phase {
+        final String name;
+        final Instant start;
+        Instant faultAt;
+        Instant backAt;
+        final List<String> notes = new ArrayList<>();
+
+        Phase(String name, Instant start) {
+            this.name = name;
+            this.start = start;
+        }
+    }
+
+    /** What a phase does to the stack; returns once the faulty part is back. */
+    @FunctionalInterface
+    interface Fault<P extends Phase> {
+        void inject(P phase) throws Exception;
+    }
+
+    /**
+     * Injects {@code fault} into {@code phase} (null: a phase without one), then waits until the backlog it left is
+     * delivered: every webhook of an event acknowledged before the faulty part was back, {@code minSettle} at least and
+     * {@code maxSettle} at most (noted when it was not). Later events keep flowing; whether they all arrive is decided
+     * once at the end.
+     */
+    static <P extends Phase> void run(P phase, Fault<P> fault, SteadyLoad load, WebhookLedger ledger,
+            Map<String, List<String>> endpoints, Duration minSettle, Duration maxSettle) throws Exception {
+        if (fault != null) {
+            phase.faultAt = Instant.now();
+            fault.inject(phase);
+            phase.backAt = Instant.now();
+        }
+        Instant cut = phase.backAt != null ? phase.backAt : phase.start;
+        long outstanding = ledger.awaitBacklog(load, endpoints, cut, minSettle, maxSettle);
+        if (outstanding > 0) {
+            phase.notes.add("backlog not delivered " + maxSettle.toSeconds() + " s later (" + outstanding
+                    + " webhooks outstanding)");
+        }
     }
 
     /**

@@ -35,6 +35,7 @@ import io.herald.devstack.KafkaBroker;
 import io.herald.devstack.PostgresServer;
 import io.herald.devstack.ServiceEnv;
 import io.herald.devstack.ServiceProcess;
+import io.herald.e2e.FaultSuites.Fault;
 import io.herald.kit.auth.Scopes;
 import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
@@ -112,28 +113,17 @@ class ScaleOutSuiteIT {
     private static WebhookReceiver receiver;
 
     /** A phase of the run, what it checks, and when its fault happened. */
-    private static final class Phase {
-        final String name;
-        final Instant start;
+    private static final class Phase extends FaultSuites.Phase {
         /** Fail when a webhook waits longer than this past the fault; null: no limit. */
         final Duration takeover;
         /** Fail when an endpoint goes longer than {@link #TAKEOVER} without a webhook. */
         final boolean noGap;
-        Instant faultAt;
-        Instant backAt;
-        final List<String> notes = new ArrayList<>();
 
         Phase(String name, Instant start, Duration takeover, boolean noGap) {
-            this.name = name;
-            this.start = start;
+            super(name, start);
             this.takeover = takeover;
             this.noGap = noGap;
         }
-    }
-
-    @FunctionalInterface
-    private interface Fault {
-        void inject(Phase phase) throws Exception;
     }
 
     private static Map<String, List<String>> endpoints(int tenants, int perTenant) {
@@ -257,20 +247,10 @@ class ScaleOutSuiteIT {
     }
 
     private void runPhase(List<Phase> phases, String name, Duration takeover, boolean noGap, SteadyLoad load,
-            WebhookLedger ledger, Fault fault) throws Exception {
+            WebhookLedger ledger, Fault<Phase> fault) throws Exception {
         Phase phase = new Phase(name, Instant.now(), takeover, noGap);
         phases.add(phase);
-        if (fault != null) {
-            phase.faultAt = Instant.now();
-            fault.inject(phase);
-            phase.backAt = Instant.now();
-        }
-        Instant cut = phase.backAt != null ? phase.backAt : phase.start;
-        long outstanding = ledger.awaitBacklog(load, ENDPOINTS, cut, MIN_SETTLE, MAX_SETTLE);
-        if (outstanding > 0) {
-            phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
-                    + " webhooks outstanding)");
-        }
+        FaultSuites.run(phase, fault, load, ledger, ENDPOINTS, MIN_SETTLE, MAX_SETTLE);
     }
 
     private static void awaitTraffic(SteadyLoad load, WebhookLedger ledger) {
