@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,16 +12,12 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,21 +79,13 @@ class DispatchHandoverIT {
 
     @Test
     void shouldHandItsPartitionsOverAtOnceOnSigterm() throws Exception {
-        WebhookLedger ledger = new WebhookLedger(stack.receiver);
-        List<String> paths = new ArrayList<>();
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicInteger sent = new AtomicInteger();
-        ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-        try (KafkaProducer<String, String> producer = StringProducers.to(stack.kafka.bootstrapServers());
-                DeliveriesProbe probe = DeliveriesProbe.start(stack.kafka.bootstrapServers(), DELIVERY_GROUP,
-                        PARTITIONS)) {
-            paths.addAll(StringProducers.endpoints(producer, stack.keyring(), stack.receiver, ledger, "handover",
-                    TENANT, ENDPOINTS));
-            for (ServiceProcess replica : dispatch) {
-                DispatchRouting.awaitEndpoints(replica, ENDPOINTS, TIMEOUT);
-            }
-
-            StringProducers.eventsAtRate(load, producer, "handover", TENANT, EVENTS_PER_SECOND, sent, acknowledged);
+        try (ReplicaLoad load = ReplicaLoad.start(stack, "handover", TENANT, ENDPOINTS, DELIVERY_GROUP, PARTITIONS,
+                TIMEOUT)) {
+            WebhookLedger ledger = load.ledger;
+            List<String> paths = load.paths;
+            Set<String> acknowledged = load.acknowledged;
+            DeliveriesProbe probe = load.probe;
+            load.sendEvents(EVENTS_PER_SECOND);
             Thread.sleep(WARM_UP.toMillis());
             for (String path : paths) {
                 assertThat(ledger.firstArrivals(path)).as("webhooks at %s before the SIGTERM", path).isNotEmpty();
@@ -113,9 +100,7 @@ class DispatchHandoverIT {
             Duration deliveriesTakenOver = Duration.between(sigterm, deliveriesMoved.get());
             Duration eventsTakenOver = Duration.between(sigterm, eventsMoved.get());
             Thread.sleep(AFTER.toMillis());
-            load.shutdown();
-            assertThat(load.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-            producer.flush();
+            load.stopEvents();
             Instant loadStopped = Instant.now();
 
             ledger.awaitDelivered(acknowledged, paths, TIMEOUT);
@@ -132,7 +117,7 @@ class DispatchHandoverIT {
                             + " SIGTERM; replica 2 held all partitions of the delivery group %d ms and of the fan-out"
                             + " group %d ms after it; longest gap per endpoint before it %s, from 1 s before it to the end of the"
                             + " load %s; undelivered %s; duplicates %d; logs %s, %s%n",
-                    sent.get(), acknowledged.size(), EVENTS_PER_SECOND, ENDPOINTS, exit.toMillis(),
+                    load.sent.get(), acknowledged.size(), EVENTS_PER_SECOND, ENDPOINTS, exit.toMillis(),
                     deliveriesTakenOver.toMillis(), eventsTakenOver.toMillis(), described(gapBefore, sigterm),
                     described(gapAfter, sigterm), undeliveredByPath(ledger, paths, acknowledged),
                     ledger.repeated().size(), leaving.logFile(), dispatch.get(1).logFile());
@@ -166,8 +151,6 @@ class DispatchHandoverIT {
                     .as("(event, endpoint) pairs with more than one committed record in %s: fan-out exactly once",
                             Topics.DELIVERIES)
                     .isEmpty();
-        } finally {
-            load.shutdownNow();
         }
     }
 

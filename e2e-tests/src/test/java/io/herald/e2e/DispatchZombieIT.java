@@ -2,21 +2,12 @@ package io.herald.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,27 +58,16 @@ class DispatchZombieIT {
 
     @Test
     void shouldFanEveryEventOutExactlyOnceThroughAZombieAndACrash() throws Exception {
-        WebhookLedger ledger = new WebhookLedger(stack.receiver);
-        List<String> paths = new ArrayList<>();
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicInteger sent = new AtomicInteger();
-        ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-        try (KafkaProducer<String, String> producer = StringProducers.to(stack.kafka.bootstrapServers());
-                DeliveriesProbe probe = DeliveriesProbe.start(stack.kafka.bootstrapServers(),
-                        "herald-dispatch-delivery", PARTITIONS)) {
-            paths.addAll(StringProducers.endpoints(producer, stack.keyring(), stack.receiver, ledger, "zombie", TENANT,
-                    ENDPOINTS));
-            for (ServiceProcess replica : dispatch) {
-                DispatchRouting.awaitEndpoints(replica, ENDPOINTS, TIMEOUT);
-            }
-
-            StringProducers.eventsAtRate(load, producer, "zombie", TENANT, EVENTS_PER_SECOND, sent, acknowledged);
+        try (ReplicaLoad load = ReplicaLoad.start(stack, "zombie", TENANT, ENDPOINTS, "herald-dispatch-delivery",
+                PARTITIONS, TIMEOUT)) {
+            WebhookLedger ledger = load.ledger;
+            load.sendEvents(EVENTS_PER_SECOND);
             ServiceProcess zombie = dispatch.get(0);
             Thread.sleep(BETWEEN.toMillis());
             for (int i = 0; i < FREEZES; i++) {
-                signal(zombie, "STOP");
+                Signals.send(zombie, "STOP");
                 Thread.sleep(FROZEN.toMillis());
-                signal(zombie, "CONT");
+                Signals.send(zombie, "CONT");
                 Thread.sleep(BETWEEN.toMillis());
             }
             zombie.kill();
@@ -95,23 +75,21 @@ class DispatchZombieIT {
             zombie.start();
             DispatchRouting.awaitEndpoints(zombie, ENDPOINTS, TIMEOUT);
             Thread.sleep(BETWEEN.toMillis());
-            load.shutdown();
-            assertThat(load.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-            producer.flush();
+            load.stopEvents();
 
-            ledger.awaitDelivered(acknowledged, paths, TIMEOUT);
+            ledger.awaitDelivered(load.acknowledged, load.paths, TIMEOUT);
             // What fan-out committed last is read by the probe within moments of its commit.
             Thread.sleep(2000);
 
-            Map<String, Integer> duplicates = probe.duplicatePairs();
+            Map<String, Integer> duplicates = load.probe.duplicatePairs();
             System.out.printf(Locale.ROOT,
                     "Zombie: %d events (%d acknowledged by Kafka) at %d/s to %d endpoints; replica 1 frozen %d times "
                             + "for %d ms (session %d ms), then killed and restarted; %d committed delivery records, "
                             + "%d (event, endpoint) pairs more than once %s; webhooks undelivered %d, delivered "
                             + "twice %d; fan-out batches dropped as polled outside the group: %s / %s; logs %s, %s%n",
-                    sent.get(), acknowledged.size(), EVENTS_PER_SECOND, ENDPOINTS, FREEZES, FROZEN.toMillis(),
-                    SESSION.toMillis(), probe.seen().size(), duplicates.size(),
-                    duplicates.keySet().stream().limit(10).toList(), ledger.undelivered(acknowledged, paths),
+                    load.sent.get(), load.acknowledged.size(), EVENTS_PER_SECOND, ENDPOINTS, FREEZES, FROZEN.toMillis(),
+                    SESSION.toMillis(), load.probe.seen().size(), duplicates.size(),
+                    duplicates.keySet().stream().limit(10).toList(), ledger.undelivered(load.acknowledged, load.paths),
                     ledger.repeated().size(), DispatchRouting.samples(zombie, "herald_fanout_outside_group"),
                     DispatchRouting.samples(dispatch.get(1), "herald_fanout_outside_group"), zombie.logFile(),
                     dispatch.get(1).logFile());
@@ -119,17 +97,9 @@ class DispatchZombieIT {
             assertThat(duplicates)
                     .as("(event, endpoint) pairs with more than one committed record in %s", Topics.DELIVERIES)
                     .isEmpty();
-            assertThat(ledger.undelivered(acknowledged, paths))
+            assertThat(ledger.undelivered(load.acknowledged, load.paths))
                     .as("webhooks of events Kafka acknowledged that never arrived").isZero();
             assertThat(ledger.badSignatures()).isZero();
-        } finally {
-            load.shutdownNow();
         }
-    }
-
-    private static void signal(ServiceProcess replica, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(replica.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal, replica.pid())
-                .isTrue();
     }
 }

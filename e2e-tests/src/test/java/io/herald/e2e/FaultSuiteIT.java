@@ -1,5 +1,8 @@
 package io.herald.e2e;
 
+import static io.herald.e2e.FaultSuites.counts;
+import static io.herald.e2e.FaultSuites.seconds;
+import static io.herald.e2e.FaultSuites.since;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -37,6 +40,8 @@ import io.herald.contracts.Json;
 import io.herald.devstack.PostgresServer;
 import io.herald.devstack.ServiceEnv;
 import io.herald.devstack.ServiceProcess;
+import io.herald.e2e.FaultSuites.Fault;
+import io.herald.e2e.FaultSuites.Phase;
 import io.herald.kit.auth.Scopes;
 import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
@@ -94,26 +99,6 @@ class FaultSuiteIT {
     private static Duration stackStart;
     private static WebhookReceiver receiver;
 
-    /** A phase of the run: a fault (or none), the time it was injected, when the faulty part was back. */
-    private static final class Phase {
-        final String name;
-        final Instant start;
-        Instant faultAt;
-        Instant backAt;
-        final List<String> notes = new ArrayList<>();
-
-        Phase(String name, Instant start) {
-            this.name = name;
-            this.start = start;
-        }
-    }
-
-    /** What a phase does to the stack; returns once the faulty part is back. */
-    @FunctionalInterface
-    private interface Fault {
-        void inject(Phase phase) throws Exception;
-    }
-
     @BeforeAll
     static void startStack() {
         Instant starting = Instant.now();
@@ -147,7 +132,8 @@ class FaultSuiteIT {
         for (String tenant : List.of(TENANT_A, TENANT_B)) {
             tokens.put(tenant, TestTokens.token(tenant, Scopes.EVENTS_WRITE));
             for (String path : ENDPOINTS.get(tenant)) {
-                ledger.expect(path, register(tenant, path));
+                ledger.expect(path, FaultSuites.register(stack.subscription().baseUrl(), tenant, receiver.url(path))
+                        .path("secret").asText());
             }
         }
         DispatchRouting.awaitEndpoints(stack.dispatch(), endpointsBefore + 3, Duration.ofSeconds(30));
@@ -192,23 +178,11 @@ class FaultSuiteIT {
         assertThat(failures).as("fault suite failures (table in %s)", REPORT).isEmpty();
     }
 
-    private void runPhase(List<Phase> phases, String name, SteadyLoad load, WebhookLedger ledger, Fault fault)
+    private void runPhase(List<Phase> phases, String name, SteadyLoad load, WebhookLedger ledger, Fault<Phase> fault)
             throws Exception {
         Phase phase = new Phase(name, Instant.now());
         phases.add(phase);
-        if (fault != null) {
-            phase.faultAt = Instant.now();
-            fault.inject(phase);
-            phase.backAt = Instant.now();
-        }
-        // Settled once the backlog the fault left is delivered: every event acknowledged before the faulty part was
-        // back. Later events keep flowing; whether they all arrive is decided once at the end.
-        Instant cut = phase.backAt != null ? phase.backAt : phase.start;
-        long outstanding = ledger.awaitBacklog(load, ENDPOINTS, cut, MIN_SETTLE, MAX_SETTLE);
-        if (outstanding > 0) {
-            phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
-                    + " webhooks outstanding)");
-        }
+        FaultSuites.run(phase, fault, load, ledger, ENDPOINTS, MIN_SETTLE, MAX_SETTLE);
         phase.notes.add("dispatch since its start: " + dispatchCounters());
     }
 
@@ -365,12 +339,7 @@ class FaultSuiteIT {
                     WebhookLedger.longestGap(arrivals, phase.start, end).toMillis() / 1000.0,
                     String.join("; ", phase.notes)));
         }
-        if (ledger.badSignatures() > 0) {
-            failures.add(ledger.badSignatures() + " webhooks failed signature verification");
-        }
-        if (ledger.unknownPaths() > 0) {
-            failures.add(ledger.unknownPaths() + " webhooks arrived at paths no endpoint was registered for");
-        }
+        FaultSuites.checkSignaturesAndPaths(ledger, failures);
         return table.toString();
     }
 
@@ -450,35 +419,6 @@ class FaultSuiteIT {
                             .map(Instant::toString).orElse("")));
         });
         Files.write(file, lines, StandardCharsets.UTF_8);
-    }
-
-    /** {@code 0}, or the total followed by the count per kind. */
-    private static String counts(Map<String, Integer> byKind) {
-        long total = byKind.values().stream().mapToLong(Integer::longValue).sum();
-        return total == 0 ? "0" : total + " " + byKind;
-    }
-
-    private static String since(Instant fault, Instant event) {
-        if (fault == null) {
-            return "-";
-        }
-        return event == null ? "never" : String.format(Locale.ROOT, "%.1f s", seconds(fault, event));
-    }
-
-    private static double seconds(Instant from, Instant to) {
-        return Duration.between(from, to).toMillis() / 1000.0;
-    }
-
-    /** Registers an endpoint for every event type of the load; returns its signing secret. */
-    private static String register(String tenant, String path) throws IOException, InterruptedException {
-        String body = Json.write(Map.of("url", receiver.url(path), "eventTypes", List.of("load.*")));
-        HttpResponse<String> created = HTTP.send(HttpRequest
-                .newBuilder(URI.create(stack.subscription().baseUrl() + "/v1/endpoints"))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TestTokens.admin(tenant))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).as("POST /v1/endpoints: %s", created.body()).isEqualTo(201);
-        return Json.read(created.body(), JsonNode.class).path("secret").asText();
     }
 
     /** An answer of the subscription API: a status with its media type, or a failure without one. */

@@ -1,12 +1,11 @@
 package io.herald.e2e;
 
+import static io.herald.e2e.FaultSuites.counts;
+import static io.herald.e2e.FaultSuites.seconds;
+import static io.herald.e2e.FaultSuites.since;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +35,7 @@ import io.herald.devstack.KafkaBroker;
 import io.herald.devstack.PostgresServer;
 import io.herald.devstack.ServiceEnv;
 import io.herald.devstack.ServiceProcess;
+import io.herald.e2e.FaultSuites.Fault;
 import io.herald.kit.auth.Scopes;
 import io.herald.testing.TestTokens;
 import io.herald.testing.WebhookReceiver;
@@ -109,36 +108,22 @@ class ScaleOutSuiteIT {
             no fault: the longest 202-to-webhook latency). *longest gap, one endpoint*: the longest time one endpoint \
             got no new webhook. *longest gap, all*: the same across all endpoints.""";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
-
     private static ScaledStack stack;
     private static Duration stackStart;
     private static WebhookReceiver receiver;
 
     /** A phase of the run, what it checks, and when its fault happened. */
-    private static final class Phase {
-        final String name;
-        final Instant start;
+    private static final class Phase extends FaultSuites.Phase {
         /** Fail when a webhook waits longer than this past the fault; null: no limit. */
         final Duration takeover;
         /** Fail when an endpoint goes longer than {@link #TAKEOVER} without a webhook. */
         final boolean noGap;
-        Instant faultAt;
-        Instant backAt;
-        final List<String> notes = new ArrayList<>();
 
         Phase(String name, Instant start, Duration takeover, boolean noGap) {
-            this.name = name;
-            this.start = start;
+            super(name, start);
             this.takeover = takeover;
             this.noGap = noGap;
         }
-    }
-
-    @FunctionalInterface
-    private interface Fault {
-        void inject(Phase phase) throws Exception;
     }
 
     private static Map<String, List<String>> endpoints(int tenants, int perTenant) {
@@ -199,7 +184,8 @@ class ScaleOutSuiteIT {
             tokens.put(tenant.getKey(), TestTokens.token(tenant.getKey(), Scopes.EVENTS_WRITE));
             for (String path : tenant.getValue()) {
                 // Alternating replicas: both write the same database and relay the same outbox.
-                JsonNode created = register(subscription.get(registered++ % REPLICAS), tenant.getKey(), path);
+                JsonNode created = FaultSuites.register(subscription.get(registered++ % REPLICAS).baseUrl(),
+                        tenant.getKey(), receiver.url(path));
                 ledger.expect(path, created.path("secret").asText());
                 endpointIds.put(created.path("id").asText(), path);
             }
@@ -261,20 +247,10 @@ class ScaleOutSuiteIT {
     }
 
     private void runPhase(List<Phase> phases, String name, Duration takeover, boolean noGap, SteadyLoad load,
-            WebhookLedger ledger, Fault fault) throws Exception {
+            WebhookLedger ledger, Fault<Phase> fault) throws Exception {
         Phase phase = new Phase(name, Instant.now(), takeover, noGap);
         phases.add(phase);
-        if (fault != null) {
-            phase.faultAt = Instant.now();
-            fault.inject(phase);
-            phase.backAt = Instant.now();
-        }
-        Instant cut = phase.backAt != null ? phase.backAt : phase.start;
-        long outstanding = ledger.awaitBacklog(load, ENDPOINTS, cut, MIN_SETTLE, MAX_SETTLE);
-        if (outstanding > 0) {
-            phase.notes.add("backlog not delivered " + MAX_SETTLE.toSeconds() + " s later (" + outstanding
-                    + " webhooks outstanding)");
-        }
+        FaultSuites.run(phase, fault, load, ledger, ENDPOINTS, MIN_SETTLE, MAX_SETTLE);
     }
 
     private static void awaitTraffic(SteadyLoad load, WebhookLedger ledger) {
@@ -328,16 +304,10 @@ class ScaleOutSuiteIT {
 
     /** SIGSTOP, then SIGCONT: the process neither runs nor dies, its group session and transaction expire. */
     private void freeze(Phase phase, ServiceProcess replica) throws Exception {
-        signal(replica, "STOP");
+        Signals.send(replica, "STOP");
         Thread.sleep(FROZEN.toMillis());
-        signal(replica, "CONT");
+        Signals.send(replica, "CONT");
         phase.notes.add(stack.name(replica) + " frozen " + FROZEN.toSeconds() + " s, then thawed");
-    }
-
-    private static void signal(ServiceProcess replica, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(replica.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal, replica.pid())
-                .isTrue();
     }
 
     private void killBusiestBroker(Phase phase) throws InterruptedException {
@@ -439,12 +409,7 @@ class ScaleOutSuiteIT {
                     WebhookLedger.longestGap(arrivals, phase.start, end).toMillis() / 1000.0,
                     String.join("; ", phase.notes)));
         }
-        if (ledger.badSignatures() > 0) {
-            failures.add(ledger.badSignatures() + " webhooks failed signature verification");
-        }
-        if (ledger.unknownPaths() > 0) {
-            failures.add(ledger.unknownPaths() + " webhooks arrived at paths no endpoint was registered for");
-        }
+        FaultSuites.checkSignaturesAndPaths(ledger, failures);
         return table.toString();
     }
 
@@ -535,34 +500,5 @@ class ScaleOutSuiteIT {
         } catch (IOException | RuntimeException e) {
             return new double[] { -1, -1, -1 };
         }
-    }
-
-    private static String counts(Map<String, Integer> byKind) {
-        long total = byKind.values().stream().mapToLong(Integer::longValue).sum();
-        return total == 0 ? "0" : total + " " + byKind;
-    }
-
-    private static String since(Instant fault, Instant event) {
-        if (fault == null) {
-            return "-";
-        }
-        return event == null ? "never" : String.format(Locale.ROOT, "%.1f s", seconds(fault, event));
-    }
-
-    private static double seconds(Instant from, Instant to) {
-        return Duration.between(from, to).toMillis() / 1000.0;
-    }
-
-    /** Registers an endpoint for every event type of the load; returns the answer (id, secret). */
-    private static JsonNode register(ServiceProcess subscription, String tenant, String path)
-            throws IOException, InterruptedException {
-        String body = Json.write(Map.of("url", receiver.url(path), "eventTypes", List.of("load.*")));
-        HttpResponse<String> created = HTTP.send(HttpRequest
-                .newBuilder(URI.create(subscription.baseUrl() + "/v1/endpoints")).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + TestTokens.admin(tenant))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).as("POST /v1/endpoints: %s", created.body()).isEqualTo(201);
-        return Json.read(created.body(), JsonNode.class);
     }
 }

@@ -33,6 +33,16 @@ public class RequestValidation {
         return errors;
     }
 
+    /** A 400 problem without a body; a 422 one naming each field of the body its type does not know. */
+    public static void requireBody(LenientBody request) {
+        if (request == null) {
+            throw ProblemException.badRequest("The request needs a JSON body");
+        }
+        if (!request.unknownFields().isEmpty()) {
+            throw ProblemException.unknownFields(request.unknownFields());
+        }
+    }
+
     /** A 400 problem naming every field in {@code errors}, unless there are none. */
     public static void failIfAny(List<FieldError> errors) {
         if (!errors.isEmpty()) {

@@ -42,9 +42,7 @@ public class DeadLetterPublisher {
     /** Instantiates the bean at startup so that the counters are exported (at 0) before the first dead letter. */
     void onStart(@Observes StartupEvent event) {
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            Counter.builder("herald.dlq.deliveries")
-                    .description("Deliveries written to the dead-letter topic, by reason").tag("reason", reason.name())
-                    .register(registry);
+            counter(reason);
         }
     }
 
@@ -54,9 +52,12 @@ public class DeadLetterPublisher {
         DeadLetterMessage deadLetter = new DeadLetterMessage(DeadLetterMessage.SCHEMA_VERSION, delivery, lastStatusCode,
                 lastError, now, reason);
         return emitter.sendMessage(records.keyed(deadLetter, Topics.DLQ, delivery.endpointId()))
-                .invoke(() -> Counter.builder("herald.dlq.deliveries")
-                        .description("Deliveries written to the dead-letter topic, by reason")
-                        .tag("reason", reason.name()).register(registry).increment())
-                .invoke(() -> notices.created(deadLetter));
+                .invoke(() -> counter(reason).increment()).invoke(() -> notices.created(deadLetter));
+    }
+
+    private Counter counter(DeadLetterReason reason) {
+        return Counter.builder("herald.dlq.deliveries")
+                .description("Deliveries written to the dead-letter topic, by reason").tag("reason", reason.name())
+                .register(registry);
     }
 }

@@ -1,18 +1,16 @@
 package io.herald.subscription.endpoint;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
 
+import io.herald.subscription.MergePatch;
 import io.herald.subscription.eventtype.EventTypePatterns;
 
 /**
@@ -22,10 +20,7 @@ import io.herald.subscription.eventtype.EventTypePatterns;
  * {@code auth} is replaced whole, not merged. The setters record which fields the body carried.
  */
 @Schema(description = "Fields to change; absent fields stay, null resets an optional field to its default")
-public class UpdateEndpointRequest {
-
-    @JsonIgnore
-    private final Set<String> present = new HashSet<>();
+public class UpdateEndpointRequest extends MergePatch {
 
     @Size(max = 2048)
     @AbsoluteHttpUrl
@@ -68,18 +63,13 @@ public class UpdateEndpointRequest {
     @Schema(description = CreateEndpointRequest.SECRET_HEADERS_DESCRIPTION + "; null: none")
     private List<String> secretHeaders;
 
-    /** True if the body carried {@code field}, even as null. */
-    public boolean has(String field) {
-        return present.contains(field);
-    }
-
     public String getUrl() {
         return url;
     }
 
     @JsonSetter("url")
     public void setUrl(String url) {
-        present.add("url");
+        carried("url");
         this.url = url;
     }
 
@@ -89,7 +79,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("description")
     public void setDescription(String description) {
-        present.add("description");
+        carried("description");
         this.description = description;
     }
 
@@ -99,7 +89,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("eventTypes")
     public void setEventTypes(List<String> eventTypes) {
-        present.add("eventTypes");
+        carried("eventTypes");
         this.eventTypes = eventTypes;
     }
 
@@ -109,7 +99,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("enabled")
     public void setEnabled(Boolean enabled) {
-        present.add("enabled");
+        carried("enabled");
         this.enabled = enabled;
     }
 
@@ -119,7 +109,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("headers")
     public void setHeaders(Map<String, String> headers) {
-        present.add("headers");
+        carried("headers");
         this.headers = headers;
     }
 
@@ -129,7 +119,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("rateLimitPerSecond")
     public void setRateLimitPerSecond(Integer rateLimitPerSecond) {
-        present.add("rateLimitPerSecond");
+        carried("rateLimitPerSecond");
         this.rateLimitPerSecond = rateLimitPerSecond;
     }
 
@@ -139,7 +129,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("retryScheduleMs")
     public void setRetryScheduleMs(List<Long> retryScheduleMs) {
-        present.add("retryScheduleMs");
+        carried("retryScheduleMs");
         this.retryScheduleMs = retryScheduleMs;
     }
 
@@ -149,7 +139,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("signingMode")
     public void setSigningMode(String signingMode) {
-        present.add("signingMode");
+        carried("signingMode");
         this.signingMode = signingMode;
     }
 
@@ -159,7 +149,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("filter")
     public void setFilter(String filter) {
-        present.add("filter");
+        carried("filter");
         this.filter = filter;
     }
 
@@ -169,7 +159,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("sendTraceparent")
     public void setSendTraceparent(Boolean sendTraceparent) {
-        present.add("sendTraceparent");
+        carried("sendTraceparent");
         this.sendTraceparent = sendTraceparent;
     }
 
@@ -179,7 +169,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("ordered")
     public void setOrdered(Boolean ordered) {
-        present.add("ordered");
+        carried("ordered");
         this.ordered = ordered;
     }
 
@@ -189,7 +179,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("auth")
     public void setAuth(EndpointAuthRequest auth) {
-        present.add("auth");
+        carried("auth");
         this.auth = auth;
     }
 
@@ -199,12 +189,7 @@ public class UpdateEndpointRequest {
 
     @JsonSetter("secretHeaders")
     public void setSecretHeaders(List<String> secretHeaders) {
-        present.add("secretHeaders");
+        carried("secretHeaders");
         this.secretHeaders = secretHeaders;
-    }
-
-    @Override
-    public String toString() {
-        return "UpdateEndpointRequest" + present;
     }
 }

@@ -13,6 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.herald.subscription.LenientBody;
+
 /**
  * Body of {@code POST /v1/event-types}.
  *
@@ -28,10 +30,10 @@ public record CreateEventTypeRequest(
         @Size(max = 512) String description,
         @Schema(type = SchemaType.OBJECT, implementation = Object.class, description = EventTypeRules.SCHEMA_DESCRIPTION) JsonNode schema,
         @Size(max = EventTypeRules.MAX_EXAMPLES) @Schema(description = "Examples of data, each valid against the schema") List<JsonNode> examples,
-        Boolean deprecated, @JsonAnySetter @Schema(hidden = true) Map<String, Object> unknown) {
+        Boolean deprecated, @JsonAnySetter @Schema(hidden = true) Map<String, Object> unknown) implements LenientBody {
 
-    /** Body fields this API does not know (refused with 422). */
-    Set<String> unknownFields() {
+    @Override
+    public Set<String> unknownFields() {
         return unknown == null ? Set.of() : unknown.keySet();
     }
 }

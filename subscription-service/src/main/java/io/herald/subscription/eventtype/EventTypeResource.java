@@ -80,12 +80,7 @@ public class EventTypeResource {
     @RolesAllowed(Scopes.EVENT_TYPES_WRITE)
     public Uni<Response> create(CreateEventTypeRequest request) {
         Caller caller = currentCaller.get();
-        if (request == null) {
-            throw ProblemException.badRequest("The request needs a JSON body");
-        }
-        if (!request.unknownFields().isEmpty()) {
-            throw ProblemException.unknownFields(request.unknownFields());
-        }
+        RequestValidation.requireBody(request);
         List<FieldError> errors = validation.violations(request);
         EventTypeRules.name(request.name(), errors);
         RequestValidation.failIfAny(errors);
@@ -141,12 +136,7 @@ public class EventTypeResource {
     @RolesAllowed(Scopes.EVENT_TYPES_WRITE)
     public Uni<EventTypeResponse> update(@PathParam("name") String name, UpdateEventTypeRequest request) {
         Caller caller = currentCaller.get();
-        if (request == null) {
-            throw ProblemException.badRequest("The request needs a JSON body");
-        }
-        if (!request.unknownFields().isEmpty()) {
-            throw ProblemException.unknownFields(request.unknownFields());
-        }
+        RequestValidation.requireBody(request);
         List<FieldError> errors = validation.violations(request);
         if (request.has("deprecated") && request.getDeprecated() == null) {
             errors.add(new FieldError("deprecated", "cannot be null"));

@@ -14,15 +14,15 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.herald.subscription.LenientBody;
+import io.herald.subscription.MergePatch;
+
 /**
  * Body of {@code PATCH /v1/event-types/{name}} (JSON merge patch): an absent field stays; null clears
  * {@code description}, {@code schema} and {@code examples}; {@code deprecated} cannot be null. The name cannot change.
  */
 @Schema(description = "Fields to change; absent fields stay, null clears description, schema or examples")
-public class UpdateEventTypeRequest {
-
-    @JsonIgnore
-    private final Set<String> present = new HashSet<>();
+public class UpdateEventTypeRequest extends MergePatch implements LenientBody {
 
     @Size(max = 512)
     private String description;
@@ -44,13 +44,9 @@ public class UpdateEventTypeRequest {
         unknown.add(field);
     }
 
-    Set<String> unknownFields() {
+    @Override
+    public Set<String> unknownFields() {
         return unknown;
-    }
-
-    /** True if the body carried {@code field}, even as null. */
-    public boolean has(String field) {
-        return present.contains(field);
     }
 
     public String getDescription() {
@@ -59,7 +55,7 @@ public class UpdateEventTypeRequest {
 
     @JsonSetter("description")
     public void setDescription(String description) {
-        present.add("description");
+        carried("description");
         this.description = description;
     }
 
@@ -69,7 +65,7 @@ public class UpdateEventTypeRequest {
 
     @JsonSetter("schema")
     public void setSchema(JsonNode schema) {
-        present.add("schema");
+        carried("schema");
         this.schema = schema == null || schema.isNull() ? null : schema;
     }
 
@@ -79,7 +75,7 @@ public class UpdateEventTypeRequest {
 
     @JsonSetter("examples")
     public void setExamples(List<JsonNode> examples) {
-        present.add("examples");
+        carried("examples");
         this.examples = examples;
     }
 
@@ -89,12 +85,7 @@ public class UpdateEventTypeRequest {
 
     @JsonSetter("deprecated")
     public void setDeprecated(Boolean deprecated) {
-        present.add("deprecated");
+        carried("deprecated");
         this.deprecated = deprecated;
-    }
-
-    @Override
-    public String toString() {
-        return "UpdateEventTypeRequest" + present;
     }
 }

@@ -26,7 +26,6 @@ import io.herald.kit.auth.Caller;
 import io.herald.kit.auth.CurrentCaller;
 import io.herald.kit.auth.Scopes;
 import io.herald.kit.problem.Problem;
-import io.herald.kit.problem.ProblemException;
 import io.herald.subscription.RequestValidation;
 import io.herald.subscription.outbox.OutboxRelay;
 import io.herald.subscription.outbox.OutboxRepository;
@@ -83,12 +82,7 @@ public class TenantSettingsResource {
     @RolesAllowed(Scopes.EVENT_TYPES_WRITE)
     public Uni<TenantSettingsResponse> update(UpdateTenantSettingsRequest request) {
         Caller caller = currentCaller.get();
-        if (request == null) {
-            throw ProblemException.badRequest("The request needs a JSON body");
-        }
-        if (!request.unknownFields().isEmpty()) {
-            throw ProblemException.unknownFields(request.unknownFields());
-        }
+        RequestValidation.requireBody(request);
         RequestValidation.failIfAny(validation.violations(request));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return Panache.withTransaction(() -> settings.lockOrCreate(caller.tenant(), now).chain(row -> {

@@ -9,6 +9,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 
+import io.herald.subscription.LenientBody;
+
 /**
  * Body of {@code PATCH /v1/settings} (merge patch): absent fields stay.
  *
@@ -18,10 +20,10 @@ public record UpdateTenantSettingsRequest(
         @Pattern(regexp = "allow|reject", message = "must be allow or reject") @Schema(enumeration = {
                 "allow",
                 "reject" }, description = "What ingest does with an event whose type is not in the catalog") String unregisteredEventTypes,
-        @JsonAnySetter @Schema(hidden = true) Map<String, Object> unknown){
+        @JsonAnySetter @Schema(hidden = true) Map<String, Object> unknown) implements LenientBody{
 
-    /** Body fields this API does not know (refused with 422). */
-    Set<String> unknownFields() {
+    @Override
+    public Set<String> unknownFields() {
         return unknown == null ? Set.of() : unknown.keySet();
     }
 }
