@@ -106,7 +106,7 @@ class ScaleOutSuiteIT {
             the first webhook of an event sent after it. *longest wait past fault*: the longest any webhook of an event \
             answered from 1 s before the fault to the phase's end waited after the later of its 202 and the fault (with \
             no fault: the longest 202-to-webhook latency). *longest gap, one endpoint*: the longest time one endpoint \
-            got no new webhook. *longest gap, all*: the same across all endpoints.""";
+            got no new webhook, and when that began (from the fault). *longest gap, all*: the same across all endpoints.""";
 
     private static ScaledStack stack;
     private static Duration stackStart;
@@ -332,10 +332,18 @@ class ScaleOutSuiteIT {
             replica.stop();
             Instant stopped = Instant.now();
             replica.start();
-            steps.add(String.format(Locale.ROOT, "%s exited %.1f s after SIGTERM, ready %.1f s later",
-                    stack.name(replica), seconds(stopping, stopped), seconds(stopped, Instant.now())));
+            steps.add(String.format(Locale.ROOT, "%s SIGTERM at %+.1f s, exited %.1f s after it, ready %.1f s later",
+                    stack.name(replica), seconds(phase.faultAt, stopping), seconds(stopping, stopped),
+                    seconds(stopped, Instant.now())));
         }
         phase.notes.add(String.join("; ", steps));
+    }
+
+    /** A gap's length, and when it began counted from the phase's fault (when there was one). */
+    private static String gapCell(Duration gap, Instant fault, Instant began) {
+        String length = String.format(Locale.ROOT, "%.1f s", gap.toMillis() / 1000.0);
+        return fault == null || gap.isZero() ? length
+                : String.format(Locale.ROOT, "%s (from %+.1f s)", length, seconds(fault, began));
     }
 
     private static String report(List<Phase> phases, List<SteadyLoad.Answer> answers, WebhookLedger ledger,
@@ -381,15 +389,16 @@ class ScaleOutSuiteIT {
                 }
             }
             Duration wait = longestWait(phase, end, answers, ledger);
-            Duration endpointGap = Duration.ZERO;
+            WebhookLedger.Gap longestGap = new WebhookLedger.Gap(phase.start, phase.start);
             String gapEndpoint = "";
             for (Map.Entry<String, List<Instant>> path : arrivalsByPath.entrySet()) {
-                Duration gap = WebhookLedger.longestGap(path.getValue(), phase.start, end);
-                if (gap.compareTo(endpointGap) > 0) {
-                    endpointGap = gap;
+                WebhookLedger.Gap gap = WebhookLedger.longestGapSpan(path.getValue(), phase.start, end);
+                if (gap.length().compareTo(longestGap.length()) > 0) {
+                    longestGap = gap;
                     gapEndpoint = path.getKey();
                 }
             }
+            Duration endpointGap = longestGap.length();
             long lost = expected - delivered;
             if (lost > 0) {
                 failures.add(phase.name + ": " + lost + " webhooks of acknowledged events never arrived");
@@ -403,9 +412,10 @@ class ScaleOutSuiteIT {
                         gapEndpoint, endpointGap.toMillis() / 1000.0, TAKEOVER.toSeconds()));
             }
             table.append(String.format(Locale.ROOT,
-                    "| %s | %.0f s | %d | %s | %d | %d | %d | %d | %s | %.1f s | %.1f s | %.1f s | %s |%n", phase.name,
+                    "| %s | %.0f s | %d | %s | %d | %d | %d | %d | %s | %.1f s | %s | %.1f s | %s |%n", phase.name,
                     seconds(phase.start, end), acknowledged, counts(refused), expected, delivered, lost, duplicates,
-                    since(phase.faultAt, firstDelivery), wait.toMillis() / 1000.0, endpointGap.toMillis() / 1000.0,
+                    since(phase.faultAt, firstDelivery), wait.toMillis() / 1000.0,
+                    gapCell(endpointGap, phase.faultAt, longestGap.from()),
                     WebhookLedger.longestGap(arrivals, phase.start, end).toMillis() / 1000.0,
                     String.join("; ", phase.notes)));
         }

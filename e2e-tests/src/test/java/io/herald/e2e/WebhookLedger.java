@@ -203,8 +203,13 @@ final class WebhookLedger {
 
     /** The longest time without a new arrival from {@code from} to the last arrival before {@code to}. */
     static Duration longestGap(List<Instant> arrivals, Instant from, Instant to) {
+        return longestGapSpan(arrivals, from, to).length();
+    }
+
+    /** When the {@linkplain #longestGap longest time without a new arrival} began and ended. */
+    static Gap longestGapSpan(List<Instant> arrivals, Instant from, Instant to) {
         Instant previous = from;
-        Duration longest = Duration.ZERO;
+        Gap longest = new Gap(from, from);
         for (Instant at : arrivals) {
             if (at.isBefore(from)) {
                 continue;
@@ -212,13 +217,20 @@ final class WebhookLedger {
             if (!at.isBefore(to)) {
                 break;
             }
-            Duration gap = Duration.between(previous, at);
-            if (gap.compareTo(longest) > 0) {
-                longest = gap;
+            if (Duration.between(previous, at).compareTo(longest.length()) > 0) {
+                longest = new Gap(previous, at);
             }
             previous = at;
         }
         return longest;
+    }
+
+    /** A time without a new arrival. */
+    record Gap(Instant from, Instant to) {
+
+        Duration length() {
+            return Duration.between(from, to);
+        }
     }
 
     private static ConditionFactory poll(Duration atMost, Duration first) {
