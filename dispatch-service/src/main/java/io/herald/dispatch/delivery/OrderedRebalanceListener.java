@@ -7,22 +7,30 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
+import io.herald.dispatch.GroupMembership;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 
 /**
  * Tells {@link OrderedDeliveries} when the {@code deliveries-in} consumer loses partitions, so that an instance stops
- * sending the ordered queues of partitions another instance now owns (channel setting
- * {@code consumer-rebalance-listener.name=herald-deliveries}).
+ * sending the ordered queues of partitions another instance now owns, and {@link GroupMembership} when it joined its
+ * group (channel setting {@code consumer-rebalance-listener.name=herald-deliveries}).
  */
 @ApplicationScoped
 @Identifier("herald-deliveries")
 public class OrderedRebalanceListener implements KafkaConsumerRebalanceListener {
 
     private final OrderedDeliveries ordered;
+    private final GroupMembership membership;
 
-    OrderedRebalanceListener(OrderedDeliveries ordered) {
+    OrderedRebalanceListener(OrderedDeliveries ordered, GroupMembership membership) {
         this.ordered = ordered;
+        this.membership = membership;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        membership.assigned(DeliveryProcessor.CHANNEL);
     }
 
     @Override

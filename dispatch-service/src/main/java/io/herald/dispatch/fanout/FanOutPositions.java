@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.herald.dispatch.GroupMembership;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -36,7 +37,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * through a rebalance, so a rebalance aborting the transaction in progress leaves such batches behind every time.
  * <p>
  * Also the channel's rebalance listener ({@code consumer-rebalance-listener.name=herald-fanout}): a partition this
- * instance no longer owns is forgotten, since its next owner moves its committed offset on.
+ * instance no longer owns is forgotten, since its next owner moves its committed offset on; an assignment tells
+ * {@link GroupMembership} that the instance joined the fan-out group.
  */
 @ApplicationScoped
 @Default
@@ -44,11 +46,13 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
 public class FanOutPositions implements KafkaConsumerRebalanceListener {
 
     private final KafkaClientService clients;
+    private final GroupMembership membership;
     /** Per partition, the offset the consumer was set back to, until a batch read from there arrives. */
     private final Map<TopicPartition, Long> rewoundTo = new HashMap<>();
 
-    FanOutPositions(KafkaClientService clients) {
+    FanOutPositions(KafkaClientService clients, GroupMembership membership) {
         this.clients = clients;
+        this.membership = membership;
     }
 
     /** Sets the consumer back to the last committed offsets and remembers them. */
@@ -106,6 +110,13 @@ public class FanOutPositions implements KafkaConsumerRebalanceListener {
     Uni<Boolean> rebalancedSince(int generation) {
         return consumer().consumerGroupMetadata().map(group -> group.generationId() != generation).onFailure()
                 .recoverWithItem(false);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (membership != null) {
+            membership.assigned(FanOut.CHANNEL);
+        }
     }
 
     @Override
