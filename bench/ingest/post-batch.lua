@@ -17,6 +17,9 @@ wrk.body = '{"events":[' .. table.concat(events, ",") .. ']}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
 
+-- report(): the RESULT line, in report.lua beside this script.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
+
 local threads = {}
 
 function setup(thread)
@@ -36,23 +39,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-    local counts = {}
-    for _, thread in ipairs(threads) do
-        local s = thread:get("statuses")
-        for status, n in pairs(s) do
-            counts[status] = (counts[status] or 0) + n
-        end
-    end
-    local parts = {}
-    for status, n in pairs(counts) do
-        table.insert(parts, status .. "=" .. n)
-    end
-    table.sort(parts)
-    io.write(string.format(
-        "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d p999_us=%d max_us=%d errors=%d statuses=%s\n",
-        summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-        latency:percentile(99.9), latency.max,
-        summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
-            + summary.errors.timeout,
-        table.concat(parts, ",")))
+    report(threads, summary, latency)
 end
