@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.contracts.Topics;
 import io.herald.devstack.ServiceProcess;
+import io.herald.e2e.WebhookLedger.Gap;
 
 /**
  * One step of a rolling restart of dispatch: two replicas (packaged jars, as processes) share six partitions under a
@@ -240,15 +241,10 @@ class DispatchHandoverIT {
         }, Executors.newSingleThreadExecutor());
     }
 
-    /** A time without arrivals at one endpoint. */
-    private record Gap(Instant from, Instant to) {
-
-        Duration length() {
-            return Duration.between(from, to);
-        }
-    }
-
-    /** The longest time without an arrival between {@code from} and {@code to}, both ends counted. */
+    /**
+     * The longest time without an arrival between {@code from} and {@code to}, both ends counted (unlike
+     * {@link WebhookLedger#longestGapSpan}, a stall running into {@code to} counts too).
+     */
     private static Gap longestGap(List<Instant> arrivals, Instant from, Instant to) {
         Gap longest = new Gap(from, from);
         Instant previous = from;

@@ -92,6 +92,12 @@ public class FanOutPositions implements KafkaConsumerRebalanceListener {
      * offset it was set back to. Otherwise its partitions are in step again.
      */
     boolean polledBeforeRewind(Message<?> batch) {
+        synchronized (this) {
+            if (rewoundTo.isEmpty()) {
+                // No rewind outstanding: every batch is in step, nothing to read from its records.
+                return false;
+            }
+        }
         return polledBeforeRewind(firstOffsets(batch));
     }
 

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -37,6 +38,7 @@ public class FanOutTransactions {
 
     private final KafkaTransactions<String> transactions;
     private final KafkaClientService clients;
+    private volatile CommitsMetric commits;
 
     FanOutTransactions(
             @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
@@ -66,15 +68,24 @@ public class FanOutTransactions {
     }
 
     /**
-     * How many nanoseconds the producer spent in commits that succeeded, in all. Looked up each time: the connector may
-     * replace its producer.
+     * How many nanoseconds the producer spent in commits that succeeded, in all. The metric is looked up again only
+     * when the connector replaced its producer, not on every transaction.
      */
     private double commits() {
-        Metric metric = clients.getProducer(CHANNEL).unwrap().metrics().entrySet().stream()
-                .filter(e -> isCommits(e.getKey())).map(e -> (Metric) e.getValue()).findFirst()
-                .orElseThrow(() -> new IllegalStateException(
-                        "The Kafka producer of " + CHANNEL + " has no metric " + GROUP + "/" + COMMITS));
-        return ((Number) metric.metricValue()).doubleValue();
+        Producer<?, ?> producer = clients.getProducer(CHANNEL).unwrap();
+        CommitsMetric known = commits;
+        if (known == null || known.producer() != producer) {
+            Metric metric = producer.metrics().entrySet().stream().filter(e -> isCommits(e.getKey()))
+                    .map(e -> (Metric) e.getValue()).findFirst().orElseThrow(() -> new IllegalStateException(
+                            "The Kafka producer of " + CHANNEL + " has no metric " + GROUP + "/" + COMMITS));
+            known = new CommitsMetric(producer, metric);
+            commits = known;
+        }
+        return ((Number) known.metric().metricValue()).doubleValue();
+    }
+
+    /** The commit-time metric of one producer instance. */
+    private record CommitsMetric(Producer<?, ?> producer, Metric metric) {
     }
 
     private static boolean isCommits(MetricName name) {
