@@ -9,13 +9,15 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.herald.contracts.messages.AttemptOutcome;
+import io.herald.dispatch.BoundedInFlight;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The delivery stage's meters: request latency, attempts by outcome, postponements by reason. Each meter is looked up
- * in the registry once, not on every delivery.
+ * The delivery stage's meters: request latency, attempts by outcome, postponements by reason, records in flight. Each
+ * meter is looked up in the registry once, not on every delivery.
  */
 @ApplicationScoped
 class DeliveryMeters {
@@ -74,5 +76,16 @@ class DeliveryMeters {
                         .description("Deliveries pushed back to a retry tier without a request, by reason")
                         .tag("reason", r).register(registry))
                 .increment();
+    }
+
+    /** Gauges of the records and bytes taken from {@code herald.deliveries} and not done yet. */
+    void inFlight(BoundedInFlight<?> inFlight) {
+        Gauge.builder("herald.delivery.in.flight.bytes", inFlight, BoundedInFlight::bytes)
+                .description("Bytes of delivery records taken from herald.deliveries and not yet done")
+                .register(registry);
+        Gauge.builder("herald.delivery.in.flight.records", inFlight, BoundedInFlight::items)
+                .description("Delivery records taken from herald.deliveries and not yet done (at most "
+                        + "delivery.concurrency: at that bound the consumer stops fetching)")
+                .register(registry);
     }
 }

@@ -149,7 +149,7 @@ public class FanOut {
     }
 
     void onStart(@Observes StartupEvent event) {
-        routing.whenLoaded().thenRun(this::consume);
+        table.whenLoaded().thenRun(this::consume);
     }
 
     /**

@@ -23,7 +23,7 @@ import io.herald.contracts.messages.DeliveryMessage;
 import io.herald.dispatch.BoundedInFlight;
 import io.herald.dispatch.DeliveryPolicyConfig;
 import io.herald.dispatch.KafkaRecords;
-import io.herald.dispatch.routing.EndpointStateConsumer;
+import io.herald.dispatch.routing.RoutingTable;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -61,7 +61,7 @@ public class RetryTierConsumer {
     private final Map<String, Multi<Message<String>>> tiers = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> waitingByTier = new LinkedHashMap<>();
     private final Map<TopicPartition, Integer> waitingByPartition = new java.util.HashMap<>();
-    private final EndpointStateConsumer routing;
+    private final RoutingTable routing;
     private final DueDeliveries deliveries;
     private final RetryPublisher retries;
     private final KafkaClientService clients;
@@ -75,9 +75,9 @@ public class RetryTierConsumer {
     RetryTierConsumer(@Channel("retry-5s") Multi<Message<String>> tier5s,
             @Channel("retry-1m") Multi<Message<String>> tier1m, @Channel("retry-5m") Multi<Message<String>> tier5m,
             @Channel("retry-30m") Multi<Message<String>> tier30m, @Channel("retry-2h") Multi<Message<String>> tier2h,
-            @Channel("retry-10h") Multi<Message<String>> tier10h, EndpointStateConsumer routing,
-            DueDeliveries deliveries, RetryPublisher retries, KafkaClientService clients, Clock clock,
-            DeliveryPolicyConfig config, MeterRegistry registry, KafkaRecords records) {
+            @Channel("retry-10h") Multi<Message<String>> tier10h, RoutingTable routing, DueDeliveries deliveries,
+            RetryPublisher retries, KafkaClientService clients, Clock clock, DeliveryPolicyConfig config,
+            MeterRegistry registry, KafkaRecords records) {
         List<Multi<Message<String>>> channels = List.of(tier5s, tier1m, tier5m, tier30m, tier2h, tier10h);
         if (!Topics.RETRY_TIERS.equals(List.of("5s", "1m", "5m", "30m", "2h", "10h"))) {
             throw new IllegalStateException("Retry tiers changed in contracts: " + Topics.RETRY_TIERS

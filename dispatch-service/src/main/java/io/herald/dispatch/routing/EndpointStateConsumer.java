@@ -2,7 +2,6 @@ package io.herald.dispatch.routing;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -65,7 +64,10 @@ public class EndpointStateConsumer {
         this.registry = registry;
         this.reader = new CompactedTopicReader(Topics.ENDPOINTS, Duration.ofMillis(config.routing().pollTimeoutMs()),
                 Duration.ofMillis(config.routing().errorBackoffMs()), this::apply);
-        reader.whenLoaded().thenRun(() -> LOG.infof("Routing table loaded: %d endpoints", table.size()));
+        reader.whenLoaded().thenRun(() -> {
+            LOG.infof("Routing table loaded: %d endpoints", table.size());
+            table.loaded();
+        });
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -89,11 +91,6 @@ public class EndpointStateConsumer {
 
     public boolean isLoaded() {
         return reader.isLoaded();
-    }
-
-    /** Completes, on the routing thread, once the table is loaded; dependents must not block. */
-    public CompletionStage<Void> whenLoaded() {
-        return reader.whenLoaded();
     }
 
     /**

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
@@ -28,6 +30,7 @@ public class RoutingTable {
     private final Map<String, EndpointState> byId = new ConcurrentHashMap<>();
     /** Tenant, then subscription pattern, then the ids of the endpoints subscribed with it. */
     private final Map<String, Map<String, Set<String>>> byTenant = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
 
     /**
      * Applies one record of {@code herald.endpoints}: a state replaces the one held unless it is older (a lower
@@ -70,6 +73,19 @@ public class RoutingTable {
         EndpointState off = held.withEnabled(false);
         byId.put(endpointId, off);
         return Optional.of(held);
+    }
+
+    /** Called by the {@link EndpointStateConsumer} once the table holds all of {@code herald.endpoints} as at start. */
+    void loaded() {
+        loaded.complete(null);
+    }
+
+    /**
+     * Completes, on the routing thread, once the table is loaded: the stages that look endpoints up start only then, or
+     * they would take endpoints not yet read for deleted ones. Dependents must not block.
+     */
+    public CompletionStage<Void> whenLoaded() {
+        return loaded;
     }
 
     public Optional<EndpointState> get(String endpointId) {
