@@ -78,6 +78,20 @@ class KafkaAclTests {
             Map.of("EventCatalogConsumer", Topics.EVENT_TYPES), "subscription", Map.of(), "dispatch",
             Map.of("EndpointStateConsumer", Topics.ENDPOINTS));
 
+    /** Other Kafka clients outside SmallRye (admin clients, producers): class name -> what each does. */
+    private static final Map<String, Map<String, List<Need>>> RAW_OTHERS = Map.of("ingest", Map.of(), "subscription",
+            Map.of(), "dispatch",
+            Map.of("OrphanedTransactions",
+                    List.of(new Need(GROUP, "herald-dispatch-fanout", AclOperation.DESCRIBE,
+                            "OrphanedTransactions: the members of the fan-out group"),
+                            new Need(TRANSACTIONAL_ID, "herald-dispatch-fanout-<pod>", AclOperation.DESCRIBE,
+                                    "OrphanedTransactions: open fan-out transactions"),
+                            new Need(TRANSACTIONAL_ID, "herald-dispatch-fanout-<pod>", AclOperation.WRITE,
+                                    "OrphanedTransactions: fencing a departed replica's transactional id"))));
+
+    private static final Set<AclOperation> IMPLY_DESCRIBE = Set.of(AclOperation.READ, AclOperation.WRITE,
+            AclOperation.DELETE, AclOperation.ALTER);
+
     private static final Pattern CHANNEL_KEY = Pattern
             .compile("mp\\.messaging\\.(incoming|outgoing)\\.([A-Za-z0-9_-]+)\\.connector");
     private static final Pattern RAW_CLIENT = Pattern
@@ -157,15 +171,15 @@ class KafkaAclTests {
         Set<String> found = sourcesMatching(component, RAW_CLIENT);
 
         assertThat(found).as("""
-                %s creates Kafka clients outside SmallRye: declare each in RAW_READERS (and its topics in \
-                herald.kafkaAcls); they take the kafka.* security settings only if built from the \
-                default-kafka-broker configuration""", component).isEqualTo(RAW_READERS.get(component).keySet());
+                %s creates Kafka clients outside SmallRye: declare each in RAW_READERS or RAW_OTHERS (and what \
+                it uses in herald.kafkaAcls); they take the kafka.* security settings only if built from the \
+                default-kafka-broker configuration""", component).isEqualTo(rawClients(component));
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "ingest", "subscription", "dispatch" })
     void shouldBuildRawClientsFromTheSharedKafkaConfiguration(String component) {
-        for (String className : RAW_READERS.get(component).keySet()) {
+        for (String className : rawClients(component)) {
             String source = Repo.read(sourceFile(component, className));
             // The kafka.* settings (bootstrap servers, security protocol, SASL, truststore) reach a raw client only
             // through this map.
@@ -392,8 +406,15 @@ class KafkaAclTests {
             needs.add(new Need(TOPIC, topic, AclOperation.READ, className));
             needs.add(new Need(TOPIC, topic, AclOperation.DESCRIBE, className));
         });
+        RAW_OTHERS.get(component).values().forEach(needs::addAll);
         assertThat(needs).as("the check found %s's channels", component).hasSizeGreaterThan(3);
         return List.copyOf(needs);
+    }
+
+    private static Set<String> rawClients(String component) {
+        Set<String> classes = new TreeSet<>(RAW_READERS.get(component).keySet());
+        classes.addAll(RAW_OTHERS.get(component).keySet());
+        return classes;
     }
 
     static List<AclRule> acls(Renders render, String component) {
@@ -403,7 +424,13 @@ class KafkaAclTests {
 
     static boolean allows(List<AclRule> acls, Need need) {
         return acls.stream().anyMatch(rule -> (rule.getType() == null || rule.getType() == AclRuleType.ALLOW)
-                && rule.getOperations().contains(need.operation()) && matches(rule, need));
+                && grants(rule.getOperations(), need.operation()) && matches(rule, need));
+    }
+
+    /** Whether the operations grant {@code needed}: in Kafka, Read, Write, Delete and Alter imply Describe. */
+    private static boolean grants(List<AclOperation> operations, AclOperation needed) {
+        return operations.contains(needed)
+                || needed == AclOperation.DESCRIBE && operations.stream().anyMatch(IMPLY_DESCRIBE::contains);
     }
 
     /** Whether the rule's resource covers the needed one (literal: same name; prefix: the name starts with it). */

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.herald.contracts.Json;
+import io.herald.devstack.ServiceProcess;
 import io.herald.testing.TestTokens;
 
 /**
@@ -113,5 +115,41 @@ final class FaultSuites {
 
     static double seconds(Instant from, Instant to) {
         return Duration.between(from, to).toMillis() / 1000.0;
+    }
+
+    /**
+     * What the kubelet's liveness probe does: watches {@code replica}'s {@code /q/health/live} every two seconds for up
+     * to {@code watch}, and once it answered DOWN three times in a row stops the replica (SIGTERM) and starts it again.
+     *
+     * @return when it was first seen DOWN, or empty if it stayed live
+     */
+    static Optional<Instant> restartIfNotLive(ServiceProcess replica, Duration watch) throws InterruptedException {
+        Instant deadline = Instant.now().plus(watch);
+        Instant firstDown = null;
+        int down = 0;
+        while (Instant.now().isBefore(deadline)) {
+            int status;
+            try {
+                status = HTTP
+                        .send(HttpRequest.newBuilder(URI.create(replica.baseUrl() + "/q/health/live"))
+                                .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+            } catch (IOException e) {
+                status = 0;
+            }
+            if (status == 503) {
+                firstDown = firstDown == null ? Instant.now() : firstDown;
+                if (++down == 3) {
+                    replica.stop();
+                    replica.start();
+                    return Optional.of(firstDown);
+                }
+            } else {
+                down = 0;
+                firstDown = null;
+            }
+            Thread.sleep(2000);
+        }
+        return Optional.empty();
     }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -61,8 +62,9 @@ import io.herald.testing.WebhookReceiver;
  * Not part of {@code ./mvnw verify} nor CI yet (it does not pass; docs/benchmarks.md, "Failover"): the Maven profile
  * {@code long-suites} runs it, so does {@code -Dit.test=ScaleOutSuiteIT}. {@code -Dherald.scaleout.failover=before}
  * runs it with dispatch's and the brokers' failover settings from before fast failover (Kafka's session floor and 10 s
- * abort scan); {@code -Dherald.scaleout.rate} sets the events per second (default 10: three Kafka nodes, six service
- * processes and the load share two cores here, and at 50 events/s they fall minutes behind before the first fault).
+ * abort scan); {@code -Dherald.scaleout.session-ms} sets dispatch's session; {@code -Dherald.scaleout.rate} sets the
+ * events per second (default 10: three Kafka nodes, six service processes and the load share two cores here, and at 50
+ * events/s they fall minutes behind before the first fault).
  */
 class ScaleOutSuiteIT {
 
@@ -70,6 +72,8 @@ class ScaleOutSuiteIT {
     private static final Path REPORT = Path.of("target", "scale-out-suite.md").toAbsolutePath();
     private static final int RATE = Integer.getInteger("herald.scaleout.rate", 10);
     private static final boolean BEFORE = "before".equals(System.getProperty("herald.scaleout.failover"));
+    /** Dispatch's consumer-group session, in milliseconds, when not its default. */
+    private static final String SESSION_MS = System.getProperty("herald.scaleout.session-ms");
     private static final int BROKERS = 3;
     private static final int REPLICAS = 2;
     private static final int PARTITIONS = 6;
@@ -79,6 +83,8 @@ class ScaleOutSuiteIT {
      * How long a dispatch replica stays frozen: past its session (dispatch's default 10 s), so the other takes over.
      */
     private static final Duration FROZEN = Duration.ofSeconds(12);
+    /** How long a thawed replica is watched for a DOWN liveness check, as a Deployment's liveness probe would. */
+    private static final Duration LIVENESS_WATCH = Duration.ofSeconds(10);
     /** The longest a webhook may wait past a dispatch SIGTERM, and the longest delivery gap of a rolling restart. */
     private static final Duration TAKEOVER = Duration.ofSeconds(2);
     /**
@@ -153,6 +159,8 @@ class ScaleOutSuiteIT {
             dispatchEnv.put("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS", "10000");
             dispatchEnv.put("HERALD_DISPATCH_FAILOVER_HEARTBEAT_INTERVAL_MS", "3000");
             dispatchEnv.put("HERALD_DISPATCH_FAILOVER_TRANSACTION_TIMEOUT_MS", "30000");
+        } else if (SESSION_MS != null) {
+            dispatchEnv.put("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS", SESSION_MS);
         }
         stack = ScaledStack.start(WORK, PostgresServer.forTests(WORK.resolve("postgres")), "herald_scale", BROKERS,
                 REPLICAS, PARTITIONS, brokerOverrides, Map.of(ServiceEnv.DISPATCH, dispatchEnv));
@@ -233,8 +241,9 @@ class ScaleOutSuiteIT {
                             + " unknown paths %d.%n%s%n%s%n",
                     RATE, ENDPOINTS.size(), endpointIds.size(), BROKERS, REPLICAS, PARTITIONS,
                     BEFORE ? "before fast failover (10 s sessions, 3 s heartbeats, 30 s transactions, abort scan 10 s)"
-                            : "dispatch's defaults (10 s sessions, 500 ms heartbeats, 30 s transactions, 500 ms"
-                                    + " shutdown grace; brokers scan for timed-out transactions every 200 ms)",
+                            : "dispatch's defaults (" + (SESSION_MS == null ? "10 s" : SESSION_MS + " ms")
+                                    + " sessions, 500 ms heartbeats, 30 s transactions, 500 ms shutdown grace;"
+                                    + " brokers scan for timed-out transactions every 200 ms)",
                     stackStart.toSeconds(), wall.toSeconds(), loadAverage[0], loadAverage[1], loadAverage[2],
                     ledger.badSignatures(), ledger.unknownPaths(), fanOut,
                     failures.isEmpty() ? "PASS" : "FAIL:\n- " + String.join("\n- ", failures));
@@ -307,7 +316,15 @@ class ScaleOutSuiteIT {
         Signals.send(replica, "STOP");
         Thread.sleep(FROZEN.toMillis());
         Signals.send(replica, "CONT");
+        Instant thawed = Instant.now();
         phase.notes.add(stack.name(replica) + " frozen " + FROZEN.toSeconds() + " s, then thawed");
+        // Fenced by the other replica (its open transaction aborted), it reports itself not live: restarted, as a
+        // Deployment's liveness probe would.
+        Optional<Instant> down = FaultSuites.restartIfNotLive(replica, LIVENESS_WATCH);
+        down.ifPresent(at -> phase.notes.add(String.format(Locale.ROOT,
+                "not live %.1f s after the thaw (fan-out producer fenced), restarted after 3 probes, ready %.1f s after"
+                        + " the thaw",
+                seconds(thawed, at), seconds(thawed, Instant.now()))));
     }
 
     private void killBusiestBroker(Phase phase) throws InterruptedException {

@@ -17,13 +17,13 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.jboss.logging.Logger;
 
+import io.herald.dispatch.ConsumerGroups;
 import io.herald.dispatch.DispatchConfig;
 import io.herald.dispatch.delivery.DeliveryProcessor;
 import io.herald.dispatch.fanout.FanOut;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
-import io.smallrye.reactive.messaging.kafka.impl.ReactiveKafkaConsumer;
 
 /**
  * Hands this instance's partitions to the other instances as soon as it is told to stop (SIGTERM: a rolling update, a
@@ -91,7 +91,7 @@ public class ShutdownHandover {
                     if (DeliveryProcessor.CHANNEL.equals(channel)) {
                         drain(consumer, started);
                     }
-                    leave(channel, consumer);
+                    ConsumerGroups.leave(channel, consumer);
                     return null;
                 }));
             }
@@ -146,19 +146,6 @@ public class ShutdownHandover {
                     + "delivers them again", inFlight, waited);
         } else {
             LOG.infof("Shutdown: deliveries in flight done after %d ms", waited);
-        }
-    }
-
-    /**
-     * Closes the channel's consumer, which leaves its group after committing what was acknowledged (the channel's
-     * rebalance listener), and marks it closed for SmallRye (4.33), whose poll loop then stops instead of failing on a
-     * closed client.
-     */
-    private static void leave(String channel, KafkaConsumer<Object, Object> consumer) {
-        if (consumer instanceof ReactiveKafkaConsumer<?, ?> reactive) {
-            reactive.close();
-        } else {
-            LOG.warnf("Shutdown: the consumer of %s is a %s, not closed early", channel, consumer.getClass().getName());
         }
     }
 }

@@ -38,7 +38,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * <p>
  * Also the channel's rebalance listener ({@code consumer-rebalance-listener.name=herald-fanout}): a partition this
  * instance no longer owns is forgotten, since its next owner moves its committed offset on; an assignment tells
- * {@link GroupMembership} that the instance joined the fan-out group.
+ * {@link GroupMembership} that the instance joined the fan-out group, and has {@link OrphanedTransactions} abort what a
+ * departed replica left open.
  */
 @ApplicationScoped
 @Default
@@ -47,12 +48,14 @@ public class FanOutPositions implements KafkaConsumerRebalanceListener {
 
     private final KafkaClientService clients;
     private final GroupMembership membership;
+    private final OrphanedTransactions orphans;
     /** Per partition, the offset the consumer was set back to, until a batch read from there arrives. */
     private final Map<TopicPartition, Long> rewoundTo = new HashMap<>();
 
-    FanOutPositions(KafkaClientService clients, GroupMembership membership) {
+    FanOutPositions(KafkaClientService clients, GroupMembership membership, OrphanedTransactions orphans) {
         this.clients = clients;
         this.membership = membership;
+        this.orphans = orphans;
     }
 
     /** Sets the consumer back to the last committed offsets and remembers them. */
@@ -122,6 +125,10 @@ public class FanOutPositions implements KafkaConsumerRebalanceListener {
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         if (membership != null) {
             membership.assigned(FanOut.CHANNEL);
+        }
+        if (orphans != null && !partitions.isEmpty()) {
+            // Partitions came from a replica that joined, left or died: a transaction it left open blocks delivery.
+            orphans.check();
         }
     }
 

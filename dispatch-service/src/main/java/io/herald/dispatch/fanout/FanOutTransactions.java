@@ -26,7 +26,8 @@ import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
  * acknowledge a batch whose deliveries were never written and read on past its events, losing them. So each transaction
  * is checked against the producer's own count of committed transactions (Kafka's {@code txn-commit-time-ns-total},
  * recorded only by a commit that succeeded); transactions run one at a time, so it moved iff this one committed. One
- * that did not fails here, and fan-out reads its events again.
+ * that did not fails here, and fan-out reads its events again. One that failed because the producer was fenced ends
+ * fan-out on this replica ({@link FencedProducer}).
  */
 @ApplicationScoped
 public class FanOutTransactions {
@@ -38,13 +39,15 @@ public class FanOutTransactions {
 
     private final KafkaTransactions<String> transactions;
     private final KafkaClientService clients;
+    private final FencedProducer fenced;
     private volatile CommitsMetric commits;
 
     FanOutTransactions(
             @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) KafkaTransactions<String> transactions,
-            KafkaClientService clients) {
+            KafkaClientService clients, FencedProducer fenced) {
         this.transactions = transactions;
         this.clients = clients;
+        this.fenced = fenced;
     }
 
     /** A transaction of {@code work}'s sends alone. */
@@ -59,11 +62,16 @@ public class FanOutTransactions {
 
     private <R> Uni<R> committed(Supplier<Uni<R>> transaction) {
         return Uni.createFrom().deferred(() -> {
+            if (fenced.isFenced()) {
+                return Uni.createFrom().failure(new IllegalStateException(
+                        "The fan-out producer was fenced: this replica fans nothing out until restarted"));
+            }
             double before = commits();
             return transaction.get().onItem()
                     .transformToUni(result -> commits() > before ? Uni.createFrom().item(result)
                             : Uni.createFrom().failure(new IllegalStateException(
-                                    "The fan-out transaction did not commit (its commit failed and it was aborted)")));
+                                    "The fan-out transaction did not commit (its commit failed and it was aborted)")))
+                    .onFailure(FencedProducer::isFencing).invoke(fenced::fenced);
         });
     }
 

@@ -24,14 +24,14 @@ class FanOutPositionsTests {
 
     @Test
     void shouldTellNothingApartBeforeAnyRewind() {
-        FanOutPositions positions = new FanOutPositions(null, null);
+        FanOutPositions positions = new FanOutPositions(null, null, null);
 
         assertThat(positions.polledBeforeRewind(batch(P0, 100, 110))).isFalse();
     }
 
     @Test
     void shouldTellApartABatchThatStartsPastWhereTheConsumerWasSetBack() {
-        FanOutPositions positions = new FanOutPositions(null, null);
+        FanOutPositions positions = new FanOutPositions(null, null, null);
         // A batch of offsets 100-109 was aborted and the consumer set back to 100; 110-119 had been polled already.
         positions.remember(Map.of(P0, 100L, P1, 40L));
 
@@ -46,7 +46,7 @@ class FanOutPositionsTests {
 
     @Test
     void shouldTellApartABatchWhenAnyOfItsPartitionsStartsPastTheRewind() {
-        FanOutPositions positions = new FanOutPositions(null, null);
+        FanOutPositions positions = new FanOutPositions(null, null, null);
         positions.remember(Map.of(P0, 100L, P1, 40L));
 
         Message<List<String>> mixed = batch(Map.of(P0, new long[] { 100, 105 }, P1, new long[] { 41, 43 }));
@@ -58,7 +58,7 @@ class FanOutPositionsTests {
 
     @Test
     void shouldForgetAPartitionItNoLongerOwns() {
-        FanOutPositions positions = new FanOutPositions(null, null);
+        FanOutPositions positions = new FanOutPositions(null, null, null);
         positions.remember(Map.of(P0, 100L));
 
         positions.onPartitionsRevoked(null, List.of(P0));

@@ -16,7 +16,7 @@ class GroupMembershipTests {
     @Test
     void shouldBeReadyOnlyOnceTheFanOutAndDeliveryGroupsWereJoined() {
         GroupMembership membership = new GroupMembership();
-        FanOutPositions fanOut = new FanOutPositions(null, membership);
+        FanOutPositions fanOut = new FanOutPositions(null, membership, null);
 
         assertThat(membership.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         fanOut.onPartitionsAssigned(null, List.of());
