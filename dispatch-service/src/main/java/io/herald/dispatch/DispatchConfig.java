@@ -176,9 +176,9 @@ public interface DispatchConfig {
          * the groups at once. Must lie within the brokers' {@code group.min.session.timeout.ms} and
          * {@code group.max.session.timeout.ms}, or no consumer can join. 1 s (with 250 ms heartbeats) moved a killed
          * replica's partitions in 1.0 s, but on a loaded two-core machine it also rebalanced every group every second
-         * or two (heartbeats late), with thousands of duplicate webhooks: lower it only where pods have CPU headroom.
+         * or two (heartbeats late), with thousands of duplicate webhooks; 3 s did not.
          */
-        @WithDefault("10000")
+        @WithDefault("3000")
         int sessionTimeoutMs();
 
         /**
@@ -197,6 +197,14 @@ public interface DispatchConfig {
          */
         @WithDefault("org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
         String partitionAssignmentStrategy();
+
+        /**
+         * An instance reports ready only once every partition of {@code herald.deliveries} it was assigned is at most
+         * this many records behind ({@link GroupMembership}), so a rolling update stops the next instance only once
+         * this one has caught up with its share.
+         */
+        @WithDefault("500")
+        long readyLagRecords();
 
         /**
          * The longest a fan-out transaction may stay open, in milliseconds, counted from its first write. One left open

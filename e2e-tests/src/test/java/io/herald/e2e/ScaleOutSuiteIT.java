@@ -80,7 +80,7 @@ class ScaleOutSuiteIT {
     /** A SIGKILLed part stays down this long before it is restarted; the survivors carry the load meanwhile. */
     private static final Duration DOWN = Duration.ofSeconds(5);
     /**
-     * How long a dispatch replica stays frozen: past its session (dispatch's default 10 s), so the other takes over.
+     * How long a dispatch replica stays frozen: past its session (dispatch's default 3 s), so the other takes over.
      */
     private static final Duration FROZEN = Duration.ofSeconds(12);
     /** How long a thawed replica is watched for a DOWN liveness check, as a Deployment's liveness probe would. */
@@ -241,7 +241,7 @@ class ScaleOutSuiteIT {
                             + " unknown paths %d.%n%s%n%s%n",
                     RATE, ENDPOINTS.size(), endpointIds.size(), BROKERS, REPLICAS, PARTITIONS,
                     BEFORE ? "before fast failover (10 s sessions, 3 s heartbeats, 30 s transactions, abort scan 10 s)"
-                            : "dispatch's defaults (" + (SESSION_MS == null ? "10 s" : SESSION_MS + " ms")
+                            : "dispatch's defaults (" + (SESSION_MS == null ? "3 s" : SESSION_MS + " ms")
                                     + " sessions, 500 ms heartbeats, 30 s transactions, 500 ms shutdown grace;"
                                     + " brokers scan for timed-out transactions every 200 ms)",
                     stackStart.toSeconds(), wall.toSeconds(), loadAverage[0], loadAverage[1], loadAverage[2],

@@ -30,12 +30,13 @@ public class OrderedRebalanceListener implements KafkaConsumerRebalanceListener 
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        membership.assigned(DeliveryProcessor.CHANNEL);
+        membership.deliveriesAssigned(consumer, partitions);
     }
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         ordered.revoked(partitions.stream().map(TopicPartition::partition).toList());
+        membership.deliveriesRevoked(partitions);
     }
 
     @Override
