@@ -1,10 +1,7 @@
 package io.herald.containers;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import io.herald.devstack.ReadyProbe;
 
 /**
  * One Herald service run from its image with podman, the way the Helm chart runs it: host network (the test's Kafka,
@@ -148,38 +147,9 @@ final class ServiceContainer {
     }
 
     private void awaitReady(Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        String lastAnswer = "no answer";
-        while (true) {
+        ReadyProbe.await(http, name, baseUrl(), timeout, Duration.ofMillis(500), () -> {
             String state = state();
-            if (!"running".equals(state)) {
-                throw new IllegalStateException(
-                        name + " is " + state + " during start (" + chart.image() + "); its log ends with:\n" + tail());
-            }
-            try {
-                HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
-                if (answer.statusCode() == 200) {
-                    return;
-                }
-                lastAnswer = answer.statusCode() + " " + answer.body();
-            } catch (IOException e) {
-                lastAnswer = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for " + name, e);
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds()
-                        + " s (last /q/health/ready: " + lastAnswer + "); its log ends with:\n" + tail());
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for " + name, e);
-            }
-        }
+            return "running".equals(state) ? null : "is " + state + " during start (" + chart.image() + ")";
+        }, problem -> new IllegalStateException(problem + "; its log ends with:\n" + tail()));
     }
 }

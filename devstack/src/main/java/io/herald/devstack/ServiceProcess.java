@@ -3,10 +3,7 @@ package io.herald.devstack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,38 +143,18 @@ public final class ServiceProcess extends ChildProcess {
     }
 
     private void awaitReady() {
-        Instant deadline = Instant.now().plus(startTimeout);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        String lastAnswer = "no answer";
-        while (true) {
-            if (!process.isAlive()) {
-                int exit = process.exitValue();
-                process = null;
-                throw new IllegalStateException(name + " exited during start (exit " + exit + "); " + logFile
-                        + " ends with:" + Processes.indent(logTail(LOG_TAIL_LINES)));
+        ReadyProbe.await(http, name, baseUrl(), startTimeout, Duration.ofMillis(200), () -> {
+            if (process.isAlive()) {
+                return null;
             }
-            try {
-                HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
-                if (answer.statusCode() == 200) {
-                    return;
-                }
-                lastAnswer = answer.statusCode() + " " + answer.body();
-            } catch (IOException e) {
-                lastAnswer = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                kill();
-                throw new IllegalStateException("Interrupted while waiting for " + name, e);
-            }
-            if (Instant.now().isAfter(deadline)) {
-                kill();
-                throw new IllegalStateException(name + " was not ready within " + startTimeout.toSeconds()
-                        + " s (last /q/health/ready: " + lastAnswer + "); " + logFile + " ends with:"
-                        + Processes.indent(logTail(LOG_TAIL_LINES)));
-            }
-            Processes.sleep(Duration.ofMillis(200));
-        }
+            int exit = process.exitValue();
+            process = null;
+            return "exited during start (exit " + exit + ")";
+        }, problem -> {
+            kill();
+            return new IllegalStateException(
+                    problem + "; " + logFile + " ends with:" + Processes.indent(logTail(LOG_TAIL_LINES)));
+        });
     }
 
     /** How to run one service. */
