@@ -176,9 +176,10 @@ public interface DispatchConfig {
          * the groups at once. Must lie within the brokers' {@code group.min.session.timeout.ms} and
          * {@code group.max.session.timeout.ms}, or no consumer can join. 1 s (with 250 ms heartbeats) moved a killed
          * replica's partitions in 1.0 s, but on a loaded two-core machine it also rebalanced every group every second
-         * or two (heartbeats late), with thousands of duplicate webhooks; 3 s did not.
+         * or two (heartbeats late), with thousands of duplicate webhooks; 3 s did not. The default, 10 s, is above
+         * Kafka's default floor (6 s); the chart sets 3 s, which its brokers (k8s/kafka) allow.
          */
-        @WithDefault("3000")
+        @WithDefault("10000")
         int sessionTimeoutMs();
 
         /**

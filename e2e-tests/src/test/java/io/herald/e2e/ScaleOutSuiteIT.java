@@ -62,9 +62,9 @@ import io.herald.testing.WebhookReceiver;
  * Not part of {@code ./mvnw verify} nor CI yet (it does not pass; docs/benchmarks.md, "Failover"): the Maven profile
  * {@code long-suites} runs it, so does {@code -Dit.test=ScaleOutSuiteIT}. {@code -Dherald.scaleout.failover=before}
  * runs it with dispatch's and the brokers' failover settings from before fast failover (Kafka's session floor and 10 s
- * abort scan); {@code -Dherald.scaleout.session-ms} sets dispatch's session; {@code -Dherald.scaleout.rate} sets the
- * events per second (default 10: three Kafka nodes, six service processes and the load share two cores here, and at 50
- * events/s they fall minutes behind before the first fault).
+ * abort scan); {@code -Dherald.scaleout.session-ms} sets dispatch's session (default the chart's 3000);
+ * {@code -Dherald.scaleout.rate} sets the events per second (default 10: three Kafka nodes, six service processes and
+ * the load share two cores here, and at 50 events/s they fall minutes behind before the first fault).
  */
 class ScaleOutSuiteIT {
 
@@ -72,15 +72,15 @@ class ScaleOutSuiteIT {
     private static final Path REPORT = Path.of("target", "scale-out-suite.md").toAbsolutePath();
     private static final int RATE = Integer.getInteger("herald.scaleout.rate", 10);
     private static final boolean BEFORE = "before".equals(System.getProperty("herald.scaleout.failover"));
-    /** Dispatch's consumer-group session, in milliseconds, when not its default. */
-    private static final String SESSION_MS = System.getProperty("herald.scaleout.session-ms");
+    /** Dispatch's consumer-group session, in milliseconds: the chart's 3000 unless set. */
+    private static final String SESSION_MS = System.getProperty("herald.scaleout.session-ms", "3000");
     private static final int BROKERS = 3;
     private static final int REPLICAS = 2;
     private static final int PARTITIONS = 6;
     /** A SIGKILLed part stays down this long before it is restarted; the survivors carry the load meanwhile. */
     private static final Duration DOWN = Duration.ofSeconds(5);
     /**
-     * How long a dispatch replica stays frozen: past its session (dispatch's default 3 s), so the other takes over.
+     * How long a dispatch replica stays frozen: past its session (the chart's 3 s), so the other takes over.
      */
     private static final Duration FROZEN = Duration.ofSeconds(12);
     /** How long a thawed replica is watched for a DOWN liveness check, as a Deployment's liveness probe would. */
@@ -159,7 +159,7 @@ class ScaleOutSuiteIT {
             dispatchEnv.put("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS", "10000");
             dispatchEnv.put("HERALD_DISPATCH_FAILOVER_HEARTBEAT_INTERVAL_MS", "3000");
             dispatchEnv.put("HERALD_DISPATCH_FAILOVER_TRANSACTION_TIMEOUT_MS", "30000");
-        } else if (SESSION_MS != null) {
+        } else {
             dispatchEnv.put("HERALD_DISPATCH_FAILOVER_SESSION_TIMEOUT_MS", SESSION_MS);
         }
         stack = ScaledStack.start(WORK, PostgresServer.forTests(WORK.resolve("postgres")), "herald_scale", BROKERS,
@@ -241,7 +241,7 @@ class ScaleOutSuiteIT {
                             + " unknown paths %d.%n%s%n%s%n",
                     RATE, ENDPOINTS.size(), endpointIds.size(), BROKERS, REPLICAS, PARTITIONS,
                     BEFORE ? "before fast failover (10 s sessions, 3 s heartbeats, 30 s transactions, abort scan 10 s)"
-                            : "dispatch's defaults (" + (SESSION_MS == null ? "3 s" : SESSION_MS + " ms")
+                            : "the chart's (" + SESSION_MS + " ms"
                                     + " sessions, 500 ms heartbeats, 30 s transactions, 500 ms shutdown grace;"
                                     + " brokers scan for timed-out transactions every 200 ms)",
                     stackStart.toSeconds(), wall.toSeconds(), loadAverage[0], loadAverage[1], loadAverage[2],

@@ -53,7 +53,7 @@ class RetryTests extends DeliveryTestBase {
         List<Received> received = receiver.await(3, TIMEOUT);
         assertThat(received).extracting(r -> r.header(WebhookHeaders.ID)).containsOnly(event.id());
         // Never earlier than the schedule. The upper bound is loose: in the module's shared broker a retry tier's
-        // consumer group may be rebalancing (its session timeout is 3 s), which delays, never loses, a retry.
+        // consumer group may be rebalancing (its session timeout is 10 s), which delays, never loses, a retry.
         assertThat(Duration.between(received.get(0).at(), received.get(1).at())).isBetween(Duration.ofMillis(150),
                 Duration.ofSeconds(15));
         assertThat(Duration.between(received.get(1).at(), received.get(2).at())).isBetween(Duration.ofMillis(310),
