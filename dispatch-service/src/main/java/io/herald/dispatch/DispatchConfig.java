@@ -177,7 +177,7 @@ public interface DispatchConfig {
          * {@code group.max.session.timeout.ms}, or no consumer can join. 1 s (with 250 ms heartbeats) moved a killed
          * replica's partitions in 1.0 s, but on a loaded two-core machine it also rebalanced every group every second
          * or two (heartbeats late), with thousands of duplicate webhooks; 3 s did not. The default, 10 s, is above
-         * Kafka's default floor (6 s); the chart sets 3 s, which its brokers (k8s/kafka) allow.
+         * Kafka's default floor (6 s); 3 s where the brokers allow it (k8s/kafka's do).
          */
         @WithDefault("10000")
         int sessionTimeoutMs();

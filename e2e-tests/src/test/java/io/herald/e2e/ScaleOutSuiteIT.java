@@ -62,7 +62,7 @@ import io.herald.testing.WebhookReceiver;
  * Not part of {@code ./mvnw verify} nor CI yet (it does not pass; docs/benchmarks.md, "Failover"): the Maven profile
  * {@code long-suites} runs it, so does {@code -Dit.test=ScaleOutSuiteIT}. {@code -Dherald.scaleout.failover=before}
  * runs it with dispatch's and the brokers' failover settings from before fast failover (Kafka's session floor and 10 s
- * abort scan); {@code -Dherald.scaleout.session-ms} sets dispatch's session (default the chart's 3000);
+ * abort scan); {@code -Dherald.scaleout.session-ms} sets dispatch's session (default 3000);
  * {@code -Dherald.scaleout.rate} sets the events per second (default 10: three Kafka nodes, six service processes and
  * the load share two cores here, and at 50 events/s they fall minutes behind before the first fault).
  */
@@ -72,7 +72,9 @@ class ScaleOutSuiteIT {
     private static final Path REPORT = Path.of("target", "scale-out-suite.md").toAbsolutePath();
     private static final int RATE = Integer.getInteger("herald.scaleout.rate", 10);
     private static final boolean BEFORE = "before".equals(System.getProperty("herald.scaleout.failover"));
-    /** Dispatch's consumer-group session, in milliseconds: the chart's 3000 unless set. */
+    /**
+     * Dispatch's consumer-group session, in milliseconds: 3000 (what its brokers allow, as k8s/kafka's do) unless set.
+     */
     private static final String SESSION_MS = System.getProperty("herald.scaleout.session-ms", "3000");
     private static final int BROKERS = 3;
     private static final int REPLICAS = 2;
@@ -80,7 +82,7 @@ class ScaleOutSuiteIT {
     /** A SIGKILLed part stays down this long before it is restarted; the survivors carry the load meanwhile. */
     private static final Duration DOWN = Duration.ofSeconds(5);
     /**
-     * How long a dispatch replica stays frozen: past its session (the chart's 3 s), so the other takes over.
+     * How long a dispatch replica stays frozen: past its session (3 s here), so the other takes over.
      */
     private static final Duration FROZEN = Duration.ofSeconds(12);
     /** How long a thawed replica is watched for a DOWN liveness check, as a Deployment's liveness probe would. */
@@ -241,7 +243,7 @@ class ScaleOutSuiteIT {
                             + " unknown paths %d.%n%s%n%s%n",
                     RATE, ENDPOINTS.size(), endpointIds.size(), BROKERS, REPLICAS, PARTITIONS,
                     BEFORE ? "before fast failover (10 s sessions, 3 s heartbeats, 30 s transactions, abort scan 10 s)"
-                            : "the chart's (" + SESSION_MS + " ms"
+                            : "dispatch's defaults but " + SESSION_MS + " ms"
                                     + " sessions, 500 ms heartbeats, 30 s transactions, 500 ms shutdown grace;"
                                     + " brokers scan for timed-out transactions every 200 ms)",
                     stackStart.toSeconds(), wall.toSeconds(), loadAverage[0], loadAverage[1], loadAverage[2],
