@@ -83,7 +83,8 @@ public class GroupMembership implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean joinedAll = joined.containsAll(CHANNELS);
-        long lag = joinedAll ? deliveryLag() : -1;
+        // Once caught up the lag no longer matters: the consumer's metrics are not read again.
+        long lag = joinedAll && !caughtUp ? deliveryLag() : -1;
         if (joinedAll && joinedAllAt == 0) {
             joinedAllAt = System.nanoTime();
         }
@@ -93,7 +94,9 @@ public class GroupMembership implements HealthCheck {
         }
         return HealthCheckResponse.named("consumer-groups").status(joinedAll && caughtUp)
                 .withData("joined", String.join(",", joined.stream().sorted().toList()))
-                .withData("deliveryLag", lag == Long.MAX_VALUE ? "not fetched yet" : Long.toString(lag)).build();
+                .withData("deliveryLag",
+                        caughtUp ? "caught up" : lag == Long.MAX_VALUE ? "not fetched yet" : Long.toString(lag))
+                .build();
     }
 
     /**
